@@ -1,0 +1,121 @@
+"""Code tables shared by producers and the domain (version 1); values are stable identifiers."""
+
+from enum import StrEnum
+
+CODE_TABLES_VERSION = 1
+
+
+class HouseholdType(StrEnum):
+    """脱贫户 or 一般农户: whether the household was lifted out of poverty in the 2020 campaign."""
+
+    ORDINARY = "ordinary"
+    LIFTED = "lifted"
+
+
+class MonitoringCategory(StrEnum):
+    """The three kinds of monitored household (监测对象)."""
+
+    UNSTABLE_LIFTED = "unstable_lifted"  # 脱贫不稳定户
+    MARGINAL_AT_RISK = "marginal_at_risk"  # 边缘易致贫户
+    SUDDEN_HARDSHIP = "sudden_hardship"  # 突发严重困难户
+
+
+class RiskType(StrEnum):
+    """Risks that can bring a household back to poverty."""
+
+    ILLNESS = "illness"
+    DISABILITY = "disability"
+    EDUCATION = "education"
+    HOUSING = "housing"
+    DRINKING_WATER = "drinking_water"
+    ACCIDENT = "accident"
+    NATURAL_DISASTER = "natural_disaster"
+    UNEMPLOYMENT = "unemployment"
+    INCOME_DROP = "income_drop"
+    HIGH_EXPENDITURE = "high_expenditure"
+    OTHER = "other"
+
+
+class LabourCapacity(StrEnum):
+    """劳动能力 as in the national system's exports."""
+
+    ORDINARY = "ordinary"
+    SKILLED = "skilled"
+    WEAK = "weak"
+    LOST = "lost"
+    NONE = "none"
+
+
+class HealthStatus(StrEnum):
+    """健康状况 (personal information: never shown in a public notice)."""
+
+    HEALTHY = "healthy"
+    CHRONIC_ILLNESS = "chronic_illness"
+    SERIOUS_ILLNESS = "serious_illness"
+    DISABLED = "disabled"
+
+
+class Department(StrEnum):
+    """行业部门 that push alerts and facts."""
+
+    CIVIL_AFFAIRS = "civil_affairs"
+    MEDICAL_INSURANCE = "medical_insurance"
+    EDUCATION = "education"
+    HOUSING = "housing"
+    WATER = "water"
+    HUMAN_RESOURCES = "human_resources"
+    DISABLED_PERSONS = "disabled_persons"
+    EMERGENCY_MANAGEMENT = "emergency_management"
+    PUBLIC_SECURITY = "public_security"
+    RURAL_REVITALIZATION = "rural_revitalization"
+
+
+class LeadChannel(StrEnum):
+    """How a risk lead (风险线索) arose."""
+
+    HOUSEHOLD_APPLICATION = "household_application"
+    CADRE_VISIT = "cadre_visit"
+    DEPARTMENT_ALERT = "department_alert"
+    CAMPAIGN_SCREENING = "campaign_screening"
+    PETITION = "petition"
+
+
+class MeasureType(StrEnum):
+    """帮扶措施 kinds."""
+
+    EMPLOYMENT = "employment"
+    INDUSTRY = "industry"
+    EDUCATION_AID = "education_aid"
+    MEDICAL_AID = "medical_aid"
+    HOUSING_RENOVATION = "housing_renovation"
+    WATER_SUPPLY = "water_supply"
+    MINIMUM_LIVING_ALLOWANCE = "minimum_living_allowance"
+    EXTREME_POVERTY_SUPPORT = "extreme_poverty_support"
+    PUBLIC_WELFARE_JOB = "public_welfare_job"
+    MICROCREDIT = "microcredit"
+    TEMPORARY_ASSISTANCE = "temporary_assistance"
+    OTHER = "other"
+
+
+class ActorRole(StrEnum):
+    """Who recorded an event."""
+
+    VILLAGE_CADRE = "village_cadre"
+    GRID_WORKER = "grid_worker"
+    WORK_TEAM_MEMBER = "work_team_member"
+    FIRST_SECRETARY = "first_secretary"
+    ASSIGNED_HELPER = "assigned_helper"
+    TOWNSHIP_OFFICIAL = "township_official"
+    COUNTY_OFFICIAL = "county_official"
+    DEPARTMENT_SYSTEM = "department_system"
+    HOUSEHOLD = "household"
+
+
+class IdentificationOutcome(StrEnum):
+    IDENTIFIED = "identified"
+    DISMISSED = "dismissed"
+
+
+class EliminationKind(StrEnum):
+    STABLE = "stable"  # 稳定消除
+    NATURAL = "natural"  # 自然消除

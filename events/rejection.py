@@ -1,0 +1,26 @@
+"""What the intake publishes on the rejected topic, so a producer can see why."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import Field
+
+from events.envelope import Contract
+
+
+class RejectedMessage(Contract):
+    """A message the intake did not accept; the original bytes are kept, base64-encoded."""
+
+    rejection_id: int = Field(description="Stable id of the rejection (dedupe on it).")
+    reason_code: str = Field(description="Stable reason code, see docs/reason-codes.md.")
+    reason: str = Field(description="What was wrong, in a sentence.")
+    topic: str = Field(description="Topic the message was read from.")
+    partition: int = Field(description="Its partition.")
+    offset: int = Field(description="Its offset.")
+    key_base64: str | None = Field(description="The original key bytes, base64.")
+    value_base64: str | None = Field(description="The original value bytes, base64.")
+    event_id: str | None = Field(description="The event id, when the envelope could be read.")
+    event_type: str | None = Field(description="The event type, when it could be read.")
+    household_id: str | None = Field(description="The household, when it could be read.")
+    rejected_at: datetime = Field(description="When the intake rejected it.")

@@ -1,0 +1,12 @@
+"""The projections dixian runs, by name (what `dixian projections rebuild NAME` accepts)."""
+
+from __future__ import annotations
+
+from projections.audit_trail import AuditTrail
+from projections.household_state import HouseholdState
+from projections.runner import Projection
+
+PROJECTIONS: dict[str, type[Projection]] = {
+    HouseholdState.name: HouseholdState,
+    AuditTrail.name: AuditTrail,
+}

@@ -1,0 +1,122 @@
+"""Runs a projection: reads the event store in batches from the projection's position and
+writes the projection's rows and its new position in one transaction."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+from psycopg import Cursor
+from psycopg_pool import ConnectionPool
+
+from services.domain.household import Household
+from services.store import EventStore
+
+log = logging.getLogger("dixian.projections")
+
+POSITIONS_DDL = """
+CREATE TABLE IF NOT EXISTS projection_positions (
+    name text PRIMARY KEY,
+    position bigint NOT NULL DEFAULT 0,
+    updated_at timestamptz NOT NULL DEFAULT now()
+);
+"""
+
+Positioned = tuple[int, Household.Event]
+
+
+class Projection(Protocol):
+    """A read model: its tables, and how a batch of events changes them."""
+
+    name: str
+    tables: Sequence[str]
+    ddl: str
+
+    def apply(self, cur: Cursor[Any], events: Sequence[Positioned]) -> None: ...
+
+
+class PositionMoved(Exception):
+    """Another runner (or a rebuild) moved the position while this batch was computed."""
+
+
+class ProjectionRunner:
+    def __init__(
+        self, store: EventStore, pool: ConnectionPool, projection: Projection, batch_size: int
+    ) -> None:
+        self.store = store
+        self.pool = pool
+        self.projection = projection
+        self.batch_size = batch_size
+
+    def setup(self) -> None:
+        with self.pool.connection() as conn:
+            conn.execute(POSITIONS_DDL)
+            conn.execute(self.projection.ddl)
+            conn.execute(
+                "INSERT INTO projection_positions (name) VALUES (%s) ON CONFLICT DO NOTHING",
+                (self.projection.name,),
+            )
+
+    def position(self) -> int:
+        with self.pool.connection() as conn:
+            row = conn.execute(
+                "SELECT position FROM projection_positions WHERE name = %s",
+                (self.projection.name,),
+            ).fetchone()
+        return int(row[0]) if row else 0
+
+    def run_once(self) -> int:
+        """Apply the next batch; return how many events it held (0: caught up)."""
+        start = self.position()
+        notifications = self.store.recorder.select_notifications(
+            start=start, limit=self.batch_size, inclusive_of_start=False
+        )
+        if not notifications:
+            return 0
+        events = [(n.id, self.store.mapper.to_domain_event(n)) for n in notifications]
+        with self.pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
+            cur.execute(
+                "UPDATE projection_positions SET position = %s, updated_at = now() "
+                "WHERE name = %s AND position = %s",
+                (notifications[-1].id, self.projection.name, start),
+            )
+            if cur.rowcount != 1:
+                raise PositionMoved(self.projection.name)
+            self.projection.apply(cur, events)  # type: ignore[arg-type]
+        return len(events)
+
+    def catch_up(self) -> int:
+        """Apply batches until the store has nothing newer; return the events applied."""
+        total = 0
+        while True:
+            try:
+                n = self.run_once()
+            except PositionMoved:
+                continue
+            if n == 0:
+                return total
+            total += n
+
+    def run_until(self, stop: threading.Event, poll_seconds: float) -> None:
+        """Tail the store until asked to stop."""
+        self.setup()
+        while not stop.is_set():
+            try:
+                if self.catch_up() == 0:
+                    stop.wait(poll_seconds)
+            except Exception:
+                log.exception("projection %s failed a batch; retrying", self.projection.name)
+                stop.wait(1.0)
+
+    def rebuild(self) -> int:
+        """Empty the projection and replay every event from the store."""
+        self.setup()
+        with self.pool.connection() as conn, conn.transaction():
+            conn.execute(f"TRUNCATE {', '.join(self.projection.tables)}")
+            conn.execute(
+                "UPDATE projection_positions SET position = 0, updated_at = now() WHERE name = %s",
+                (self.projection.name,),
+            )
+        return self.catch_up()

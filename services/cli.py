@@ -1,0 +1,202 @@
+"""`dixian`: run the services, show a household, rebuild a projection, write the schemas."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import signal
+import sys
+from pathlib import Path
+from typing import Any
+
+from faststream.specification import AsyncAPI
+
+from events.schema import write_schemas
+from projections.registry import PROJECTIONS
+from projections.runner import ProjectionRunner
+from services import queries
+from services.embedded import servers
+from services.settings import Settings
+from services.store import EventStore
+
+
+def _print_json(value: Any) -> None:
+    print(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+
+
+def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
+    from services.runtime import serve
+
+    async def main(s: Settings) -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        assert s.kafka_bootstrap is not None
+        await serve(
+            s,
+            s.kafka_bootstrap,
+            stop,
+            intake=not args.no_intake,
+            projections=not args.no_projections,
+        )
+
+    with servers(settings, kafka=not args.no_intake) as s:
+        asyncio.run(main(s))
+    return 0
+
+
+def cmd_topics(settings: Settings, args: argparse.Namespace) -> int:
+    from services.topics import ensure_topics
+
+    if settings.kafka_bootstrap is None:
+        print("set DIXIAN_KAFKA_BOOTSTRAP to the Kafka cluster whose topics to create")
+        return 2
+    created = asyncio.run(ensure_topics(settings, settings.kafka_bootstrap))
+    print("created: " + (", ".join(created) or "nothing (all exist)"))
+    return 0
+
+
+def cmd_household(settings: Settings, args: argparse.Namespace) -> int:
+    with servers(settings, kafka=False) as s:
+        store = EventStore(s)
+        try:
+            if args.what == "show":
+                state = queries.household_state(store, args.household_id)
+                if state is None:
+                    print(
+                        f"HOUSEHOLD_NOT_FOUND: no household {args.household_id} in the "
+                        "household_state projection"
+                    )
+                    return 1
+                _print_json(state)
+                return 0
+            history = queries.household_history(store, args.household_id)
+            if not history:
+                print(f"HOUSEHOLD_NOT_FOUND: no events for household {args.household_id}")
+                return 1
+            if args.json:
+                _print_json(history)
+                return 0
+            for h in history:
+                print(
+                    f"#{h['position']:<6} v{h['version']:<3} occurred {h['occurred_at']}  "
+                    f"recorded {h['recorded_at']}  {h['event']}  by {h['actor']} "
+                    f"via {h['source_system']}  [{h['event_id']}]"
+                )
+                print(f"         {json.dumps(h['facts'], ensure_ascii=False)}")
+            return 0
+        finally:
+            store.close()
+
+
+def cmd_projections(settings: Settings, args: argparse.Namespace) -> int:
+    from services.runtime import projection_pool
+
+    if args.what == "rebuild" and args.name not in PROJECTIONS:
+        print(f"UNKNOWN_PROJECTION: {args.name!r}; choose one of {sorted(PROJECTIONS)}")
+        return 2
+    with servers(settings, kafka=False) as s, projection_pool(s) as pool:
+        store = EventStore(s)
+        try:
+            names = [args.name] if args.what == "rebuild" else sorted(PROJECTIONS)
+            for name in names:
+                runner = ProjectionRunner(store, pool, PROJECTIONS[name](), s.projection_batch_size)
+                if args.what == "rebuild":
+                    print(f"rebuilt {name}: {runner.rebuild()} events replayed")
+                else:
+                    runner.setup()
+                    head = store.recorder.max_notification_id() or 0
+                    at = runner.position()
+                    print(f"{name:<20} position {at:>10}  lag {head - at}")
+            return 0
+        finally:
+            store.close()
+
+
+def cmd_rejected(settings: Settings, args: argparse.Namespace) -> int:
+    with servers(settings, kafka=False) as s:
+        store = EventStore(s)
+        try:
+            for r in queries.rejected_messages(store, args.limit):
+                print(
+                    f"#{r['rejection_id']:<5} {r['topic']}[{r['partition']}]@{r['offset']:<6} "
+                    f"{r['reason_code']:<26} {r['reason'][:80]}"
+                )
+            return 0
+        finally:
+            store.close()
+
+
+def cmd_schemas(settings: Settings, args: argparse.Namespace) -> int:
+    from services.intake.service import IntakeService
+
+    written = write_schemas(args.directory)
+    # The AsyncAPI document comes from the service's own declarations; nothing connects.
+    spec = AsyncAPI(
+        IntakeService.declare(settings).broker,
+        title="dixian",
+        version="0.1.0",
+        description="Household events in, rejections out.",
+    )
+    path = args.directory / "asyncapi.json"
+    path.write_text(spec.to_specification().to_json())
+    written.append(path)
+    for p in written:
+        print(p)
+    return 0
+
+
+def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
+    from services.demo import run_demo
+
+    return asyncio.run(run_demo(settings))
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="dixian", description=__doc__)
+    sub = p.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="run the intake and the projections until stopped")
+    run.add_argument("--no-intake", action="store_true", help="projections only")
+    run.add_argument("--no-projections", action="store_true", help="intake only")
+    run.set_defaults(func=cmd_run)
+
+    topics = sub.add_parser("topics", help="create the topics with their partition counts")
+    topics.add_argument("what", choices=["create"])
+    topics.set_defaults(func=cmd_topics)
+
+    household = sub.add_parser("household", help="a household's state or full history")
+    household.add_argument("what", choices=["show", "history"])
+    household.add_argument("household_id")
+    household.add_argument("--json", action="store_true", help="machine-readable output")
+    household.set_defaults(func=cmd_household)
+
+    projections = sub.add_parser("projections", help="projection status, or rebuild one")
+    projections.add_argument("what", choices=["status", "rebuild"])
+    projections.add_argument("name", nargs="?", default="", help=", ".join(PROJECTIONS))
+    projections.set_defaults(func=cmd_projections)
+
+    rejected = sub.add_parser("rejected", help="the rejected messages and their reasons")
+    rejected.add_argument("--limit", type=int, default=50)
+    rejected.set_defaults(func=cmd_rejected)
+
+    schemas = sub.add_parser("schemas", help="write JSON Schemas and the AsyncAPI document")
+    schemas.add_argument("directory", type=Path, nargs="?", default=Path("schemas"))
+    schemas.set_defaults(func=cmd_schemas)
+
+    demo = sub.add_parser("demo", help="one synthetic village end to end, then a summary")
+    demo.set_defaults(func=cmd_demo)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
+    args = parser().parse_args(argv)
+    return int(args.func(Settings(), args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

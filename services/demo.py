@@ -1,0 +1,169 @@
+"""`make demo`: one synthetic village through Kafka, the intake and the projections."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import Counter
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+
+from events.rejection import RejectedMessage
+from services.embedded import servers
+from services.queries import household_history
+from services.runtime import serve
+from services.settings import Settings
+from services.store import EventStore
+from services.topics import ensure_topics
+from services.village import VILLAGE, village_messages
+
+
+async def publish(bootstrap: str, topic: str, messages: list[Any]) -> dict[int, int]:
+    """Produce with a real producer; return partition → offset after the last message."""
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    await producer.start()
+    try:
+        ends: dict[int, int] = {}
+        futures = [await producer.send(topic, m.value, key=m.key) for m in messages]
+        for f in futures:
+            meta = await f
+            ends[meta.partition] = max(ends.get(meta.partition, 0), meta.offset + 1)
+        return ends
+    finally:
+        await producer.stop()
+
+
+async def read_rejections(bootstrap: str, topic: str, after: int) -> dict[int, str]:
+    """rejection_id → reason code of the rejections on the topic newer than `after`."""
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest")
+    await consumer.start()
+    try:
+        found: dict[int, str] = {}
+        for _ in range(5):
+            batches = await consumer.getmany(timeout_ms=1000)
+            for records in batches.values():
+                for r in records:
+                    body = RejectedMessage.model_validate_json(r.value)
+                    if body.rejection_id > after:
+                        found[body.rejection_id] = body.reason_code
+        return found
+    finally:
+        await consumer.stop()
+
+
+def caught_up(store: EventStore, topic: str, ends: dict[int, int]) -> bool:
+    stored = store.stored_positions(topic)
+    if any(stored.get(p, 0) < end for p, end in ends.items()):
+        return False
+    with store.connection() as conn:
+        head = store.recorder.max_notification_id() or 0
+        rows = conn.execute("SELECT name, position FROM projection_positions").fetchall()
+    return bool(rows) and all(r["position"] >= head for r in rows)
+
+
+async def run_demo(settings: Settings, timeout: float = 120.0) -> int:
+    run = "D" + format(int(time.time()), "x")[-6:].upper()
+    with servers(settings, kafka=True, fresh=settings.pg_url is None) as s:
+        assert s.kafka_bootstrap is not None
+        if settings.kafka_bootstrap is None and settings.pg_url is not None:
+            # A memory broker restarts at offset 0: new topics, so stored positions still hold.
+            s = s.model_copy(
+                update={
+                    "intake_topic": f"{s.intake_topic}.{run.lower()}",
+                    "rejected_topic": f"{s.rejected_topic}.{run.lower()}",
+                }
+            )
+        await ensure_topics(s, s.kafka_bootstrap)  # before producing: never auto-created
+        stop = asyncio.Event()
+        task = asyncio.create_task(serve(s, s.kafka_bootstrap, stop))
+        store = EventStore(s)
+        try:
+            before = _max_rejection(store)
+            messages = village_messages(run)
+            started = time.monotonic()
+            ends = await publish(s.kafka_bootstrap, s.intake_topic, messages)
+            print(
+                f"published {len(messages)} messages for village {VILLAGE} (run {run}) "
+                f"to {s.intake_topic}"
+            )
+            while not await asyncio.to_thread(caught_up, store, s.intake_topic, ends):
+                if task.done():
+                    task.result()
+                if time.monotonic() - started > timeout:
+                    print("the services did not catch up in time")
+                    return 1
+                await asyncio.sleep(0.2)
+            print(f"caught up in {time.monotonic() - started:.1f}s\n")
+            ok = report(store, run, messages, before)
+            on_topic = await read_rejections(s.kafka_bootstrap, s.rejected_topic, before)
+            want = sum(1 for m in messages if m.expect not in ("accepted", "duplicate"))
+            print(f"rejected topic {s.rejected_topic}: {len(on_topic)} of this run's rejections")
+            ok = ok and len(on_topic) == want
+        finally:
+            stop.set()
+            await task
+            store.close()
+    print(
+        f"\nshow one household's full history:\n  .venv/bin/dixian household history "
+        f"{VILLAGE}{run}001"
+    )
+    return 0 if ok else 1
+
+
+def _max_rejection(store: EventStore) -> int:
+    with store.connection() as conn:
+        row = conn.execute("SELECT coalesce(max(rejection_id), 0) AS m FROM intake_rejected")
+        return int(row.fetchone()["m"])
+
+
+def report(store: EventStore, run: str, messages: list[Any], before: int) -> bool:
+    """Print the summary; return whether every message ended as the script expected."""
+    prefix = f"{VILLAGE}{run}%"
+    with store.connection() as conn:
+        accepted = conn.execute(
+            "SELECT count(*) AS n FROM intake_accepted WHERE household_id LIKE %s", (prefix,)
+        ).fetchone()["n"]
+        rejected = conn.execute(
+            "SELECT reason_code, count(*) AS n, min(reason) AS example FROM intake_rejected "
+            "WHERE rejection_id > %s GROUP BY reason_code ORDER BY reason_code",
+            (before,),
+        ).fetchall()
+        statuses = conn.execute(
+            "SELECT monitoring_status, count(*) AS n FROM household_state "
+            "WHERE household_id LIKE %s GROUP BY 1 ORDER BY 1",
+            (prefix,),
+        ).fetchall()
+        audit = conn.execute(
+            "SELECT count(*) AS n FROM audit_trail WHERE household_id LIKE %s", (prefix,)
+        ).fetchone()["n"]
+    expected = Counter(m.expect for m in messages)
+    got = Counter({r["reason_code"]: r["n"] for r in rejected})
+    print(f"events accepted:            {accepted}  (audit trail rows: {audit})")
+    print(f"repeats absorbed:           {expected['duplicate']}")
+    print(f"messages rejected:          {sum(got.values())}")
+    for r in rejected:
+        print(f"  {r['reason_code']:<26} {r['n']}  e.g. {r['example'][:70]}")
+    print("households by status:")
+    for r in statuses:
+        print(f"  {r['monitoring_status']:<26} {r['n']}")
+    want_rejected = {k: v for k, v in expected.items() if k not in ("accepted", "duplicate")}
+    ok = accepted == expected["accepted"] == audit and got == Counter(want_rejected)
+    if not ok:
+        print(
+            f"\nMISMATCH: expected {dict(expected)}, got accepted={accepted} "
+            f"audit={audit} rejected={dict(got)}"
+        )
+    else:
+        print(
+            "\nevery message ended as expected; the rejected topic and table hold each "
+            "invalid one with its reason"
+        )
+    hid = f"{VILLAGE}{run}001"
+    print(f"\nhistory of household {hid}:")
+    for h in household_history(store, hid):
+        print(
+            f"  #{h['position']:<5} {h['occurred_at'][:10]}  {h['event']:<26} "
+            f"{h['actor']:<32} via {h['source_system']}"
+        )
+    return ok

@@ -1,0 +1,46 @@
+"""A bounded cache of household aggregates, so a hot household is not reloaded per batch."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Iterable
+
+from services.domain.household import Household
+
+
+class HouseholdCache:
+    """Least-recently-used; its size bounds the worker's memory, not the history's length."""
+
+    def __init__(self, max_size: int) -> None:
+        self.max_size = max_size
+        self._items: OrderedDict[str, Household] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def take(self, household_ids: Iterable[str]) -> tuple[dict[str, Household], set[str]]:
+        """The cached households among these ids, and the ids still to load."""
+        found: dict[str, Household] = {}
+        missing: set[str] = set()
+        for hid in household_ids:
+            h = self._items.get(hid)
+            if h is None:
+                missing.add(hid)
+            else:
+                self._items.move_to_end(hid)
+                found[hid] = h
+        return found, missing
+
+    def put(self, households: Iterable[Household]) -> None:
+        for h in households:
+            self._items[h.household_id] = h
+            self._items.move_to_end(h.household_id)
+        while len(self._items) > self.max_size:
+            self._items.popitem(last=False)
+
+    def evict(self, household_ids: Iterable[str]) -> None:
+        for hid in household_ids:
+            self._items.pop(hid, None)
+
+    def clear(self) -> None:
+        self._items.clear()

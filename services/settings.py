@@ -1,0 +1,62 @@
+"""The one typed settings object of dixian, read from DIXIAN_* environment variables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from psycopg.conninfo import conninfo_to_dict
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every knob of the services. Defaults are the seed's numbers or safe local values."""
+
+    model_config = SettingsConfigDict(env_prefix="DIXIAN_", extra="ignore", frozen=True)
+
+    pg_url: str | None = Field(
+        default=None,
+        description="PostgreSQL connection URL; unset means the embedded server (demo only).",
+    )
+    kafka_bootstrap: str | None = Field(
+        default=None,
+        description="Kafka bootstrap servers; unset means the embedded Tansu broker (demo only).",
+    )
+    intake_topic: str = Field(default="dixian.household-events", description="Intake topic.")
+    rejected_topic: str = Field(default="dixian.rejected", description="Rejections topic.")
+    intake_partitions: int = Field(default=6, ge=1, description="Partitions of both topics.")
+    replication_factor: int = Field(default=1, ge=1, description="Replicas of each topic.")
+    intake_group: str = Field(default="dixian-intake", description="Intake consumer group.")
+    batch_max_records: int = Field(default=2000, ge=1, description="Most messages per batch.")
+    batch_timeout_ms: int = Field(default=200, ge=1, description="Longest wait to fill a batch.")
+    aggregate_cache_size: int = Field(
+        default=20_000, ge=0, description="Household aggregates kept in memory per worker."
+    )
+    projection_batch_size: int = Field(default=5000, ge=1, description="Events per batch.")
+    projection_poll_ms: int = Field(default=100, ge=1, description="Idle wait of projections.")
+    data_dir: Path = Field(
+        default=Path(".dixian"), description="Where the embedded servers keep their files."
+    )
+
+    def pg_params(self) -> dict[str, str]:
+        """The connection parameters of pg_url as a dict (host may be a socket directory)."""
+        if self.pg_url is None:
+            raise RuntimeError("DIXIAN_PG_URL is not set and no embedded server was started")
+        return {k: str(v) for k, v in conninfo_to_dict(self.pg_url).items()}
+
+    def eventsourcing_env(self) -> dict[str, str]:
+        """The environment the eventsourcing library reads to reach PostgreSQL."""
+        p = self.pg_params()
+        return {
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "POSTGRES_DBNAME": p.get("dbname", "postgres"),
+            "POSTGRES_HOST": p.get("host", "127.0.0.1"),
+            "POSTGRES_PORT": p.get("port", "5432"),
+            "POSTGRES_USER": p.get("user", "postgres"),
+            "POSTGRES_PASSWORD": p.get("password", ""),
+            "POSTGRES_POOL_SIZE": "4",
+            "POSTGRES_MAX_OVERFLOW": "4",
+            # Left off on purpose: with it, tailing readers can skip events under
+            # concurrent writers (see DEVELOPERS.md, known traps).
+            "POSTGRES_ENABLE_DB_FUNCTIONS": "n",
+        }

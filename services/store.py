@@ -1,0 +1,266 @@
+"""The event store: an eventsourcing Application on PostgreSQL, with batch loading and
+a recorder that writes the intake's bookkeeping in the same transaction as the events."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import Application
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.postgres import PostgresApplicationRecorder
+from psycopg import Cursor
+from psycopg.rows import DictRow
+from psycopg.types.json import Jsonb
+
+from services.domain.household import Household, household_uuid
+from services.settings import Settings
+
+INTAKE_SCHEMA = """
+CREATE TABLE IF NOT EXISTS intake_positions (
+    topic text NOT NULL,
+    partition integer NOT NULL,
+    next_offset bigint NOT NULL,
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (topic, partition)
+);
+CREATE TABLE IF NOT EXISTS intake_accepted (
+    event_id uuid PRIMARY KEY,
+    household_id text NOT NULL,
+    event_type text NOT NULL,
+    topic text NOT NULL,
+    partition integer NOT NULL,
+    "offset" bigint NOT NULL,
+    accepted_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE IF NOT EXISTS intake_duplicates (
+    topic text NOT NULL,
+    partition integer NOT NULL,
+    "offset" bigint NOT NULL,
+    event_id uuid NOT NULL,
+    seen_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (topic, partition, "offset")
+);
+CREATE TABLE IF NOT EXISTS intake_rejected (
+    rejection_id bigserial PRIMARY KEY,
+    topic text NOT NULL,
+    partition integer NOT NULL,
+    "offset" bigint NOT NULL,
+    message_key bytea,
+    message_value bytea,
+    headers jsonb NOT NULL DEFAULT '[]',
+    reason_code text NOT NULL,
+    reason text NOT NULL,
+    event_id uuid,
+    event_type text,
+    household_id text,
+    rejected_at timestamptz NOT NULL DEFAULT now(),
+    published_at timestamptz,
+    UNIQUE (topic, partition, "offset")
+);
+CREATE INDEX IF NOT EXISTS intake_rejected_unpublished
+    ON intake_rejected (rejection_id) WHERE published_at IS NULL;
+"""
+
+
+class StaleBatch(Exception):
+    """Some message of the batch was already consumed (a rebalance or a redelivery)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RawMessage:
+    """A Kafka record as it arrived: the intake keeps its bytes whatever happens."""
+
+    topic: str
+    partition: int
+    offset: int
+    key: bytes | None
+    value: bytes | None
+    headers: tuple[tuple[str, bytes], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    message: RawMessage
+    code: str
+    reason: str
+    event_id: UUID | None = None
+    event_type: str | None = None
+    household_id: str | None = None
+
+
+@dataclass(slots=True)
+class IntakeWrite:
+    """What one batch writes beside its events, in the same transaction."""
+
+    positions: dict[tuple[str, int], tuple[int, int]] = field(default_factory=dict)
+    accepted: list[tuple[UUID, str, str, RawMessage]] = field(default_factory=list)
+    duplicates: list[tuple[UUID, RawMessage]] = field(default_factory=list)
+    rejected: list[Rejection] = field(default_factory=list)
+
+    def consumed(self, m: RawMessage) -> None:
+        """Note a message as consumed: the batch owns [first, last] of its partition."""
+        key = (m.topic, m.partition)
+        first, _ = self.positions.get(key, (m.offset, m.offset))
+        self.positions[key] = (min(first, m.offset), m.offset + 1)
+
+
+class IntakeRecorder(PostgresApplicationRecorder):
+    """Writes positions, event ids and rejections in the events' own transaction."""
+
+    def _insert_events(
+        self,
+        curs: Cursor[DictRow],
+        stored_events: Sequence[StoredEvent],
+        *,
+        intake: IntakeWrite | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super()._insert_events(curs, stored_events, **kwargs)
+        if intake is not None:
+            write_intake(curs, intake)
+
+
+def write_intake(curs: Cursor[Any], w: IntakeWrite) -> None:
+    """Advance the positions (only from where they stand) and keep what the batch saw."""
+    keys = list(w.positions)
+    curs.execute(
+        """
+        WITH b AS (
+            SELECT * FROM unnest(%s::text[], %s::int[], %s::bigint[], %s::bigint[])
+                AS b(topic, partition, first_offset, next_offset)
+        )
+        INSERT INTO intake_positions AS p (topic, partition, next_offset)
+        SELECT topic, partition, next_offset FROM b
+        ON CONFLICT (topic, partition) DO UPDATE
+            SET next_offset = EXCLUDED.next_offset, updated_at = now()
+            WHERE p.next_offset <= (
+                SELECT b.first_offset FROM b
+                WHERE b.topic = p.topic AND b.partition = p.partition)
+        RETURNING p.topic
+        """,
+        (
+            [k[0] for k in keys],
+            [k[1] for k in keys],
+            [w.positions[k][0] for k in keys],
+            [w.positions[k][1] for k in keys],
+        ),
+    )
+    if len(curs.fetchall()) != len(keys):
+        raise StaleBatch("a partition of the batch was consumed already; re-reading")
+    if w.accepted:
+        curs.execute(
+            """
+            INSERT INTO intake_accepted (event_id, household_id, event_type, topic,
+                                         partition, "offset")
+            SELECT * FROM unnest(%s::uuid[], %s::text[], %s::text[], %s::text[],
+                                 %s::int[], %s::bigint[])
+            """,
+            (
+                [a[0] for a in w.accepted],
+                [a[1] for a in w.accepted],
+                [a[2] for a in w.accepted],
+                [a[3].topic for a in w.accepted],
+                [a[3].partition for a in w.accepted],
+                [a[3].offset for a in w.accepted],
+            ),
+        )
+    if w.duplicates:
+        curs.executemany(
+            'INSERT INTO intake_duplicates (topic, partition, "offset", event_id) '
+            "VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING",
+            [(m.topic, m.partition, m.offset, eid) for eid, m in w.duplicates],
+        )
+    if w.rejected:
+        curs.executemany(
+            """
+            INSERT INTO intake_rejected (topic, partition, "offset", message_key,
+                message_value, headers, reason_code, reason, event_id, event_type,
+                household_id)
+            VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+            ON CONFLICT (topic, partition, "offset") DO NOTHING
+            """,
+            [
+                (
+                    r.message.topic,
+                    r.message.partition,
+                    r.message.offset,
+                    r.message.key,
+                    r.message.value,
+                    Jsonb([[k, v.hex()] for k, v in r.message.headers]),
+                    r.code,
+                    r.reason,
+                    r.event_id,
+                    r.event_type,
+                    r.household_id,
+                )
+                for r in w.rejected
+            ],
+        )
+
+
+class EventStore(Application):
+    """The households' event store (table dixian_events)."""
+
+    name = "dixian"
+
+    def __init__(self, settings: Settings) -> None:
+        env = settings.eventsourcing_env()
+        env["APPLICATION_RECORDER_TOPIC"] = "services.store:IntakeRecorder"
+        super().__init__(env=env)
+        with self.connection() as conn:
+            conn.execute(INTAKE_SCHEMA)
+
+    @property
+    def events_table(self) -> str:
+        return self.recorder.events_table_name  # type: ignore[attr-defined,no-any-return]
+
+    def connection(self) -> Any:
+        """A pooled connection (autocommit) of the store's own pool."""
+        return self.recorder.datastore.get_connection()  # type: ignore[attr-defined]
+
+    def load_households(self, household_ids: Iterable[str]) -> dict[str, Household]:
+        """Load many households in one query (set-based, not one read per household)."""
+        ids = {household_uuid(h): h for h in household_ids}
+        if not ids:
+            return {}
+        with self.connection() as conn:
+            rows = conn.execute(
+                f"SELECT originator_id, originator_version, topic, state FROM {self.events_table}"
+                " WHERE originator_id = ANY(%s) ORDER BY originator_id, originator_version",
+                (list(ids),),
+            ).fetchall()
+        loaded: dict[str, Household] = {}
+        for row in rows:
+            event = self.mapper.to_domain_event(
+                StoredEvent(
+                    originator_id=row["originator_id"],
+                    originator_version=row["originator_version"],
+                    topic=row["topic"],
+                    state=bytes(row["state"]),
+                )
+            )
+            hid = ids[row["originator_id"]]
+            loaded[hid] = event.mutate(loaded.get(hid))  # type: ignore[assignment]
+        return loaded
+
+    def known_event_ids(self, event_ids: Sequence[UUID]) -> set[UUID]:
+        """Which of these event ids were accepted before."""
+        if not event_ids:
+            return set()
+        with self.connection() as conn:
+            rows = conn.execute(
+                "SELECT event_id FROM intake_accepted WHERE event_id = ANY(%s::uuid[])",
+                (list(event_ids),),
+            ).fetchall()
+        return {r["event_id"] for r in rows}
+
+    def stored_positions(self, topic: str) -> dict[int, int]:
+        """partition → next offset to read, as committed with the events."""
+        with self.connection() as conn:
+            rows = conn.execute(
+                "SELECT partition, next_offset FROM intake_positions WHERE topic = %s", (topic,)
+            ).fetchall()
+        return {r["partition"]: r["next_offset"] for r in rows}

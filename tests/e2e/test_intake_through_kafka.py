@@ -1,0 +1,165 @@
+"""Through a real Kafka-protocol broker: the intake service, the projections, the guarantees."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+from support import count, expected_counts, stored_event_count, wait_until
+
+from services.demo import caught_up, publish, read_rejections
+from services.intake.service import IntakeService
+from services.runtime import serve
+from services.settings import Settings
+from services.store import EventStore
+from services.topics import ensure_topics
+from services.village import Message, village_messages
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+async def kafka_settings(settings: Settings, kafka_bootstrap: str) -> Settings:
+    s = settings.model_copy(update={"kafka_bootstrap": kafka_bootstrap})
+    await ensure_topics(s, kafka_bootstrap)
+    return s
+
+
+@pytest.fixture
+async def store(kafka_settings: Settings) -> AsyncIterator[EventStore]:
+    s = EventStore(kafka_settings)
+    yield s
+    s.close()
+
+
+def _positions_reached(store: EventStore, topic: str, ends: dict[int, int]) -> bool:
+    stored = store.stored_positions(topic)
+    return all(stored.get(p, 0) >= end for p, end in ends.items())
+
+
+def _merge(a: dict[int, int], b: dict[int, int]) -> dict[int, int]:
+    return {p: max(a.get(p, 0), b.get(p, 0)) for p in a.keys() | b.keys()}
+
+
+async def test_the_village_through_kafka_ends_as_expected_and_rejections_are_published(
+    kafka_settings: Settings, store: EventStore
+) -> None:
+    s = kafka_settings
+    assert s.kafka_bootstrap
+    messages = village_messages("K1")
+    stop = asyncio.Event()
+    services = asyncio.create_task(serve(s, s.kafka_bootstrap, stop))
+    try:
+        ends = await publish(s.kafka_bootstrap, s.intake_topic, messages)
+        await wait_until(lambda: caught_up(store, s.intake_topic, ends))
+    finally:
+        stop.set()
+        await services
+
+    want = expected_counts(messages)
+    assert stored_event_count(store) == want["accepted"]
+    assert count(store, "SELECT count(*) FROM audit_trail") == want["accepted"]
+    assert count(store, "SELECT count(*) FROM household_state") == 5
+    on_topic = await read_rejections(s.kafka_bootstrap, s.rejected_topic, 0)
+    rejected = sorted(m.expect for m in messages if m.expect not in ("accepted", "duplicate"))
+    assert sorted(on_topic.values()) == rejected
+    assert count(store, "SELECT count(*) FROM intake_rejected WHERE published_at IS NULL") == 0
+
+
+async def _start_worker(s: Settings, store: EventStore) -> IntakeService:
+    assert s.kafka_bootstrap
+    worker = IntakeService(s, store, s.kafka_bootstrap)
+    await worker.broker.start()
+    return worker
+
+
+async def test_a_worker_that_dies_before_committing_to_kafka_is_replaced_without_duplicates(
+    kafka_settings: Settings, store: EventStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    s = kafka_settings
+    assert s.kafka_bootstrap
+    first, second = village_messages("K2"), village_messages("K3")
+
+    dying = await _start_worker(s, store)
+
+    async def never_commits(batch: object) -> None:  # dies each time before Kafka's commit
+        return None
+
+    monkeypatch.setattr(dying, "_commit_copy", never_commits)
+    ends = await publish(s.kafka_bootstrap, s.intake_topic, first)
+    await wait_until(lambda: _positions_reached(store, s.intake_topic, ends))
+    await dying.broker.stop()
+
+    replacement = await _start_worker(s, store)
+    try:
+        ends = _merge(ends, await publish(s.kafka_bootstrap, s.intake_topic, second))
+        await wait_until(lambda: _positions_reached(store, s.intake_topic, ends))
+    finally:
+        await replacement.broker.stop()
+
+    accepted = expected_counts(first)["accepted"] + expected_counts(second)["accepted"]
+    assert stored_event_count(store) == accepted
+    assert count(store, "SELECT count(*) FROM intake_accepted") == accepted
+    assert count(store, "SELECT count(*) FROM intake_rejected") == 16
+    assert replacement.stats.retries == 0  # it resumed from the stored positions, not Kafka's
+
+
+async def test_a_failing_batch_is_read_again_and_stored_once(
+    kafka_settings: Settings, store: EventStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    s = kafka_settings
+    assert s.kafka_bootstrap
+    messages = village_messages("K4")
+    worker = await _start_worker(s, store)
+    real = worker.processor.process
+    failures = []
+
+    def fail_once(batch):  # type: ignore[no-untyped-def]
+        if not failures:
+            failures.append(len(batch))
+            raise ConnectionError("the database went away")
+        return real(batch)
+
+    monkeypatch.setattr(worker.processor, "process", fail_once)
+    try:
+        ends = await publish(s.kafka_bootstrap, s.intake_topic, messages)
+        await wait_until(lambda: _positions_reached(store, s.intake_topic, ends))
+    finally:
+        await worker.broker.stop()
+
+    assert failures and worker.stats.retries == 1
+    assert stored_event_count(store) == expected_counts(messages)["accepted"]
+
+
+async def test_two_workers_in_one_group_through_rebalances_lose_and_duplicate_nothing(
+    kafka_settings: Settings, store: EventStore
+) -> None:
+    s = kafka_settings
+    assert s.kafka_bootstrap
+    waves: list[list[Message]] = [
+        [m for run in range(w * 4, w * 4 + 4) for m in village_messages(f"W{run}")]
+        for w in range(3)
+    ]
+    a = await _start_worker(s, store)
+    b: IntakeService | None = None
+    ends: dict[int, int] = {}
+    try:
+        ends = await publish(s.kafka_bootstrap, s.intake_topic, waves[0])
+        b = await _start_worker(s, store)  # the group rebalances over two workers
+        ends = _merge(ends, await publish(s.kafka_bootstrap, s.intake_topic, waves[1]))
+        await wait_until(lambda: _positions_reached(store, s.intake_topic, ends), 90)
+        assert a.stats.accepted > 0 and b.stats.accepted > 0  # both took part
+        await a.broker.stop()  # and again, onto the one that is left
+        ends = _merge(ends, await publish(s.kafka_bootstrap, s.intake_topic, waves[2]))
+        await wait_until(lambda: _positions_reached(store, s.intake_topic, ends), 90)
+    finally:
+        await a.broker.stop()
+        if b is not None:
+            await b.broker.stop()
+
+    everything = [m for wave in waves for m in wave]
+    want = expected_counts(everything)
+    assert stored_event_count(store) == want["accepted"]
+    assert count(store, "SELECT count(DISTINCT event_id) FROM intake_accepted") == want["accepted"]
+    assert count(store, "SELECT count(*) FROM intake_rejected") == 8 * 12

@@ -1,0 +1,150 @@
+"""The intake's batches against a real PostgreSQL: exactly once, nothing lost."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from support import as_raw, count, expected_counts, snapshot, stored_event_count
+
+from services.intake.batch import IntakeProcessor
+from services.settings import Settings
+from services.store import EventStore, IntakeRecorder, RawMessage, StaleBatch
+from services.village import village_messages
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def store(settings: Settings) -> Iterator[EventStore]:
+    s = EventStore(settings)
+    yield s
+    s.close()
+
+
+def test_a_batch_stores_accepted_events_and_keeps_each_rejected_message_with_bytes_and_reason(
+    store: EventStore,
+) -> None:
+    messages = village_messages("R1")
+    raw = as_raw(messages, "events")
+    outcome = IntakeProcessor(store, 100).process(raw)
+
+    want = expected_counts(messages)
+    assert outcome.accepted == want["accepted"] == stored_event_count(store)
+    assert outcome.duplicates == want["duplicate"]
+    with store.connection() as conn:
+        rows = conn.execute(
+            'SELECT partition, "offset", message_key, message_value, reason_code, reason '
+            "FROM intake_rejected"
+        ).fetchall()
+    kept = {(r["partition"], r["offset"]): r for r in rows}
+    rejected = [(m, r) for m, r in zip(messages, raw, strict=True) if m.expect not in
+                ("accepted", "duplicate")]  # fmt: skip
+    assert len(kept) == len(rejected) == 8
+    for message, record in rejected:
+        row = kept[(record.partition, record.offset)]
+        assert bytes(row["message_value"]) == message.value
+        assert bytes(row["message_key"]) == message.key
+        assert row["reason_code"] == message.expect
+        assert row["reason"]
+
+
+def test_a_redelivered_batch_changes_nothing(store: EventStore) -> None:
+    raw = as_raw(village_messages("R2"), "events")
+    IntakeProcessor(store, 100).process(raw)
+    before = snapshot(store)
+
+    with pytest.raises(StaleBatch):
+        IntakeProcessor(store, 100).process(raw)  # a restarted worker, same messages
+    with pytest.raises(StaleBatch):
+        IntakeProcessor(store, 100).process(raw[5:9])  # a part of it, after a rebalance
+
+    assert snapshot(store) == before
+
+
+def test_a_repeated_event_id_at_a_new_offset_is_absorbed(store: EventStore) -> None:
+    messages = village_messages("R3")
+    raw = as_raw(messages, "events")
+    processor = IntakeProcessor(store, 100)
+    processor.process(raw)
+    events = stored_event_count(store)
+    first = raw[0]
+    resent = RawMessage("events", first.partition, 10_000, first.key, first.value)
+
+    outcome = IntakeProcessor(store, 100).process([resent])
+
+    assert (outcome.accepted, outcome.duplicates) == (0, 1)
+    assert stored_event_count(store) == events
+    assert count(store, 'SELECT count(*) FROM intake_duplicates WHERE "offset" = 10000') == 1
+
+
+class Crash(BaseException):
+    """The process dying here (like SIGINT): nothing after this line runs."""
+
+
+@pytest.mark.parametrize("restart", [True, False], ids=["after-restart", "same-worker"])
+def test_a_crash_in_the_middle_of_a_batch_loses_and_duplicates_nothing(
+    store: EventStore, monkeypatch: pytest.MonkeyPatch, restart: bool
+) -> None:
+    messages = village_messages("R4")
+    raw = as_raw(messages, "events")
+    processor = IntakeProcessor(store, 100)
+    processor.process(raw[:10])
+    before = snapshot(store)
+
+    real = IntakeRecorder._insert_stored_events
+
+    def insert_then_crash(self, curs, stored_events, **kwargs):  # type: ignore[no-untyped-def]
+        real(self, curs, stored_events, **kwargs)  # the rows are written, not committed
+        raise Crash
+
+    monkeypatch.setattr(IntakeRecorder, "_insert_stored_events", insert_then_crash)
+    with pytest.raises(Crash):
+        processor.process(raw[10:])
+    assert snapshot(store) == before  # the half-done batch left no trace
+
+    monkeypatch.undo()
+    worker = IntakeProcessor(store, 100) if restart else processor
+    worker.process(raw[10:])
+
+    want = expected_counts(messages)
+    assert stored_event_count(store) == want["accepted"]
+    assert count(store, "SELECT count(*) FROM intake_accepted") == want["accepted"]
+    assert count(store, "SELECT count(*) FROM intake_rejected") == 8
+
+
+def test_any_split_into_batches_gives_the_same_households(settings: Settings) -> None:
+    raw = as_raw(village_messages("R5"), "events")
+    states = []
+    for size in (1, 4, len(raw)):
+        db = EventStore(settings)
+        try:
+            with db.connection() as conn:
+                conn.execute(f"TRUNCATE {db.events_table}, intake_positions, intake_accepted, "
+                             "intake_rejected, intake_duplicates")  # fmt: skip
+            processor = IntakeProcessor(db, 2)  # a tiny cache: households are reloaded
+            for i in range(0, len(raw), size):
+                processor.process(raw[i : i + size])
+            ids = {m.key.decode() for m in raw if m.key}
+            states.append({hid: _state(h) for hid, h in db.load_households(sorted(ids)).items()})
+        finally:
+            db.close()
+    assert states[0] == states[1] == states[2]
+    assert len(states[0]) == 5
+
+
+def test_a_household_loaded_from_the_store_equals_the_one_built_in_memory(
+    store: EventStore,
+) -> None:
+    raw = as_raw(village_messages("R6"), "events")
+    processor = IntakeProcessor(store, 100)
+    processor.process(raw)
+    cached, _ = processor.cache.take({m.key.decode() for m in raw if m.key})
+    loaded = store.load_households(cached)
+    assert {k: _state(v) for k, v in loaded.items()} == {k: _state(v) for k, v in cached.items()}
+
+
+def _state(h: object) -> dict[str, object]:
+    return {k: v for k, v in vars(h).items() if not k.startswith("_")} | {
+        "version": h.version  # type: ignore[attr-defined]
+    }

@@ -1,0 +1,72 @@
+"""Helpers shared by the integration and end-to-end tests."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import zlib
+from collections.abc import Callable
+from typing import Any
+
+from services.store import EventStore, RawMessage
+from services.village import Message
+
+
+def as_raw(messages: list[Message], topic: str, partitions: int = 3) -> list[RawMessage]:
+    """Place messages on partitions by key, with offsets, as a broker would."""
+    next_offset = [0] * partitions
+    raw = []
+    for m in messages:
+        p = zlib.crc32(m.key or b"") % partitions
+        raw.append(RawMessage(topic, p, next_offset[p], m.key, m.value))
+        next_offset[p] += 1
+    return raw
+
+
+def expected_counts(messages: list[Message]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for m in messages:
+        out[m.expect] = out.get(m.expect, 0) + 1
+    return out
+
+
+def count(store: EventStore, sql: str, *params: Any) -> int:
+    with store.connection() as conn:
+        row = conn.execute(sql, params).fetchone()
+    return int(next(iter(row.values())))
+
+
+def stored_event_count(store: EventStore) -> int:
+    return count(store, f"SELECT count(*) FROM {store.events_table}")
+
+
+def snapshot(store: EventStore) -> dict[str, Any]:
+    """Everything the intake writes, to compare before and after."""
+    with store.connection() as conn:
+        return {
+            "events": conn.execute(
+                f"SELECT originator_id, originator_version, topic, state, notification_id "
+                f"FROM {store.events_table} ORDER BY notification_id"
+            ).fetchall(),
+            "accepted": conn.execute(
+                "SELECT event_id, household_id FROM intake_accepted ORDER BY event_id"
+            ).fetchall(),
+            "rejected": conn.execute(
+                'SELECT topic, partition, "offset", reason_code, message_value '
+                'FROM intake_rejected ORDER BY topic, partition, "offset"'
+            ).fetchall(),
+            "duplicates": conn.execute("SELECT count(*) AS n FROM intake_duplicates").fetchall(),
+            "positions": conn.execute(
+                "SELECT topic, partition, next_offset FROM intake_positions ORDER BY 1, 2"
+            ).fetchall(),
+        }
+
+
+async def wait_until(predicate: Callable[[], Any], timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        if await asyncio.to_thread(predicate):
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not true within {timeout}s: {predicate}")
+        await asyncio.sleep(0.1)

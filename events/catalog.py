@@ -25,10 +25,22 @@ EVENT_TYPES: dict[str, tuple[type[BaseModel], int]] = {
 }
 
 
+# Stable reason codes of the contract, with what the producer should do about each.
+CONTRACT_REASONS: dict[str, str] = {
+    "NOT_JSON": "Send the event as a UTF-8 JSON object.",
+    "ENVELOPE_INVALID": "Fill every envelope field as envelope.json describes.",
+    "UNKNOWN_EVENT_TYPE": "Use one of the event types of the schemas directory.",
+    "UNSUPPORTED_SCHEMA_VERSION": "Send the schema version the type's schema names.",
+    "PAYLOAD_INVALID": "Make the payload match the event type's JSON Schema.",
+    "KEY_MISMATCH": "Use the household_id as the Kafka message key.",
+}
+
+
 class ContractViolation(Exception):
     """A message that does not meet the contract; `code` is the stable reason code."""
 
     def __init__(self, code: str, detail: str) -> None:
+        assert code in CONTRACT_REASONS, code
         super().__init__(f"{code}: {detail}")
         self.code = code
         self.detail = detail

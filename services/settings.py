@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     aggregate_cache_size: int = Field(
         default=20_000, ge=0, description="Household aggregates kept in memory per worker."
     )
+    snapshot_interval: int = Field(
+        default=50, ge=1, description="A household snapshot every this many of its events."
+    )
     projection_batch_size: int = Field(default=5000, ge=1, description="Events per batch.")
     projection_poll_ms: int = Field(default=100, ge=1, description="Idle wait of projections.")
     data_dir: Path = Field(

@@ -148,3 +148,30 @@ def _state(h: object) -> dict[str, object]:
     return {k: v for k, v in vars(h).items() if not k.startswith("_")} | {
         "version": h.version  # type: ignore[attr-defined]
     }
+
+
+def test_a_household_loads_from_its_latest_snapshot_and_the_events_after_it(
+    settings: Settings,
+) -> None:
+    store = EventStore(settings.model_copy(update={"snapshot_interval": 3}))
+    try:
+        raw = as_raw(village_messages("R7"), "events")
+        processor = IntakeProcessor(store, 100)
+        for i in range(0, len(raw), 2):
+            processor.process(raw[i : i + 2])
+        cached, _ = processor.cache.take({m.key.decode() for m in raw if m.key})
+        snapshots = count(store, "SELECT count(*) FROM dixian_snapshots")
+        h1 = next(h for h in cached.values() if h.version == 8)
+        assert snapshots >= 5
+        assert count(
+            store, "SELECT max(originator_version) FROM dixian_snapshots WHERE originator_id = %s",
+            h1.id,
+        ) == 6  # fmt: skip
+
+        loaded = store.load_households(cached)
+
+        assert {k: _state(v) for k, v in loaded.items()} == {
+            k: _state(v) for k, v in cached.items()
+        }
+    finally:
+        store.close()

@@ -184,6 +184,7 @@ def parser() -> argparse.ArgumentParser:
     rejected.set_defaults(func=cmd_rejected)
 
     schemas = sub.add_parser("schemas", help="write JSON Schemas and the AsyncAPI document")
+    schemas.add_argument("what", choices=["write"])
     schemas.add_argument("directory", type=Path, nargs="?", default=Path("schemas"))
     schemas.set_defaults(func=cmd_schemas)
 

@@ -1,0 +1,79 @@
+"""The command line on a real database: history, state, rejections, rebuild, schemas."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from support import as_raw
+
+from services.cli import main
+from services.intake.batch import IntakeProcessor
+from services.settings import Settings
+from services.store import EventStore
+from services.village import VILLAGE, village_messages
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def loaded(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> str:
+    store = EventStore(settings)
+    try:
+        IntakeProcessor(store, 100).process(as_raw(village_messages("C1"), settings.intake_topic))
+    finally:
+        store.close()
+    monkeypatch.setenv("DIXIAN_PG_URL", settings.pg_url or "")
+    assert main(["projections", "rebuild", "household_state"]) == 0
+    return f"{VILLAGE}C1001"
+
+
+def test_history_shows_every_step_with_who_when_and_whence_and_masks_id_numbers(
+    loaded: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["household", "history", loaded, "--json"]) == 0
+    history = json.loads(capsys.readouterr().out)
+    assert [h["event"] for h in history] == [
+        "Registered", "VisitRecorded", "DepartmentRiskAlertPushed", "RiskLeadRegistered",
+        "Identified", "AssistanceMeasureRecorded", "VisitRecorded", "RiskEliminated",
+    ]  # fmt: skip
+    assert history[2]["source_system"] == "medical_insurance"
+    assert history[4]["actor"] == "county-zhao (county_official)"
+    assert [h["position"] for h in history] == sorted(h["position"] for h in history)
+    head = history[0]["facts"]["members"][0]["id_number"]
+    assert "*" in head and len(head) == 18
+
+
+def test_show_gives_the_current_state_and_a_clear_error_for_an_unknown_household(
+    loaded: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["household", "show", loaded]) == 0
+    assert json.loads(capsys.readouterr().out)["monitoring_status"] == "risk_eliminated"
+    assert main(["household", "show", "NOSUCH0001"]) == 1
+    assert "HOUSEHOLD_NOT_FOUND" in capsys.readouterr().out
+
+
+def test_rejected_lists_each_reason_code(loaded: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rejected"]) == 0
+    out = capsys.readouterr().out
+    for code in ("NOT_JSON", "KEY_MISMATCH", "NOT_MONITORED", "NEVER_IDENTIFIED"):
+        assert code in out
+
+
+def test_an_unknown_projection_is_refused_with_its_reason(
+    loaded: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["projections", "rebuild", "nonsense"]) == 2
+    assert "UNKNOWN_PROJECTION" in capsys.readouterr().out
+
+
+def test_schemas_write_every_event_type_and_an_asyncapi_document_of_both_topics(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["schemas", "write", str(tmp_path)]) == 0
+    names = {p.name for p in tmp_path.iterdir()}
+    assert {"household_registered.v1.json", "risk_eliminated.v1.json", "asyncapi.json"} <= names
+    spec = json.loads((tmp_path / "asyncapi.json").read_text())
+    addresses = {c["address"] for c in spec["channels"].values()}
+    assert addresses == {Settings().intake_topic, Settings().rejected_topic}

@@ -43,7 +43,13 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
             projections=not args.no_projections,
         )
 
-    with servers(settings, kafka=not args.no_intake) as s:
+    if settings.kafka_bootstrap is None and not args.no_intake:
+        # The embedded broker keeps nothing: a service on it would lose its topics on exit.
+        print(
+            "KAFKA_NOT_CONFIGURED: set DIXIAN_KAFKA_BOOTSTRAP (`make demo` runs the embedded one)"
+        )
+        return 2
+    with servers(settings, kafka=False) as s:
         asyncio.run(main(s))
     return 0
 

@@ -134,9 +134,17 @@ class IntakeService:
     async def seek_to_stored(self, partitions: set[TopicPartition]) -> None:
         consumer = self._consumer()
         stored = await asyncio.to_thread(self.store.stored_positions, self.settings.intake_topic)
+        ends = await consumer.end_offsets(list(partitions)) if partitions else {}
         fresh = []
         for tp in partitions:
             if tp.partition in stored:
+                if stored[tp.partition] > ends.get(tp, 0):
+                    # The broker lost messages the store has (a new cluster, a memory broker):
+                    # reading on would skip or refuse events. An operator has to decide.
+                    log.critical(
+                        "POSITION_BEYOND_LOG_END: %s[%d] stored at %d, the log ends at %d",
+                        tp.topic, tp.partition, stored[tp.partition], ends.get(tp, 0),
+                    )  # fmt: skip
                 consumer.seek(tp, stored[tp.partition])
             else:
                 fresh.append(tp)

@@ -143,8 +143,11 @@ class IntakeService:
                     # reading on would skip or refuse events. An operator has to decide.
                     log.critical(
                         "POSITION_BEYOND_LOG_END: %s[%d] stored at %d, the log ends at %d",
-                        tp.topic, tp.partition, stored[tp.partition], ends.get(tp, 0),
-                    )  # fmt: skip
+                        tp.topic,
+                        tp.partition,
+                        stored[tp.partition],
+                        ends.get(tp, 0),
+                    )
                 consumer.seek(tp, stored[tp.partition])
             else:
                 fresh.append(tp)

@@ -35,9 +35,15 @@ def test_history_shows_every_step_with_who_when_and_whence_and_masks_id_numbers(
     assert main(["household", "history", loaded, "--json"]) == 0
     history = json.loads(capsys.readouterr().out)
     assert [h["event"] for h in history] == [
-        "Registered", "VisitRecorded", "DepartmentRiskAlertPushed", "RiskLeadRegistered",
-        "Identified", "AssistanceMeasureRecorded", "VisitRecorded", "RiskEliminated",
-    ]  # fmt: skip
+        "Registered",
+        "VisitRecorded",
+        "DepartmentRiskAlertPushed",
+        "RiskLeadRegistered",
+        "Identified",
+        "AssistanceMeasureRecorded",
+        "VisitRecorded",
+        "RiskEliminated",
+    ]
     assert history[2]["source_system"] == "medical_insurance"
     assert history[4]["actor"] == "county-zhao (county_official)"
     assert [h["position"] for h in history] == sorted(h["position"] for h in history)

@@ -38,8 +38,11 @@ def test_a_batch_stores_accepted_events_and_keeps_each_rejected_message_with_byt
             "FROM intake_rejected"
         ).fetchall()
     kept = {(r["partition"], r["offset"]): r for r in rows}
-    rejected = [(m, r) for m, r in zip(messages, raw, strict=True) if m.expect not in
-                ("accepted", "duplicate")]  # fmt: skip
+    rejected = [
+        (m, r)
+        for m, r in zip(messages, raw, strict=True)
+        if m.expect not in ("accepted", "duplicate")
+    ]
     assert len(kept) == len(rejected) == 8
     for message, record in rejected:
         row = kept[(record.partition, record.offset)]
@@ -120,8 +123,10 @@ def test_any_split_into_batches_gives_the_same_households(settings: Settings) ->
         db = EventStore(settings)
         try:
             with db.connection() as conn:
-                conn.execute(f"TRUNCATE {db.events_table}, intake_positions, intake_accepted, "
-                             "intake_rejected, intake_duplicates")  # fmt: skip
+                conn.execute(
+                    f"TRUNCATE {db.events_table}, intake_positions, intake_accepted, "
+                    "intake_rejected, intake_duplicates"
+                )
             processor = IntakeProcessor(db, 2)  # a tiny cache: households are reloaded
             for i in range(0, len(raw), size):
                 processor.process(raw[i : i + size])
@@ -163,10 +168,14 @@ def test_a_household_loads_from_its_latest_snapshot_and_the_events_after_it(
         snapshots = count(store, "SELECT count(*) FROM dixian_snapshots")
         h1 = next(h for h in cached.values() if h.version == 8)
         assert snapshots >= 5
-        assert count(
-            store, "SELECT max(originator_version) FROM dixian_snapshots WHERE originator_id = %s",
-            h1.id,
-        ) == 6  # fmt: skip
+        assert (
+            count(
+                store,
+                "SELECT max(originator_version) FROM dixian_snapshots WHERE originator_id = %s",
+                h1.id,
+            )
+            == 6
+        )
 
         loaded = store.load_households(cached)
 

@@ -8,20 +8,59 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from events import payloads
+from events import (
+    assistance,
+    corrections,
+    departments,
+    elimination,
+    household,
+    identification,
+    visits,
+)
 from events.envelope import EventEnvelope
 
-# event_type → (payload model, current schema version)
+# event_type → (payload model, current schema version). The name is the stable contract.
 EVENT_TYPES: dict[str, tuple[type[BaseModel], int]] = {
-    "household_registered": (payloads.HouseholdRegistered, 1),
-    "member_added": (payloads.MemberAdded, 1),
-    "member_changed": (payloads.MemberChanged, 1),
-    "visit_recorded": (payloads.VisitRecorded, 1),
-    "department_risk_alert_pushed": (payloads.DepartmentRiskAlertPushed, 1),
-    "risk_lead_registered": (payloads.RiskLeadRegistered, 1),
-    "identification_decided": (payloads.IdentificationDecided, 1),
-    "assistance_measure_recorded": (payloads.AssistanceMeasureRecorded, 1),
-    "risk_eliminated": (payloads.RiskEliminated, 1),
+    # who the household is
+    "household_registered": (household.HouseholdRegistered, 1),
+    "member_added": (household.MemberAdded, 1),
+    "member_changed": (household.MemberChanged, 1),
+    "income_assessed": (household.IncomeAssessed, 1),
+    # visits, screenings, publicity
+    "visit_recorded": (visits.VisitRecorded, 1),
+    "screening_recorded": (visits.ScreeningRecorded, 1),
+    "policy_leaflet_delivered": (visits.PolicyLeafletDelivered, 1),
+    "awareness_survey_answered": (visits.AwarenessSurveyAnswered, 1),
+    # departments
+    "department_risk_alert_pushed": (departments.DepartmentRiskAlertPushed, 1),
+    "department_fact_reported": (departments.DepartmentFactReported, 1),
+    # identification, and the review and notice steps shared with elimination
+    "risk_lead_registered": (identification.RiskLeadRegistered, 1),
+    "household_consent_signed": (identification.HouseholdConsentSigned, 1),
+    "data_comparison_requested": (identification.DataComparisonRequested, 1),
+    "data_comparison_returned": (identification.DataComparisonReturned, 1),
+    "village_review_held": (identification.VillageReviewHeld, 1),
+    "public_notice_posted": (identification.PublicNoticePosted, 1),
+    "objection_raised": (identification.ObjectionRaised, 1),
+    "objection_resolved": (identification.ObjectionResolved, 1),
+    "public_notice_closed": (identification.PublicNoticeClosed, 1),
+    "township_review_done": (identification.TownshipReviewDone, 1),
+    "identification_decided": (identification.IdentificationDecided, 1),
+    "national_system_entry_recorded": (identification.NationalSystemEntryRecorded, 1),
+    # assistance
+    "assistance_plan_adopted": (assistance.AssistancePlanAdopted, 1),
+    "assistance_measure_started": (assistance.AssistanceMeasureStarted, 1),
+    "assistance_measure_verified": (assistance.AssistanceMeasureVerified, 1),
+    "assistance_measure_ended": (assistance.AssistanceMeasureEnded, 1),
+    # elimination and the safety net
+    "risk_elimination_proposed": (elimination.RiskEliminationProposed, 1),
+    "risk_eliminated": (elimination.RiskEliminated, 1),
+    "risk_elimination_reverted": (elimination.RiskEliminationReverted, 1),
+    "safety_net_mark_set": (elimination.SafetyNetMarkSet, 1),
+    "safety_net_mark_removed": (elimination.SafetyNetMarkRemoved, 1),
+    # corrections
+    "event_retracted": (corrections.EventRetracted, 1),
+    "event_amended": (corrections.EventAmended, 1),
 }
 
 
@@ -33,6 +72,10 @@ CONTRACT_REASONS: dict[str, str] = {
     "UNSUPPORTED_SCHEMA_VERSION": "Send the schema version the type's schema names.",
     "PAYLOAD_INVALID": "Make the payload match the event type's JSON Schema.",
     "KEY_MISMATCH": "Use the household_id as the Kafka message key.",
+    "SOURCE_UNKNOWN": "Register the producing system in the permissions matrix.",
+    "PRODUCER_NOT_PERMITTED": "This source may not emit this event type; the owner of the "
+    "step must send it.",
+    "CORRECTION_TARGET_UNKNOWN": "Correct only an accepted event of the same household.",
 }
 
 
@@ -88,8 +131,12 @@ def parse_event(raw: bytes) -> ParsedEvent:
             "UNSUPPORTED_SCHEMA_VERSION",
             f"{envelope.event_type} is at schema version {version}, got {envelope.schema_version}",
         )
+    return ParsedEvent(envelope=envelope, payload=validate_payload(model, envelope.payload))
+
+
+def validate_payload(model: type[BaseModel], payload: dict[str, Any]) -> BaseModel:
+    """The payload as its model, or ContractViolation PAYLOAD_INVALID."""
     try:
-        payload = model.model_validate(envelope.payload)
+        return model.model_validate(payload)
     except ValidationError as e:
         raise ContractViolation("PAYLOAD_INVALID", _first_error(e)) from None
-    return ParsedEvent(envelope=envelope, payload=payload)

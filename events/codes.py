@@ -119,3 +119,38 @@ class IdentificationOutcome(StrEnum):
 class EliminationKind(StrEnum):
     STABLE = "stable"  # 稳定消除
     NATURAL = "natural"  # 自然消除
+
+
+class LeafletKind(StrEnum):
+    """明白纸: the application-policy leaflet for every household (R1.1), the
+    assistance-policy leaflet for every monitored household (R1.2)."""
+
+    APPLICATION_POLICY = "application_policy"
+    ASSISTANCE_POLICY = "assistance_policy"
+
+
+class DepartmentFactKind(StrEnum):
+    """Facts departments report about a household or one of its members."""
+
+    MINIMUM_LIVING_ALLOWANCE_GRANTED = "minimum_living_allowance_granted"
+    MINIMUM_LIVING_ALLOWANCE_ENDED = "minimum_living_allowance_ended"
+    EXTREME_POVERTY_SUPPORT_GRANTED = "extreme_poverty_support_granted"
+    EXTREME_POVERTY_SUPPORT_ENDED = "extreme_poverty_support_ended"
+    DEATH = "death"
+    MIGRATION = "migration"
+    SERIOUS_MEDICAL_COSTS = "serious_medical_costs"
+    SCHOOL_DROPOUT = "school_dropout"
+    UNSAFE_HOUSING = "unsafe_housing"
+    UNSAFE_DRINKING_WATER = "unsafe_drinking_water"
+
+
+class ReviewOutcome(StrEnum):
+    APPROVED = "approved"
+    RETURNED = "returned"
+
+
+class CaseKind(StrEnum):
+    """The two procedures that run verification, review, public notice and decision."""
+
+    IDENTIFICATION = "identification"  # 识别认定, case id = the lead id
+    ELIMINATION = "elimination"  # 风险消除, case id = the elimination id

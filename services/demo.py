@@ -164,6 +164,6 @@ def report(store: EventStore, run: str, messages: list[Any], before: int) -> boo
     for h in household_history(store, hid):
         print(
             f"  #{h['position']:<5} {h['occurred_at'][:10]}  {h['event']:<26} "
-            f"{h['actor']:<32} via {h['source_system']}"
+            f"{h['actor']:<44} via {h['source_system']}"
         )
     return ok

@@ -8,6 +8,10 @@ from psycopg.conninfo import conninfo_to_dict
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from events.monitoring_lines import MonitoringLines
+from services.domain.rules import LifecycleRules
+from services.permissions import Permissions
+
 
 class Settings(BaseSettings):
     """Every knob of the services. Defaults are the seed's numbers or safe local values."""
@@ -32,6 +36,15 @@ class Settings(BaseSettings):
     aggregate_cache_size: int = Field(
         default=20_000, ge=0, description="Household aggregates kept in memory per worker."
     )
+    min_notice_days: int = Field(
+        default=5, ge=0, description="R4.1: the fewest days a village public notice runs."
+    )
+    monitoring_lines_file: Path | None = Field(
+        default=None, description="JSON list of monitoring lines; unset: the seed's 7,300 yuan."
+    )
+    permissions_file: Path | None = Field(
+        default=None, description="JSON producer permissions; unset: the default matrix."
+    )
     snapshot_interval: int = Field(
         default=50, ge=1, description="A household snapshot every this many of its events."
     )
@@ -40,6 +53,19 @@ class Settings(BaseSettings):
     data_dir: Path = Field(
         default=Path(".dixian"), description="Where the embedded servers keep their files."
     )
+
+    def lifecycle_rules(self) -> LifecycleRules:
+        lines = (
+            MonitoringLines.from_file(self.monitoring_lines_file)
+            if self.monitoring_lines_file
+            else MonitoringLines()
+        )
+        return LifecycleRules(min_notice_days=self.min_notice_days, lines=lines)
+
+    def permissions(self) -> Permissions:
+        if self.permissions_file:
+            return Permissions.from_file(self.permissions_file)
+        return Permissions()
 
     def pg_params(self) -> dict[str, str]:
         """The connection parameters of pg_url as a dict (host may be a socket directory)."""

@@ -32,6 +32,7 @@ CREATE TABLE IF NOT EXISTS intake_accepted (
     event_id uuid PRIMARY KEY,
     household_id text NOT NULL,
     event_type text NOT NULL,
+    source_system text NOT NULL,
     topic text NOT NULL,
     partition integer NOT NULL,
     "offset" bigint NOT NULL,
@@ -93,12 +94,23 @@ class Rejection:
     household_id: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Accepted:
+    """What the intake remembers of an accepted event (for repeats and corrections)."""
+
+    event_id: UUID
+    household_id: str
+    event_type: str
+    source_system: str
+    message: RawMessage
+
+
 @dataclass(slots=True)
 class IntakeWrite:
     """What one batch writes beside its events, in the same transaction."""
 
     positions: dict[tuple[str, int], tuple[int, int]] = field(default_factory=dict)
-    accepted: list[tuple[UUID, str, str, RawMessage]] = field(default_factory=list)
+    accepted: list[Accepted] = field(default_factory=list)
     duplicates: list[tuple[UUID, RawMessage]] = field(default_factory=list)
     rejected: list[Rejection] = field(default_factory=list)
 
@@ -153,20 +165,22 @@ def write_intake(curs: Cursor[Any], w: IntakeWrite) -> None:
     if len(curs.fetchall()) != len(keys):
         raise StaleBatch("a partition of the batch was consumed already; re-reading")
     if w.accepted:
+        a = w.accepted
         curs.execute(
             """
-            INSERT INTO intake_accepted (event_id, household_id, event_type, topic,
-                                         partition, "offset")
-            SELECT * FROM unnest(%s::uuid[], %s::text[], %s::text[], %s::text[],
+            INSERT INTO intake_accepted (event_id, household_id, event_type, source_system,
+                                         topic, partition, "offset")
+            SELECT * FROM unnest(%s::uuid[], %s::text[], %s::text[], %s::text[], %s::text[],
                                  %s::int[], %s::bigint[])
             """,
             (
-                [a[0] for a in w.accepted],
-                [a[1] for a in w.accepted],
-                [a[2] for a in w.accepted],
-                [a[3].topic for a in w.accepted],
-                [a[3].partition for a in w.accepted],
-                [a[3].offset for a in w.accepted],
+                [x.event_id for x in a],
+                [x.household_id for x in a],
+                [x.event_type for x in a],
+                [x.source_system for x in a],
+                [x.message.topic for x in a],
+                [x.message.partition for x in a],
+                [x.message.offset for x in a],
             ),
         )
     if w.duplicates:
@@ -279,16 +293,20 @@ class EventStore(Application):
             loaded[hid] = event.mutate(loaded.get(hid))  # type: ignore[assignment]
         return loaded
 
-    def known_event_ids(self, event_ids: Sequence[UUID]) -> set[UUID]:
-        """Which of these event ids were accepted before."""
-        if not event_ids:
-            return set()
+    def accepted_events(self, event_ids: Iterable[UUID]) -> dict[UUID, tuple[str, str, str]]:
+        """Of these event ids, those accepted before: id → (household, type, source)."""
+        ids = list(set(event_ids))
+        if not ids:
+            return {}
         with self.connection() as conn:
             rows = conn.execute(
-                "SELECT event_id FROM intake_accepted WHERE event_id = ANY(%s::uuid[])",
-                (list(event_ids),),
+                "SELECT event_id, household_id, event_type, source_system FROM intake_accepted "
+                "WHERE event_id = ANY(%s::uuid[])",
+                (ids,),
             ).fetchall()
-        return {r["event_id"] for r in rows}
+        return {
+            r["event_id"]: (r["household_id"], r["event_type"], r["source_system"]) for r in rows
+        }
 
     def stored_positions(self, topic: str) -> dict[int, int]:
         """partition → next offset to read, as committed with the events."""

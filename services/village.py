@@ -1,5 +1,5 @@
-"""One synthetic village's events: a few households through a realistic sequence, plus a few
-messages that must be rejected. Deterministic for a given run id."""
+"""One synthetic village's events: five households through the lifecycle's real procedures,
+plus messages that must be rejected. Deterministic for a given run id."""
 
 from __future__ import annotations
 
@@ -12,19 +12,21 @@ from typing import Any
 from events.identity import check_digit
 
 CST = timezone(timedelta(hours=8))
-VILLAGE = "532524105201"  # a 12-digit village region code
-COUNTY = {
-    "actor": {"person_id": "county-zhao", "role": "county_official"},
-    "source": "county_system",
-}
-MEDICAL_INSURANCE = {
-    "actor": {"person_id": "mi-system", "role": "department_system"},
-    "source": "medical_insurance",
-}
-PUBLIC_SECURITY = {
-    "actor": {"person_id": "ps-system", "role": "department_system"},
-    "source": "public_security",
-}
+VILLAGE = "610326101201"  # a village of a Shaanxi county: the seed's 7,300-yuan line applies
+
+
+def by(source: str, person: str, role: str) -> dict[str, Any]:
+    return {"source": source, "actor": {"person_id": person, "role": role}}
+
+
+CADRE = by("village_app", "cadre-li", "village_cadre")
+HELPER = by("village_app", "helper-chen", "assigned_helper")
+TOWNSHIP = by("township_system", "township-wu", "township_official")
+COUNTY = by("county_system", "county-zhao", "county_official")
+
+
+def department(name: str) -> dict[str, Any]:
+    return by(name, f"{name}-system", "department_system")
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,16 +41,27 @@ def id_number(region: str, born: date, seq: int, female: bool) -> str:
     return first17 + check_digit(first17)
 
 
-def member(pid: str, name: str, born: date, seq: int, relation: str, **kw: Any) -> dict[str, Any]:
+def member(pid: str, name: str, born: str, seq: int, relation: str, **kw: Any) -> dict[str, Any]:
     return {
         "person_id": pid,
         "name": name,
-        "id_number": id_number(VILLAGE, born, seq, kw.pop("female", False)),
+        "id_number": id_number(VILLAGE, date.fromisoformat(born), seq, kw.pop("female", False)),
         "relation_to_head": relation,
         "labour_capacity": kw.pop("labour", "ordinary"),
         "health": kw.pop("health", "healthy"),
         **kw,
     }
+
+
+def findings(notes: str, **kw: Any) -> dict[str, Any]:
+    base = {
+        "compulsory_education_secure": True,
+        "basic_medical_care_secure": True,
+        "housing_safe": True,
+        "drinking_water_safe": True,
+        "notes": notes,
+    }
+    return base | kw
 
 
 class VillageScript:
@@ -62,11 +75,14 @@ class VillageScript:
     def hid(self, n: int) -> str:
         return f"{VILLAGE}{self.run}{n:03d}"
 
-    def envelope(
-        self, event_type: str, hid: str, day: date, payload: dict[str, Any], **kw: Any
-    ) -> dict[str, Any]:
+    def id(self, prefix: str, n: int) -> str:
+        return f"{prefix}-{self.run}-{n}"
+
+    def envelope(self, event_type: str, hid: str, day: str, payload: dict[str, Any], **kw: Any):
         self.n += 1
-        occurred = datetime(day.year, day.month, day.day, 10, 0, tzinfo=CST)
+        d = date.fromisoformat(day)
+        occurred = datetime(d.year, d.month, d.day, 10, 0, tzinfo=CST)
+        who = kw.pop("who", CADRE)
         return {
             "event_id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"dixian-demo:{self.run}:{self.n}")),
             "event_type": event_type,
@@ -74,12 +90,14 @@ class VillageScript:
             "household_id": hid,
             "occurred_at": occurred.isoformat(),
             "recorded_at": (occurred + timedelta(hours=kw.pop("late_hours", 2))).isoformat(),
-            "source_system": kw.pop("source", "village_app"),
-            "actor": kw.pop("actor", {"person_id": "cadre-li", "role": "village_cadre"}),
+            "source_system": who["source"],
+            "actor": who["actor"],
             "payload": payload,
         }
 
-    def emit(self, event_type: str, hid: str, day: date, payload: dict[str, Any], **kw: Any):
+    def emit(
+        self, event_type: str, hid: str, day: str, payload: dict[str, Any], **kw: Any
+    ) -> dict[str, Any]:
         expect = kw.pop("expect", "accepted")
         env = self.envelope(event_type, hid, day, payload, **kw)
         self.send(hid, env, expect)
@@ -89,162 +107,305 @@ class VillageScript:
         value = body if isinstance(body, bytes) else json.dumps(body, ensure_ascii=False).encode()
         self.messages.append(Message(key.encode() if key else None, value, expect))
 
-
-def visit(visitor: str, day: date, notes: str, **findings: Any) -> dict[str, Any]:
-    base = {
-        "compulsory_education_secure": True,
-        "basic_medical_care_secure": True,
-        "housing_safe": True,
-        "drinking_water_safe": True,
-        "notes": notes,
-    }
-    return {
-        "visitor_id": visitor,
-        "team": "village committee",
-        "visit_date": day.isoformat(),
-        "findings": {**base, **findings},
-    }
+    def notice(self, hid: str, case_id: str, kind: str, posted: str, closed: str, n: int) -> str:
+        """Village review, a public notice from `posted` to `closed`, and township review."""
+        notice_id = self.id("N", n)
+        self.emit(
+            "village_review_held",
+            hid,
+            posted,
+            {
+                "case_id": case_id,
+                "case_kind": kind,
+                "held_on": posted,
+                "participants": ["cadre-li", "villager rep. 1", "villager rep. 2"],
+                "outcome": "approved",
+                "minutes": "the household's situation was discussed",
+            },
+        )
+        self.emit(
+            "public_notice_posted",
+            hid,
+            posted,
+            {"notice_id": notice_id, "case_id": case_id, "case_kind": kind, "posted_on": posted},
+        )
+        self.emit(
+            "public_notice_closed", hid, closed, {"notice_id": notice_id, "closed_on": closed}
+        )
+        self.emit(
+            "township_review_done",
+            hid,
+            closed,
+            {
+                "case_id": case_id,
+                "case_kind": kind,
+                "reviewed_on": closed,
+                "reviewer_id": "township-wu",
+                "outcome": "approved",
+            },
+            who=TOWNSHIP,
+        )
+        return notice_id
 
 
 def village_messages(run: str) -> list[Message]:
-    """The demo village: five households and eight messages that break the contract."""
+    """The demo village: five households, and messages that break the contract or the
+    lifecycle, each with the reason code it must be rejected with."""
     s = VillageScript(run)
-    d = date(2025, 3, 1)
     h1, h2, h3, h4, h5 = (s.hid(i) for i in range(1, 6))
 
-    # H1: a lifted household; illness, alert, lead, identification, measure, elimination.
+    # H1: a lifted household falls ill; alert, lead, the whole identification procedure,
+    # a plan and a verified measure, elimination through its own procedure, then reversal.
     first = s.emit(
         "household_registered",
         h1,
-        d,
+        "2025-03-01",
         {
             "village_code": VILLAGE,
             "household_type": "lifted",
             "members": [
-                member("P101", "王建国", date(1968, 4, 2), 11, "head"),
-                member("P102", "李秀兰", date(1970, 9, 15), 12, "spouse", female=True),
+                member("P101", "王建国", "1968-04-02", 11, "head", phone="13800000001"),
+                member("P102", "李秀兰", "1970-09-15", 12, "spouse", female=True),
             ],
         },
     )
     s.emit(
+        "policy_leaflet_delivered",
+        h1,
+        "2025-03-01",
+        {"leaflet": "application_policy", "delivered_on": "2025-03-01", "received_by": "P101"},
+    )
+    s.emit(
         "visit_recorded",
         h1,
-        d + timedelta(days=9),
-        visit("cadre-li", d + timedelta(days=9), "income stable", income_estimate_yuan="9800"),
+        "2025-03-10",
+        {
+            "visitor_id": "helper-chen",
+            "visit_date": "2025-03-10",
+            "findings": findings("income stable"),
+        },
+        who=HELPER,
     )
-    alert = {
-        "alert_id": f"MI-{run}-1",
-        "department": "medical_insurance",
-        "risk_type": "illness",
-        "risk_arose_on": "2025-03-20",
-        "pushed_on": "2025-03-23",
-        "details": "out-of-pocket medical costs above the threshold",
-    }
-    s.emit("department_risk_alert_pushed", h1, date(2025, 3, 23), alert, **MEDICAL_INSURANCE)
+    lead, alert = s.id("L", 1), s.id("MI", 1)
+    s.emit(
+        "department_risk_alert_pushed",
+        h1,
+        "2025-03-23",
+        {
+            "alert_id": alert,
+            "department": "medical_insurance",
+            "risk_type": "illness",
+            "risk_arose_on": "2025-03-20",
+            "pushed_on": "2025-03-23",
+            "details": "out-of-pocket medical costs above the threshold",
+        },
+        who=department("medical_insurance"),
+    )
     s.emit(
         "risk_lead_registered",
         h1,
-        date(2025, 3, 24),
+        "2025-03-24",
         {
-            "lead_id": f"L-{run}-1",
+            "lead_id": lead,
             "channel": "department_alert",
             "risk_types": ["illness"],
             "reported_on": "2025-03-24",
-            "alert_id": alert["alert_id"],
+            "alert_id": alert,
         },
     )
     s.emit(
+        "household_consent_signed",
+        h1,
+        "2025-03-25",
+        {"lead_id": lead, "signed_on": "2025-03-25", "signed_by": "P101"},
+    )
+    s.emit(
+        "data_comparison_requested",
+        h1,
+        "2025-03-25",
+        {
+            "lead_id": lead,
+            "requested_on": "2025-03-25",
+            "departments": ["medical_insurance", "civil_affairs"],
+        },
+    )
+    s.emit(
+        "data_comparison_returned",
+        h1,
+        "2025-03-26",
+        {
+            "lead_id": lead,
+            "returned_on": "2025-03-26",
+            "department": "medical_insurance",
+            "findings": "inpatient costs 48,000 yuan, 31,000 reimbursed",
+        },
+        who=department("medical_insurance"),
+    )
+    s.emit(
+        "income_assessed",
+        h1,
+        "2025-03-26",
+        {
+            "assessed_on": "2025-03-26",
+            "year": 2024,
+            "components": {"wages": "21000", "production_and_business": "6000"},
+            "production_costs": "2000",
+            "members_counted": 2,
+            "per_capita_net_income_yuan": "6100",
+        },
+    )
+    s.notice(h1, lead, "identification", "2025-03-27", "2025-04-02", 1)
+    s.emit(
         "identification_decided",
         h1,
-        date(2025, 4, 7),
+        "2025-04-07",
         {
-            "lead_id": f"L-{run}-1",
+            "lead_id": lead,
             "outcome": "identified",
             "decided_on": "2025-04-07",
             "category": "sudden_hardship",
             "risks": ["illness"],
             "per_capita_net_income_yuan": "6100",
-            "monitoring_line_yuan": "7300",
         },
-        **COUNTY,
+        who=COUNTY,
     )
     s.emit(
-        "assistance_measure_recorded",
+        "national_system_entry_recorded",
         h1,
-        date(2025, 4, 12),
+        "2025-04-08",
+        {"case_id": lead, "entered_on": "2025-04-08", "system_record_id": s.id("NS", 1)},
+        who=COUNTY,
+    )
+    s.emit(
+        "assistance_plan_adopted",
+        h1,
+        "2025-04-10",
         {
-            "measure_id": f"M-{run}-1",
+            "plan_id": s.id("PL", 1),
+            "adopted_on": "2025-04-10",
+            "measures": [
+                {
+                    "measure_type": "medical_aid",
+                    "addresses_risks": ["illness"],
+                    "responsible_department": "medical_insurance",
+                }
+            ],
+        },
+    )
+    measure = s.id("M", 1)
+    s.emit(
+        "assistance_measure_started",
+        h1,
+        "2025-04-12",
+        {
+            "measure_id": measure,
             "measure_type": "medical_aid",
             "responsible_department": "medical_insurance",
             "addresses_risks": ["illness"],
             "started_on": "2025-04-12",
             "amount_yuan": "12000",
         },
+        who=department("medical_insurance"),
     )
     s.emit(
-        "visit_recorded",
+        "assistance_measure_verified",
         h1,
-        date(2025, 5, 6),
-        visit(
-            "cadre-li", date(2025, 5, 6), "recovering; wages resumed", income_estimate_yuan="8200"
-        ),
+        "2025-05-06",
+        {
+            "measure_id": measure,
+            "verified_on": "2025-05-06",
+            "verifier_id": "helper-chen",
+            "evidence_refs": ["receipt-2025-0412", "photo-0506"],
+            "amount_received_yuan": "12000",
+        },
+        who=HELPER,
     )
+    s.emit(
+        "policy_leaflet_delivered",
+        h1,
+        "2025-05-06",
+        {"leaflet": "assistance_policy", "delivered_on": "2025-05-06", "received_by": "P102"},
+    )
+    elimination = s.id("E", 1)
+    s.emit(
+        "risk_elimination_proposed",
+        h1,
+        "2025-11-01",
+        {
+            "elimination_id": elimination,
+            "proposed_on": "2025-11-01",
+            "kind": "stable",
+            "per_capita_net_income_yuan": "9100",
+            "grounds": "recovered; wages above the line for eight months",
+        },
+    )
+    s.notice(h1, elimination, "elimination", "2025-11-03", "2025-11-09", 2)
     s.emit(
         "risk_eliminated",
         h1,
-        date(2025, 11, 20),
+        "2025-11-20",
         {
+            "elimination_id": elimination,
             "kind": "stable",
             "decided_on": "2025-11-20",
             "per_capita_net_income_yuan": "9100",
-            "monitoring_line_yuan": "7300",
         },
-        **COUNTY,
+        who=COUNTY,
+    )
+    s.emit(
+        "risk_elimination_reverted",
+        h1,
+        "2026-01-15",
+        {
+            "elimination_id": elimination,
+            "reverted_on": "2026-01-15",
+            "reason": "relapse: hospitalised again in January",
+        },
+        who=COUNTY,
     )
 
     # H2: an ordinary household applies; the lead is dismissed with a reason.
     s.emit(
         "household_registered",
         h2,
-        d,
+        "2025-03-01",
         {
             "village_code": VILLAGE,
             "household_type": "ordinary",
-            "members": [member("P201", "张伟", date(1980, 1, 30), 21, "head")],
+            "members": [member("P201", "张伟", "1980-01-30", 21, "head")],
         },
     )
     s.emit(
         "risk_lead_registered",
         h2,
-        date(2025, 6, 2),
+        "2025-06-02",
         {
-            "lead_id": f"L-{run}-2",
+            "lead_id": s.id("L", 2),
             "channel": "household_application",
             "risk_types": ["income_drop"],
             "reported_on": "2025-06-02",
         },
-        actor={"person_id": "P201", "role": "household"},
+        who=by("village_app", "P201", "household"),
     )
     s.emit(
         "identification_decided",
         h2,
-        date(2025, 6, 14),
+        "2025-06-14",
         {
-            "lead_id": f"L-{run}-2",
+            "lead_id": s.id("L", 2),
             "outcome": "dismissed",
             "decided_on": "2025-06-14",
             "dismissal_reason": "per-capita net income 11,200 yuan, above the line",
-            "per_capita_net_income_yuan": "11200",
-            "monitoring_line_yuan": "7300",
         },
-        **COUNTY,
+        who=COUNTY,
     )
 
-    # H3: a lifted household; a birth and monthly visits.
+    # H3: a lifted household: a birth, monthly visits, a screening, a survey; one visit was
+    # recorded against the wrong day and is amended, one entered twice and is retracted.
     s.emit(
         "household_registered",
         h3,
-        d,
+        "2025-03-01",
         {
             "village_code": VILLAGE,
             "household_type": "lifted",
@@ -252,7 +413,7 @@ def village_messages(run: str) -> list[Message]:
                 member(
                     "P301",
                     "刘强",
-                    date(1975, 7, 7),
+                    "1975-07-07",
                     31,
                     "head",
                     labour="weak",
@@ -264,23 +425,77 @@ def village_messages(run: str) -> list[Message]:
     s.emit(
         "member_added",
         h3,
-        date(2025, 4, 1),
+        "2025-04-01",
         {
-            "member": member(
-                "P302", "刘小雨", date(2025, 3, 28), 32, "child", female=True, labour="none"
-            ),
             "reason": "birth",
+            "member": member(
+                "P302", "刘小雨", "2025-03-28", 32, "child", female=True, labour="none"
+            ),
         },
     )
-    for month in (3, 4, 5):
-        day = date(2025, month, 15)
-        s.emit("visit_recorded", h3, day, visit("helper-chen", day, f"monthly visit {month}"))
+    visits = [
+        s.emit(
+            "visit_recorded",
+            h3,
+            f"2025-0{m}-15",
+            {
+                "visitor_id": "helper-chen",
+                "visit_date": f"2025-0{m}-15",
+                "findings": findings(f"monthly visit {m}"),
+            },
+            who=HELPER,
+        )
+        for m in (3, 4, 5, 5)
+    ]
+    s.emit(
+        "event_amended",
+        h3,
+        "2025-06-01",
+        {
+            "target_event_id": visits[2]["event_id"],
+            "reason": "the May visit was on the 16th",
+            "amended_payload": visits[2]["payload"] | {"visit_date": "2025-05-16"},
+        },
+        who=HELPER,
+    )
+    s.emit(
+        "event_retracted",
+        h3,
+        "2025-06-01",
+        {"target_event_id": visits[3]["event_id"], "reason": "entered twice"},
+        who=HELPER,
+    )
+    s.emit(
+        "screening_recorded",
+        h3,
+        "2025-06-20",
+        {
+            "campaign": "2025 special rectification",
+            "screener_id": "cadre-li",
+            "screening_date": "2025-06-20",
+            "findings": findings("no new risk"),
+        },
+    )
+    s.emit(
+        "awareness_survey_answered",
+        h3,
+        "2025-06-20",
+        {
+            "survey_id": "S2025",
+            "answered_on": "2025-06-20",
+            "questions": 10,
+            "correct_answers": 9,
+            "aware": True,
+        },
+    )
 
-    # H4: a cadre's visit finds unsafe housing; identified and still monitored.
+    # H4: the storm damages an elderly woman's roof; an objection holds the decision until it
+    # is resolved; she has no labour capacity and lives on social security: marked, and so
+    # never eliminated (R7.1).
     s.emit(
         "household_registered",
         h4,
-        d,
+        "2025-03-01",
         {
             "village_code": VILLAGE,
             "household_type": "ordinary",
@@ -288,12 +503,13 @@ def village_messages(run: str) -> list[Message]:
                 member(
                     "P401",
                     "赵敏",
-                    date(1958, 2, 11),
+                    "1948-02-11",
                     41,
                     "head",
                     female=True,
-                    labour="lost",
+                    labour="none",
                     health="disabled",
+                    bank_account="6222020000",
                 )
             ],
         },
@@ -301,102 +517,264 @@ def village_messages(run: str) -> list[Message]:
     s.emit(
         "visit_recorded",
         h4,
-        date(2025, 7, 3),
-        visit(
-            "cadre-li",
-            date(2025, 7, 3),
-            "roof damaged by the storm",
-            housing_safe=False,
-            risks_found=["housing"],
-        ),
+        "2025-07-03",
+        {
+            "visitor_id": "cadre-li",
+            "visit_date": "2025-07-03",
+            "findings": findings(
+                "roof damaged by the storm", housing_safe=False, risks_found=["housing"]
+            ),
+        },
     )
+    lead4 = s.id("L", 4)
     s.emit(
         "risk_lead_registered",
         h4,
-        date(2025, 7, 3),
+        "2025-07-03",
         {
-            "lead_id": f"L-{run}-4",
+            "lead_id": lead4,
             "channel": "cadre_visit",
             "risk_types": ["housing"],
             "reported_on": "2025-07-03",
         },
     )
     s.emit(
-        "identification_decided",
+        "household_consent_signed",
         h4,
-        date(2025, 7, 16),
-        {
-            "lead_id": f"L-{run}-4",
-            "outcome": "identified",
-            "decided_on": "2025-07-16",
-            "category": "marginal_at_risk",
-            "risks": ["housing"],
-        },
-        **COUNTY,
+        "2025-07-04",
+        {"lead_id": lead4, "signed_on": "2025-07-04", "signed_by": "P401"},
     )
     s.emit(
-        "assistance_measure_recorded",
+        "village_review_held",
         h4,
-        date(2025, 7, 20),
+        "2025-07-06",
         {
-            "measure_id": f"M-{run}-4",
+            "case_id": lead4,
+            "case_kind": "identification",
+            "held_on": "2025-07-06",
+            "participants": ["cadre-li", "villager rep. 1"],
+            "outcome": "approved",
+        },
+    )
+    notice4 = s.id("N", 4)
+    s.emit(
+        "public_notice_posted",
+        h4,
+        "2025-07-07",
+        {
+            "notice_id": notice4,
+            "case_id": lead4,
+            "case_kind": "identification",
+            "posted_on": "2025-07-07",
+        },
+    )
+    s.emit(
+        "objection_raised",
+        h4,
+        "2025-07-09",
+        {
+            "notice_id": notice4,
+            "objection_id": s.id("O", 4),
+            "raised_on": "2025-07-09",
+            "summary": "a neighbour says her son sends money",
+        },
+    )
+    s.emit(
+        "public_notice_closed", h4, "2025-07-13", {"notice_id": notice4, "closed_on": "2025-07-13"}
+    )
+    s.emit(
+        "township_review_done",
+        h4,
+        "2025-07-14",
+        {
+            "case_id": lead4,
+            "case_kind": "identification",
+            "reviewed_on": "2025-07-14",
+            "reviewer_id": "township-wu",
+            "outcome": "approved",
+        },
+        who=TOWNSHIP,
+    )
+    decision4 = {
+        "lead_id": lead4,
+        "outcome": "identified",
+        "decided_on": "2025-07-15",
+        "category": "marginal_at_risk",
+        "risks": ["housing"],
+    }
+    s.emit(
+        "identification_decided", h4, "2025-07-15", decision4, who=COUNTY, expect="OBJECTION_OPEN"
+    )
+    s.emit(
+        "objection_resolved",
+        h4,
+        "2025-07-15",
+        {
+            "notice_id": notice4,
+            "objection_id": s.id("O", 4),
+            "resolved_on": "2025-07-15",
+            "upheld": False,
+            "resolution": "the son has sent nothing since 2023; bank records checked",
+        },
+    )
+    s.emit(
+        "identification_decided",
+        h4,
+        "2025-07-16",
+        decision4 | {"decided_on": "2025-07-16"},
+        who=COUNTY,
+    )
+    s.emit(
+        "assistance_measure_started",
+        h4,
+        "2025-07-20",
+        {
+            "measure_id": s.id("M", 4),
             "measure_type": "housing_renovation",
             "responsible_department": "housing",
             "addresses_risks": ["housing"],
             "started_on": "2025-07-20",
             "amount_yuan": "35000",
         },
+        who=department("housing"),
+    )
+    s.emit(
+        "safety_net_mark_set",
+        h4,
+        "2025-08-01",
+        {
+            "marked_on": "2025-08-01",
+            "evidence_refs": ["civil-affairs-tekun-2025-117"],
+            "grounds": "lives alone, no labour capacity, extreme-poverty support",
+        },
+        who=TOWNSHIP,
+    )
+    s.emit(
+        "risk_elimination_proposed",
+        h4,
+        "2025-12-01",
+        {
+            "elimination_id": s.id("E", 4),
+            "proposed_on": "2025-12-01",
+            "kind": "stable",
+            "grounds": "roof repaired",
+        },
+        expect="SAFETY_NET_MARKED",
     )
 
-    # H5: a member dies (a fact from public security).
+    # H5: a death reported by public security, recorded by the village; a lead whose notice
+    # ran three days: the county may not decide on it.
     s.emit(
         "household_registered",
         h5,
-        d,
+        "2025-03-01",
         {
             "village_code": VILLAGE,
             "household_type": "lifted",
             "members": [
-                member("P501", "陈涛", date(1950, 5, 5), 51, "head"),
-                member("P502", "陈刚", date(1979, 8, 8), 52, "son"),
+                member("P501", "陈涛", "1950-05-05", 51, "head"),
+                member("P502", "陈刚", "1979-08-08", 52, "son"),
             ],
         },
     )
     s.emit(
+        "department_fact_reported",
+        h5,
+        "2025-09-09",
+        {
+            "fact_id": s.id("PS", 5),
+            "department": "public_security",
+            "kind": "death",
+            "effective_on": "2025-09-08",
+            "person_id": "P501",
+        },
+        who=department("public_security"),
+    )
+    s.emit(
         "member_changed",
         h5,
-        date(2025, 9, 9),
+        "2025-09-10",
         {
-            "member": member("P501", "陈涛", date(1950, 5, 5), 51, "head"),
             "reason": "death",
             "left_household": True,
+            "member": member("P501", "陈涛", "1950-05-05", 51, "head"),
         },
-        **PUBLIC_SECURITY,
+    )
+    lead5 = s.id("L", 5)
+    s.emit(
+        "risk_lead_registered",
+        h5,
+        "2025-09-12",
+        {
+            "lead_id": lead5,
+            "channel": "cadre_visit",
+            "risk_types": ["income_drop"],
+            "reported_on": "2025-09-12",
+        },
+    )
+    s.notice(h5, lead5, "identification", "2025-09-14", "2025-09-17", 5)
+    s.emit(
+        "identification_decided",
+        h5,
+        "2025-09-18",
+        {
+            "lead_id": lead5,
+            "outcome": "identified",
+            "decided_on": "2025-09-18",
+            "category": "marginal_at_risk",
+            "risks": ["income_drop"],
+        },
+        who=COUNTY,
+        expect="NOTICE_TOO_SHORT",
     )
 
     # The producer resends H1's registration: absorbed, not stored twice.
     s.send(h1, first, "duplicate")
 
-    # Messages that break the contract or the lifecycle: kept with their reason.
+    # Messages that break the contract, the permissions or the lifecycle.
     s.send(h2, b"\x00\x01 not json at all", "NOT_JSON")
     s.send(h2, {"event_type": "visit_recorded", "household_id": h2}, "ENVELOPE_INVALID")
-    s.emit("lottery_won", h2, d, {}, expect="UNKNOWN_EVENT_TYPE")
-    bad = member("P203", "张小", date(2001, 1, 1), 23, "son")
+    s.emit("lottery_won", h2, "2025-03-01", {}, expect="UNKNOWN_EVENT_TYPE")
+    bad = member("P203", "张小", "2001-01-01", 23, "son")
     bad["id_number"] = bad["id_number"][:17] + ("0" if bad["id_number"][17] != "0" else "1")
-    s.emit("member_added", h2, d, {"member": bad, "reason": "return"}, expect="PAYLOAD_INVALID")
     s.emit(
-        "risk_eliminated",
+        "member_added",
         h2,
-        date(2025, 8, 1),
-        {"kind": "stable", "decided_on": "2025-08-01"},
+        "2025-03-01",
+        {"member": bad, "reason": "return"},
+        expect="PAYLOAD_INVALID",
+    )
+    s.emit(
+        "identification_decided",
+        h2,
+        "2025-07-01",
+        {
+            "lead_id": s.id("L", 2),
+            "outcome": "dismissed",
+            "decided_on": "2025-07-01",
+            "dismissal_reason": "n/a",
+        },
+        who=department("civil_affairs"),
+        expect="PRODUCER_NOT_PERMITTED",
+    )
+    s.emit(
+        "risk_elimination_proposed",
+        h2,
+        "2025-08-01",
+        {
+            "elimination_id": s.id("E", 2),
+            "proposed_on": "2025-08-01",
+            "kind": "stable",
+            "grounds": "n/a",
+        },
         expect="NOT_MONITORED",
     )
     s.emit(
-        "assistance_measure_recorded",
+        "assistance_measure_started",
         h3,
-        date(2025, 8, 1),
+        "2025-08-01",
         {
-            "measure_id": f"M-{run}-3",
+            "measure_id": s.id("M", 3),
             "measure_type": "employment",
             "responsible_department": "human_resources",
             "addresses_risks": ["unemployment"],
@@ -407,10 +785,23 @@ def village_messages(run: str) -> list[Message]:
     s.emit(
         "visit_recorded",
         s.hid(9),
-        d,
-        visit("cadre-li", d, "unknown household"),
+        "2025-03-01",
+        {
+            "visitor_id": "cadre-li",
+            "visit_date": "2025-03-01",
+            "findings": findings("unknown household"),
+        },
         expect="HOUSEHOLD_NOT_REGISTERED",
     )
-    wrong_key = s.envelope("visit_recorded", h3, d, visit("cadre-li", d, "key mismatch"))
+    wrong_key = s.envelope(
+        "visit_recorded",
+        h3,
+        "2025-03-01",
+        {
+            "visitor_id": "cadre-li",
+            "visit_date": "2025-03-01",
+            "findings": findings("key mismatch"),
+        },
+    )
     s.send(h4, wrong_key, "KEY_MISMATCH")
     return s.messages

@@ -30,6 +30,10 @@ def expected_counts(messages: list[Message]) -> dict[str, int]:
     return out
 
 
+def rejected_count(messages: list[Message]) -> int:
+    return sum(1 for m in messages if m.expect not in ("accepted", "duplicate"))
+
+
 def count(store: EventStore, sql: str, *params: Any) -> int:
     with store.connection() as conn:
         row = conn.execute(sql, params).fetchone()

@@ -8,13 +8,33 @@ LIFECYCLE_REASONS: dict[str, str] = {
     "HOUSEHOLD_ALREADY_REGISTERED": "The household exists; send member or visit events instead.",
     "MEMBER_ALREADY_PRESENT": "The person is already a member; send member_changed.",
     "MEMBER_NOT_FOUND": "The person is not a member; send member_added first.",
-    "LEAD_ALREADY_REGISTERED": "This lead id was registered before; use a new lead id.",
-    "LEAD_NOT_OPEN": "Decide only a lead that is registered and not yet decided.",
-    "ALREADY_MONITORED": "The household is already monitored; a second identification "
-    "cannot be opened until its risk is eliminated.",
-    "NEVER_IDENTIFIED": "A measure needs a household that has been identified as monitored.",
-    "MEASURE_ALREADY_RECORDED": "This measure id was recorded before; use a new measure id.",
-    "NOT_MONITORED": "Only a monitored household can have its risk eliminated.",
+    "LEAD_ALREADY_REGISTERED": "This lead id is open already; use a new lead id.",
+    "IDENTIFICATION_ALREADY_OPEN": "Another lead of this household is being identified; "
+    "decide it first or add the risk to it.",
+    "CASE_NOT_OPEN": "The step names a lead or elimination that is not open.",
+    "NOTICE_ALREADY_POSTED": "A case is noticed once; post no second notice.",
+    "NOTICE_NOT_FOUND": "The notice id is not an open case's notice.",
+    "NOTICE_CLOSED": "The notice is closed; objections are taken while it runs.",
+    "OBJECTION_NOT_FOUND": "Resolve only an objection raised and not yet resolved.",
+    "NOTICE_NOT_CLOSED": "The township reviews after the public notice closes.",
+    "NOTICE_NOT_RUN": "The county decides after the case's public notice has run and closed.",
+    "NOTICE_TOO_SHORT": "The public notice ran fewer days than the minimum (R4.1).",
+    "OBJECTION_OPEN": "Resolve every objection to the notice before the county decides.",
+    "ALREADY_MONITORED": "The household is monitored already; a second identification "
+    "cannot be made until its risk is eliminated.",
+    "NEVER_IDENTIFIED": "Plans and measures need a household that has been identified.",
+    "MEASURE_ALREADY_STARTED": "This measure id was started before; use a new measure id.",
+    "MEASURE_NOT_FOUND": "Verify or end only a measure that was started.",
+    "MEASURE_ALREADY_ENDED": "The measure has ended already.",
+    "NOT_MONITORED": "Only a monitored household can be proposed, eliminated or marked.",
+    "SAFETY_NET_MARKED": "A safety-net-marked household is not eliminated (R7.1); remove the "
+    "mark first if it no longer applies.",
+    "ELIMINATION_ALREADY_OPEN": "An elimination of this household is under way already.",
+    "NOT_ELIMINATED": "Revert only the household's last elimination, while it stands.",
+    "SAFETY_NET_ALREADY_MARKED": "The household is marked already.",
+    "SAFETY_NET_NOT_MARKED": "The household is not marked.",
+    "CORRECTION_NOT_ALLOWED": "Correct only recorded facts, from the system that recorded "
+    "them (or the county); decisions are undone by their own events (reversal, mark removal).",
 }
 
 

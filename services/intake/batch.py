@@ -1,16 +1,28 @@
-"""One batch of intake messages: parse, absorb repeats, decide on the aggregates, save once."""
+"""One batch of intake messages: parse, check the producer, absorb repeats, resolve
+corrections, decide on the aggregates, save once."""
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
+from uuid import UUID
 
-from events.catalog import ContractViolation, ParsedEvent, parse_event
+from events.catalog import (
+    EVENT_TYPES,
+    ContractViolation,
+    ParsedEvent,
+    parse_event,
+    validate_payload,
+)
 from services.domain.errors import LifecycleViolation
 from services.domain.household import Household
+from services.domain.rules import LifecycleRules
 from services.intake.cache import HouseholdCache
-from services.store import EventStore, IntakeWrite, RawMessage, Rejection
+from services.permissions import Permissions
+from services.store import Accepted, EventStore, IntakeWrite, RawMessage, Rejection
+
+CORRECTIONS = ("event_retracted", "event_amended")
 
 
 @dataclass(slots=True)
@@ -36,56 +48,93 @@ def envelope_meta(parsed: ParsedEvent) -> dict[str, Any]:
     }
 
 
-def _parse(m: RawMessage) -> ParsedEvent:
+def check_message(m: RawMessage, permissions: Permissions) -> ParsedEvent:
+    """Parse one message and check its key and its producer, or raise ContractViolation."""
     if m.value is None:
         raise ContractViolation("NOT_JSON", "the message has no value (a tombstone)")
     parsed = parse_event(m.value)
+    env = parsed.envelope
     key = m.key.decode("utf-8", "replace") if m.key is not None else None
-    if key != parsed.envelope.household_id:
+    if key != env.household_id:
         # The key decides the partition, so it must be the household: that keeps its order.
         raise ContractViolation(
-            "KEY_MISMATCH",
-            f"the message key {key!r} must equal household_id {parsed.envelope.household_id!r}",
+            "KEY_MISMATCH", f"the message key {key!r} must equal household_id {env.household_id!r}"
         )
+    refusal = permissions.refusal(env.source_system, env.event_type)
+    if refusal:
+        raise ContractViolation(*refusal)
     return parsed
+
+
+def resolve_correction(
+    parsed: ParsedEvent, facts: dict[str, Any], targets: dict[UUID, tuple[str, str, str]]
+) -> dict[str, Any]:
+    """The correction's facts with what its target is; the amended payload validated."""
+    target = targets.get(UUID(facts["target_event_id"]))
+    if target is None or target[0] != parsed.envelope.household_id:
+        raise ContractViolation(
+            "CORRECTION_TARGET_UNKNOWN",
+            f"no accepted event {facts['target_event_id']} of {parsed.envelope.household_id}",
+        )
+    _, target_type, target_source = target
+    if parsed.envelope.event_type == "event_amended":
+        model, _ = EVENT_TYPES[target_type]
+        amended = validate_payload(model, facts["amended_payload"]).model_dump(mode="json")
+        facts = {**facts, "amended_payload": amended}
+    return {**facts, "target_event_type": target_type, "target_source_system": target_source}
 
 
 class IntakeProcessor:
     """Turns a batch of raw messages into one transaction of the event store."""
 
-    def __init__(self, store: EventStore, cache_size: int) -> None:
+    def __init__(
+        self,
+        store: EventStore,
+        cache_size: int,
+        rules: LifecycleRules | None = None,
+        permissions: Permissions | None = None,
+    ) -> None:
         self.store = store
         self.cache = HouseholdCache(cache_size)
+        self.rules = rules or LifecycleRules()
+        self.permissions = permissions or Permissions()
 
     def process(self, messages: list[RawMessage]) -> BatchOutcome:
         write = IntakeWrite()
-        outcome = BatchOutcome()
         parsed: list[tuple[RawMessage, ParsedEvent]] = []
         for m in messages:
             write.consumed(m)
             try:
-                parsed.append((m, _parse(m)))
+                parsed.append((m, check_message(m, self.permissions)))
             except ContractViolation as e:
                 write.rejected.append(Rejection(m, e.code, e.detail))
 
-        known = self.store.known_event_ids([p.envelope.event_id for _, p in parsed])
+        # One query for repeats and correction targets alike: both are accepted event ids.
+        asked = [p.envelope.event_id for _, p in parsed] + [
+            UUID(str(p.payload.target_event_id))  # type: ignore[attr-defined]
+            for _, p in parsed
+            if p.envelope.event_type in CORRECTIONS
+        ]
+        seen = self.store.accepted_events(asked)
         households, missing = self.cache.take({p.envelope.household_id for _, p in parsed})
         households.update(self.store.load_households(missing))
         touched: dict[str, Household] = {}
         for m, p in parsed:
             env = p.envelope
-            if env.event_id in known:
+            if env.event_id in seen:
                 write.duplicates.append((env.event_id, m))
                 continue
             try:
-                touched[env.household_id] = self._decide(households, p)
-            except LifecycleViolation as e:
+                touched[env.household_id] = self._decide(households, p, seen)
+            except (LifecycleViolation, ContractViolation) as e:
                 write.rejected.append(
                     Rejection(m, e.code, e.detail, env.event_id, env.event_type, env.household_id)
                 )
                 continue
-            known.add(env.event_id)
-            write.accepted.append((env.event_id, env.household_id, env.event_type, m))
+            seen[env.event_id] = (env.household_id, env.event_type, env.source_system)
+            write.accepted.append(
+                Accepted(env.event_id, env.household_id, env.event_type, env.source_system, m)
+            )
 
         try:
             self.store.save(*touched.values(), intake=write)
@@ -94,14 +143,21 @@ class IntakeProcessor:
             self.cache.evict(touched)
             raise
         self.cache.put(households.values())
-        outcome.accepted = len(write.accepted)
-        outcome.duplicates = len(write.duplicates)
-        outcome.rejected.update(r.code for r in write.rejected)
-        return outcome
+        return BatchOutcome(
+            accepted=len(write.accepted),
+            duplicates=len(write.duplicates),
+            rejected=Counter(r.code for r in write.rejected),
+        )
 
-    @staticmethod
-    def _decide(households: dict[str, Household], p: ParsedEvent) -> Household:
+    def _decide(
+        self,
+        households: dict[str, Household],
+        p: ParsedEvent,
+        targets: dict[UUID, tuple[str, str, str]],
+    ) -> Household:
         meta, facts = envelope_meta(p), p.facts()
+        if p.envelope.event_type in CORRECTIONS:
+            facts = resolve_correction(p, facts, targets)
         h = households.get(p.envelope.household_id)
         if h is None:
             if p.envelope.event_type != "household_registered":
@@ -110,5 +166,5 @@ class IntakeProcessor:
                 )
             h = households[p.envelope.household_id] = Household.register(meta, facts)
         else:
-            h.decide(meta, facts)
+            h.decide(meta, facts, self.rules)
         return h

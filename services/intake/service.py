@@ -74,7 +74,12 @@ class IntakeService:
     def __init__(self, settings: Settings, store: EventStore, bootstrap: str) -> None:
         self.settings = settings
         self.store = store
-        self.processor = IntakeProcessor(store, settings.aggregate_cache_size)
+        self.processor = IntakeProcessor(
+            store,
+            settings.aggregate_cache_size,
+            settings.lifecycle_rules(),
+            settings.permissions(),
+        )
         self.stats = IntakeStats()
         self.broker = KafkaBroker(
             bootstrap,

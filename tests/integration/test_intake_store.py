@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from support import as_raw, count, expected_counts, snapshot, stored_event_count
+from support import as_raw, count, expected_counts, rejected_count, snapshot, stored_event_count
 
 from services.intake.batch import IntakeProcessor
 from services.settings import Settings
@@ -43,7 +43,7 @@ def test_a_batch_stores_accepted_events_and_keeps_each_rejected_message_with_byt
         for m, r in zip(messages, raw, strict=True)
         if m.expect not in ("accepted", "duplicate")
     ]
-    assert len(kept) == len(rejected) == 8
+    assert len(kept) == len(rejected) == rejected_count(messages)
     for message, record in rejected:
         row = kept[(record.partition, record.offset)]
         assert bytes(row["message_value"]) == message.value
@@ -113,7 +113,7 @@ def test_a_crash_in_the_middle_of_a_batch_loses_and_duplicates_nothing(
     want = expected_counts(messages)
     assert stored_event_count(store) == want["accepted"]
     assert count(store, "SELECT count(*) FROM intake_accepted") == want["accepted"]
-    assert count(store, "SELECT count(*) FROM intake_rejected") == 8
+    assert count(store, "SELECT count(*) FROM intake_rejected") == rejected_count(messages)
 
 
 def test_any_split_into_batches_gives_the_same_households(settings: Settings) -> None:

@@ -98,13 +98,14 @@ def test_the_household_state_follows_the_lifecycle(store: EventStore, pool: Conn
     _runner(store, pool, HouseholdState()).catch_up()
     with pool.connection() as conn:
         rows = conn.execute(
-            "SELECT household_id, monitoring_status, member_count, open_leads, measure_count "
-            "FROM household_state ORDER BY household_id"
+            "SELECT household_id, monitoring_status, member_count, open_case_step, "
+            "safety_net_marked, measure_count, measures_verified FROM household_state "
+            "ORDER BY household_id"
         ).fetchall()
     assert [r[1:] for r in rows] == [
-        ("risk_eliminated", 2, 0, 1),  # alert, lead, identified, measure, eliminated
-        ("not_monitored", 1, 0, 0),  # lead dismissed
-        ("not_monitored", 2, 0, 0),  # a birth
-        ("monitored", 1, 0, 1),  # housing risk, identified, renovation
-        ("not_monitored", 1, 0, 0),  # a member died
+        ("monitored", 2, None, False, 1, 1),  # identified, eliminated, reverted
+        ("not_monitored", 1, None, False, 0, 0),  # lead dismissed
+        ("not_monitored", 2, None, False, 0, 0),  # a birth
+        ("monitored", 1, None, True, 1, 0),  # identified after an objection; safety net
+        ("not_monitored", 1, "township_review", False, 0, 0),  # a notice too short
     ]

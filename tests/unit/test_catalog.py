@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from events.catalog import CONTRACT_REASONS, EVENT_TYPES, ContractViolation, parse_event
-from events.payloads import IdentificationDecided
+from events.identification import IdentificationDecided
 
 
 def envelope(**over: Any) -> dict[str, Any]:

@@ -1,0 +1,43 @@
+"""Field types and the member record shared by several event types."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import AfterValidator, Field
+
+from events.codes import HealthStatus, LabourCapacity
+from events.envelope import Contract
+from events.identity import is_valid_id_number
+
+REGION_CODE = r"^\d{12}$"
+CaseId = Annotated[str, Field(min_length=1, max_length=64, description="Lead or elimination id.")]
+Text = Annotated[str, Field(max_length=2000)]
+
+
+def _id_number(value: str) -> str:
+    if not is_valid_id_number(value):
+        raise ValueError("not an 18-character ID number with a valid GB 11643 check digit")
+    return value.upper()
+
+
+IdNumber = Annotated[str, AfterValidator(_id_number)]
+Yuan = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
+
+
+class Member(Contract):
+    """A member of the household as the national system records one."""
+
+    person_id: str = Field(min_length=1, max_length=64, description="Person number.")
+    name: str = Field(min_length=1, max_length=64, description="Name (personal information).")
+    id_number: IdNumber = Field(description="18-digit ID number, GB 11643 check digit.")
+    relation_to_head: str = Field(min_length=1, max_length=32, description="e.g. head, spouse.")
+    labour_capacity: LabourCapacity = Field(description="劳动能力.")
+    health: HealthStatus = Field(description="健康状况 (personal information).")
+    in_school: bool = Field(default=False, description="Currently in compulsory schooling.")
+    phone: str | None = Field(default=None, max_length=32, description="Personal information.")
+    bank_account: str | None = Field(
+        default=None, max_length=64, description="Account for transfers (personal information)."
+    )
+    migrant_work_months: int = Field(default=0, ge=0, le=12, description="Months away at work.")

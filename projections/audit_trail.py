@@ -53,7 +53,7 @@ class AuditTrail:
     CREATE INDEX IF NOT EXISTS audit_trail_source ON audit_trail (source_system, position);
     """
 
-    def apply(self, cur: Cursor[Any], events: Sequence[Positioned]) -> None:
+    def apply(self, cur: Cursor[Any], events: Sequence[Positioned], store: Any) -> None:
         # COPY: one round trip for the whole batch.
         with cur.copy(f"COPY audit_trail ({', '.join(COLUMNS)}) FROM STDIN") as copy:
             for position, e in events:

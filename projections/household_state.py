@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from psycopg import Cursor
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
 from projections.runner import Positioned
+
+if TYPE_CHECKING:
+    from services.store import EventStore
+
+CORRECTIONS = ("event_retracted", "event_amended")
 
 COLUMNS = (
     "household_id", "village_code", "household_type", "monitoring_status", "category",
@@ -189,7 +194,7 @@ class HouseholdState:
         ON household_state (village_code, monitoring_status);
     """
 
-    def apply(self, cur: Cursor[Any], events: Sequence[Positioned]) -> None:
+    def apply(self, cur: Cursor[Any], events: Sequence[Positioned], store: EventStore) -> None:
         ids = list({e.household_id for _, e in events})
         with cur.connection.cursor(row_factory=dict_row) as read:
             read.execute("SELECT * FROM household_state WHERE household_id = ANY(%s)", (ids,))
@@ -203,6 +208,19 @@ class HouseholdState:
                 last_occurred_at=e.occurred_at,
                 last_position=position,
             )
+        corrected = {e.household_id for _, e in events if e.event_type in CORRECTIONS}
+        if corrected:
+            # A retraction or amendment changes what earlier events mean: recompute those
+            # households from their history up to this batch (corrections are rare).
+            from services.queries import household_events  # import here: it imports us
+            from services.timeline import state_on
+
+            upto = events[-1][0]
+            for hid in corrected:
+                history = [e for p, e in household_events(store, hid) if p <= upto]
+                row = state_on(history)
+                assert row is not None
+                rows[hid] = row | {"last_position": rows[hid]["last_position"]}
         placeholders = ", ".join(["%s"] * len(COLUMNS))
         updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in COLUMNS[1:])
         cur.executemany(

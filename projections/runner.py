@@ -34,7 +34,8 @@ class Projection(Protocol):
     tables: Sequence[str]
     ddl: str
 
-    def apply(self, cur: Cursor[Any], events: Sequence[Positioned]) -> None: ...
+    def apply(self, cur: Cursor[Any], events: Sequence[Positioned], store: EventStore) -> None:
+        """Write the batch's changes with `cur` (the store only for what the batch lacks)."""
 
 
 class PositionMoved(Exception):
@@ -84,7 +85,7 @@ class ProjectionRunner:
             )
             if cur.rowcount != 1:
                 raise PositionMoved(self.projection.name)
-            self.projection.apply(cur, events)  # type: ignore[arg-type]
+            self.projection.apply(cur, events, self.store)  # type: ignore[arg-type]
         return len(events)
 
     def catch_up(self) -> int:

@@ -8,6 +8,7 @@ import json
 import logging
 import signal
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +19,10 @@ from projections.registry import PROJECTIONS
 from projections.runner import ProjectionRunner
 from services import queries
 from services.embedded import servers
+from services.notice import render_public_notice
 from services.settings import Settings
 from services.store import EventStore
+from services.timeline import state_on
 
 
 def _print_json(value: Any) -> None:
@@ -69,6 +72,17 @@ def cmd_household(settings: Settings, args: argparse.Namespace) -> int:
     with servers(settings, kafka=False) as s:
         store = EventStore(s)
         try:
+            if args.what == "as-of":
+                if args.occurred_on is None and args.known_on is None:
+                    print("DATE_MISSING: give --occurred-on DATE, --known-on DATE or both")
+                    return 2
+                events = [e for _, e in queries.household_events(store, args.household_id)]
+                row = state_on(events, occurred_on=args.occurred_on, known_on=args.known_on)
+                if row is None:
+                    print(f"HOUSEHOLD_NOT_FOUND: {args.household_id} was not registered then")
+                    return 1
+                _print_json(row)
+                return 0
             if args.what == "show":
                 state = queries.household_state(store, args.household_id)
                 if state is None:
@@ -93,6 +107,21 @@ def cmd_household(settings: Settings, args: argparse.Namespace) -> int:
                     f"via {h['source_system']}  [{h['event_id']}]"
                 )
                 print(f"         {json.dumps(h['facts'], ensure_ascii=False)}")
+            return 0
+        finally:
+            store.close()
+
+
+def cmd_notice(settings: Settings, args: argparse.Namespace) -> int:
+    with servers(settings, kafka=False) as s:
+        store = EventStore(s)
+        try:
+            events = [e for _, e in queries.household_events(store, args.household_id)]
+            notice = render_public_notice(events, args.notice_id, s.min_notice_days)
+            if notice is None:
+                print(f"NOTICE_NOT_FOUND: no notice {args.notice_id} for {args.household_id}")
+                return 1
+            _print_json(notice)
             return 0
         finally:
             store.close()
@@ -175,9 +204,21 @@ def parser() -> argparse.ArgumentParser:
     topics.set_defaults(func=cmd_topics)
 
     household = sub.add_parser("household", help="a household's state or full history")
-    household.add_argument("what", choices=["show", "history"])
+    household.add_argument("what", choices=["show", "history", "as-of"])
     household.add_argument("household_id")
     household.add_argument("--json", action="store_true", help="machine-readable output")
+    household.add_argument(
+        "--occurred-on", type=date.fromisoformat, help="as-of: what had happened by this day"
+    )
+    household.add_argument(
+        "--known-on", type=date.fromisoformat, help="as-of: what had been recorded by this day"
+    )
+
+    notice = sub.add_parser("notice", help="a public notice as the village may see it")
+    notice.add_argument("what", choices=["render"])
+    notice.add_argument("household_id")
+    notice.add_argument("notice_id")
+    notice.set_defaults(func=cmd_notice)
     household.set_defaults(func=cmd_household)
 
     projections = sub.add_parser("projections", help="projection status, or rebuild one")

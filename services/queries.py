@@ -11,49 +11,76 @@ from services.domain.household import household_uuid
 from services.store import EventStore
 
 
-def household_history(store: EventStore, household_id: str) -> list[dict[str, Any]]:
-    """Every stored event of the household, from the event store itself, in order."""
+def household_events(store: EventStore, household_id: str) -> list[tuple[int, Any]]:
+    """(global position, domain event) of every stored event of the household, in order."""
     with store.connection() as conn:
         rows = conn.execute(
             f"SELECT notification_id, originator_id, originator_version, topic, state "
             f"FROM {store.events_table} WHERE originator_id = %s ORDER BY originator_version",
             (household_uuid(household_id),),
         ).fetchall()
-    history = []
-    for row in rows:
-        e = store.mapper.to_domain_event(
-            StoredEvent(
-                row["originator_id"], row["originator_version"], row["topic"], bytes(row["state"])
+    return [
+        (
+            row["notification_id"],
+            store.mapper.to_domain_event(
+                StoredEvent(
+                    row["originator_id"],
+                    row["originator_version"],
+                    row["topic"],
+                    bytes(row["state"]),
+                )
+            ),
+        )
+        for row in rows
+    ]
+
+
+def household_history(store: EventStore, household_id: str) -> list[dict[str, Any]]:
+    """Every stored event of the household, from the event store itself, in order, each
+    with the corrections that later retracted or amended it."""
+    events = household_events(store, household_id)
+    corrected: dict[str, list[str]] = {}
+    for _, e in events:
+        if "target_event_id" in e.facts:
+            corrected.setdefault(e.facts["target_event_id"], []).append(
+                f"{e.event_type} {e.event_id}"
             )
-        )
-        history.append(
-            {
-                "position": row["notification_id"],
-                "version": e.originator_version,
-                "event": type(e).__name__,
-                "event_type": e.event_type,
-                "event_id": e.event_id,
-                "occurred_at": e.occurred_at,
-                "recorded_at": e.recorded_at,
-                "stored_at": e.timestamp.isoformat(),
-                "source_system": e.source_system,
-                "actor": f"{e.actor_id} ({e.actor_role})",
-                "facts": mask_personal(e.facts),
-            }
-        )
-    return history
+    return [
+        {
+            "position": position,
+            "version": e.originator_version,
+            "event": type(e).__name__,
+            "event_type": e.event_type,
+            "event_id": e.event_id,
+            "occurred_at": e.occurred_at,
+            "recorded_at": e.recorded_at,
+            "stored_at": e.timestamp.isoformat(),
+            "source_system": e.source_system,
+            "actor": f"{e.actor_id} ({e.actor_role})",
+            "corrected_by": corrected.get(e.event_id, []),
+            "facts": mask_personal(e.facts),
+        }
+        for position, e in events
+    ]
 
 
 def mask_personal(facts: Any) -> Any:
-    """The facts with ID numbers masked, for lists shown to people."""
+    """The facts with ID numbers, phones and bank accounts masked, for lists shown to people."""
     if isinstance(facts, dict):
-        return {
-            k: mask_id_number(v) if k == "id_number" and isinstance(v, str) else mask_personal(v)
-            for k, v in facts.items()
-        }
+        return {k: _mask(k, v) for k, v in facts.items()}
     if isinstance(facts, list):
         return [mask_personal(v) for v in facts]
     return facts
+
+
+def _mask(key: str, value: Any) -> Any:
+    if not isinstance(value, str):
+        return mask_personal(value)
+    if key == "id_number":
+        return mask_id_number(value)
+    if key in ("phone", "bank_account"):
+        return "*" * max(len(value) - 4, 0) + value[-4:]
+    return value
 
 
 def household_state(store: EventStore, household_id: str) -> dict[str, Any] | None:

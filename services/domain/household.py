@@ -303,12 +303,16 @@ class Household(Aggregate):
 
     # --- corrections --------------------------------------------------------------------
     def correct(self, facts: Facts) -> None:
-        """Retract or amend a recorded fact (the intake resolved `target_event_type`)."""
-        if facts.get("target_event_type") not in CORRECTABLE:
-            raise _fail("CORRECTION_NOT_ALLOWED", f"{facts.get('target_event_type')} is a decision")
-        kind = (
-            ev.EventRetracted
-            if self._meta["event_type"] == "event_retracted"
-            else (ev.EventAmended)
+        """Retract or amend a recorded fact (the intake resolved the target's type and
+        source); only its own source, or the county, may correct a record."""
+        target_type, target_source = (
+            facts.get("target_event_type"),
+            facts.get("target_source_system"),
         )
-        self._record(kind, facts)
+        if target_type not in CORRECTABLE:
+            raise _fail("CORRECTION_NOT_ALLOWED", f"{target_type} is a decision")
+        source = self._meta["source_system"]
+        if source not in (target_source, "county_system"):
+            raise _fail("CORRECTION_NOT_ALLOWED", f"{source} may not correct {target_source}")
+        retracted = self._meta["event_type"] == "event_retracted"
+        self._record(ev.EventRetracted if retracted else ev.EventAmended, facts)

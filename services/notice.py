@@ -54,7 +54,11 @@ def render_public_notice(
         "household_size": len(members),
         "purpose": PURPOSE[posted.facts["case_kind"]],
         "risks": [r for r in risks if r not in HEALTH_REVEALING_RISKS]
-        + (["(a risk not shown: personal information)"] if set(risks) & HEALTH_REVEALING_RISKS else []),
+        + (
+            ["(a risk not shown: personal information)"]
+            if set(risks) & HEALTH_REVEALING_RISKS
+            else []
+        ),
         "posted_on": first_day.isoformat(),
         "objections_until": (first_day + timedelta(days=min_notice_days)).isoformat(),
         "place": posted.facts.get("place", ""),

@@ -11,6 +11,7 @@ LIFECYCLE_REASONS: dict[str, str] = {
     "LEAD_ALREADY_REGISTERED": "This lead id is open already; use a new lead id.",
     "IDENTIFICATION_ALREADY_OPEN": "Another lead of this household is being identified; "
     "decide it first or add the risk to it.",
+    "CASE_ID_IN_USE": "A lead with this id is open; give the elimination a new id.",
     "CASE_NOT_OPEN": "The step names a lead or elimination that is not open.",
     "NOTICE_ALREADY_POSTED": "A case is noticed once; post no second notice.",
     "NOTICE_NOT_FOUND": "The notice id is not an open case's notice.",

@@ -274,6 +274,8 @@ class Household(Aggregate):
         open_cases = [k for k, c in self.cases.items() if c["kind"] == "elimination"]
         if open_cases:
             raise _fail("ELIMINATION_ALREADY_OPEN", open_cases[0])
+        if facts["elimination_id"] in self.cases:
+            raise _fail("CASE_ID_IN_USE", f"{facts['elimination_id']} is an open lead")
         self._record(ev.RiskEliminationProposed, self._with_line(facts, facts["proposed_on"]))
 
     def eliminate_risk(self, facts: Facts) -> None:

@@ -8,13 +8,15 @@ from collections.abc import AsyncIterator
 import pytest
 from support import count, expected_counts, rejected_count, stored_event_count, wait_until
 
+from events.catalog import EVENT_TYPES
 from services.demo import caught_up, publish, read_rejections
 from services.intake.service import IntakeService
+from services.queries import household_history
 from services.runtime import serve
 from services.settings import Settings
 from services.store import EventStore
 from services.topics import ensure_topics
-from services.village import Message, village_messages
+from services.village import VILLAGE, Message, village_messages
 
 pytestmark = pytest.mark.e2e
 
@@ -65,6 +67,25 @@ async def test_the_village_through_kafka_ends_as_expected_and_rejections_are_pub
     rejected = sorted(m.expect for m in messages if m.expect not in ("accepted", "duplicate"))
     assert sorted(on_topic.values()) == rejected
     assert count(store, "SELECT count(*) FROM intake_rejected WHERE published_at IS NULL") == 0
+    with store.connection() as conn:
+        produced = {
+            r["event_type"]
+            for r in conn.execute("SELECT DISTINCT event_type FROM intake_accepted").fetchall()
+        }
+        h1 = conn.execute(
+            "SELECT monitoring_status, eliminated_on, identified_on FROM household_state "
+            "WHERE household_id = %s",
+            (f"{VILLAGE}K1001",),
+        ).fetchone()
+    assert produced == set(EVENT_TYPES)  # every step of the lifecycle went through Kafka
+    # lead → identification → measure → elimination → reversal: monitored again
+    assert (h1["monitoring_status"], h1["eliminated_on"], str(h1["identified_on"])) == (
+        "monitored",
+        None,
+        "2025-04-07",
+    )
+    steps = [h["event"] for h in household_history(store, f"{VILLAGE}K1001")]
+    assert steps[-3:] == ["TownshipReviewDone", "RiskEliminated", "RiskEliminationReverted"]
 
 
 async def _start_worker(s: Settings, store: EventStore) -> IntakeService:

@@ -106,6 +106,6 @@ def test_the_household_state_follows_the_lifecycle(store: EventStore, pool: Conn
         ("monitored", 2, None, False, 1, 1),  # identified, eliminated, reverted
         ("not_monitored", 1, None, False, 0, 0),  # lead dismissed
         ("not_monitored", 2, None, False, 0, 0),  # a birth
-        ("monitored", 1, None, True, 1, 0),  # identified after an objection; safety net
+        ("monitored", 1, None, False, 1, 0),  # identified after an objection; mark removed
         ("not_monitored", 1, "township_review", False, 0, 0),  # a notice too short
     ]

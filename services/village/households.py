@@ -1,164 +1,28 @@
-"""One synthetic village's events: five households through the lifecycle's real procedures,
-plus messages that must be rejected. Deterministic for a given run id."""
+"""The five households of the demo village, one function each."""
 
 from __future__ import annotations
 
-import json
-import uuid
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
-from events.identity import check_digit
-
-CST = timezone(timedelta(hours=8))
-VILLAGE = "610326101201"  # a village of a Shaanxi county: the seed's 7,300-yuan line applies
-
-
-def by(source: str, person: str, role: str) -> dict[str, Any]:
-    return {"source": source, "actor": {"person_id": person, "role": role}}
-
-
-CADRE = by("village_app", "cadre-li", "village_cadre")
-HELPER = by("village_app", "helper-chen", "assigned_helper")
-TOWNSHIP = by("township_system", "township-wu", "township_official")
-COUNTY = by("county_system", "county-zhao", "county_official")
+from services.village.script import (
+    COUNTY,
+    HELPER,
+    TOWNSHIP,
+    VILLAGE,
+    VillageScript,
+    by,
+    department,
+    findings,
+    member,
+)
 
 
-def department(name: str) -> dict[str, Any]:
-    return by(name, f"{name}-system", "department_system")
-
-
-@dataclass(frozen=True, slots=True)
-class Message:
-    key: bytes | None
-    value: bytes
-    expect: str  # "accepted", "duplicate" or the reason code it must be rejected with
-
-
-def id_number(region: str, born: date, seq: int, female: bool) -> str:
-    first17 = f"{region[:6]}{born:%Y%m%d}{seq:02d}{(2 if female else 1) + (seq % 4) * 2}"
-    return first17 + check_digit(first17)
-
-
-def member(pid: str, name: str, born: str, seq: int, relation: str, **kw: Any) -> dict[str, Any]:
-    return {
-        "person_id": pid,
-        "name": name,
-        "id_number": id_number(VILLAGE, date.fromisoformat(born), seq, kw.pop("female", False)),
-        "relation_to_head": relation,
-        "labour_capacity": kw.pop("labour", "ordinary"),
-        "health": kw.pop("health", "healthy"),
-        **kw,
-    }
-
-
-def findings(notes: str, **kw: Any) -> dict[str, Any]:
-    base = {
-        "compulsory_education_secure": True,
-        "basic_medical_care_secure": True,
-        "housing_safe": True,
-        "drinking_water_safe": True,
-        "notes": notes,
-    }
-    return base | kw
-
-
-class VillageScript:
-    """Builds envelopes with ids derived from the run id, so reruns never collide."""
-
-    def __init__(self, run: str) -> None:
-        self.run = run
-        self.n = 0
-        self.messages: list[Message] = []
-
-    def hid(self, n: int) -> str:
-        return f"{VILLAGE}{self.run}{n:03d}"
-
-    def id(self, prefix: str, n: int) -> str:
-        return f"{prefix}-{self.run}-{n}"
-
-    def envelope(self, event_type: str, hid: str, day: str, payload: dict[str, Any], **kw: Any):
-        self.n += 1
-        d = date.fromisoformat(day)
-        occurred = datetime(d.year, d.month, d.day, 10, 0, tzinfo=CST)
-        who = kw.pop("who", CADRE)
-        return {
-            "event_id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"dixian-demo:{self.run}:{self.n}")),
-            "event_type": event_type,
-            "schema_version": 1,
-            "household_id": hid,
-            "occurred_at": occurred.isoformat(),
-            "recorded_at": (occurred + timedelta(hours=kw.pop("late_hours", 2))).isoformat(),
-            "source_system": who["source"],
-            "actor": who["actor"],
-            "payload": payload,
-        }
-
-    def emit(
-        self, event_type: str, hid: str, day: str, payload: dict[str, Any], **kw: Any
-    ) -> dict[str, Any]:
-        expect = kw.pop("expect", "accepted")
-        env = self.envelope(event_type, hid, day, payload, **kw)
-        self.send(hid, env, expect)
-        return env
-
-    def send(self, key: str | None, body: Any, expect: str) -> None:
-        value = body if isinstance(body, bytes) else json.dumps(body, ensure_ascii=False).encode()
-        self.messages.append(Message(key.encode() if key else None, value, expect))
-
-    def notice(self, hid: str, case_id: str, kind: str, posted: str, closed: str, n: int) -> str:
-        """Village review, a public notice from `posted` to `closed`, and township review."""
-        notice_id = self.id("N", n)
-        self.emit(
-            "village_review_held",
-            hid,
-            posted,
-            {
-                "case_id": case_id,
-                "case_kind": kind,
-                "held_on": posted,
-                "participants": ["cadre-li", "villager rep. 1", "villager rep. 2"],
-                "outcome": "approved",
-                "minutes": "the household's situation was discussed",
-            },
-        )
-        self.emit(
-            "public_notice_posted",
-            hid,
-            posted,
-            {"notice_id": notice_id, "case_id": case_id, "case_kind": kind, "posted_on": posted},
-        )
-        self.emit(
-            "public_notice_closed", hid, closed, {"notice_id": notice_id, "closed_on": closed}
-        )
-        self.emit(
-            "township_review_done",
-            hid,
-            closed,
-            {
-                "case_id": case_id,
-                "case_kind": kind,
-                "reviewed_on": closed,
-                "reviewer_id": "township-wu",
-                "outcome": "approved",
-            },
-            who=TOWNSHIP,
-        )
-        return notice_id
-
-
-def village_messages(run: str) -> list[Message]:
-    """The demo village: five households, and messages that break the contract or the
-    lifecycle, each with the reason code it must be rejected with."""
-    s = VillageScript(run)
-    h1, h2, h3, h4, h5 = (s.hid(i) for i in range(1, 6))
-
+def falls_ill_is_identified_eliminated_and_reverted(s: VillageScript, h: str) -> dict[str, Any]:
     # H1: a lifted household falls ill; alert, lead, the whole identification procedure,
     # a plan and a verified measure, elimination through its own procedure, then reversal.
     first = s.emit(
         "household_registered",
-        h1,
+        h,
         "2025-03-01",
         {
             "village_code": VILLAGE,
@@ -171,13 +35,13 @@ def village_messages(run: str) -> list[Message]:
     )
     s.emit(
         "policy_leaflet_delivered",
-        h1,
+        h,
         "2025-03-01",
         {"leaflet": "application_policy", "delivered_on": "2025-03-01", "received_by": "P101"},
     )
     s.emit(
         "visit_recorded",
-        h1,
+        h,
         "2025-03-10",
         {
             "visitor_id": "helper-chen",
@@ -189,7 +53,7 @@ def village_messages(run: str) -> list[Message]:
     lead, alert = s.id("L", 1), s.id("MI", 1)
     s.emit(
         "department_risk_alert_pushed",
-        h1,
+        h,
         "2025-03-23",
         {
             "alert_id": alert,
@@ -203,7 +67,7 @@ def village_messages(run: str) -> list[Message]:
     )
     s.emit(
         "risk_lead_registered",
-        h1,
+        h,
         "2025-03-24",
         {
             "lead_id": lead,
@@ -215,13 +79,13 @@ def village_messages(run: str) -> list[Message]:
     )
     s.emit(
         "household_consent_signed",
-        h1,
+        h,
         "2025-03-25",
         {"lead_id": lead, "signed_on": "2025-03-25", "signed_by": "P101"},
     )
     s.emit(
         "data_comparison_requested",
-        h1,
+        h,
         "2025-03-25",
         {
             "lead_id": lead,
@@ -231,7 +95,7 @@ def village_messages(run: str) -> list[Message]:
     )
     s.emit(
         "data_comparison_returned",
-        h1,
+        h,
         "2025-03-26",
         {
             "lead_id": lead,
@@ -243,7 +107,7 @@ def village_messages(run: str) -> list[Message]:
     )
     s.emit(
         "income_assessed",
-        h1,
+        h,
         "2025-03-26",
         {
             "assessed_on": "2025-03-26",
@@ -254,10 +118,10 @@ def village_messages(run: str) -> list[Message]:
             "per_capita_net_income_yuan": "6100",
         },
     )
-    s.notice(h1, lead, "identification", "2025-03-27", "2025-04-02", 1)
+    s.notice(h, lead, "identification", "2025-03-27", "2025-04-02", 1)
     s.emit(
         "identification_decided",
-        h1,
+        h,
         "2025-04-07",
         {
             "lead_id": lead,
@@ -271,14 +135,14 @@ def village_messages(run: str) -> list[Message]:
     )
     s.emit(
         "national_system_entry_recorded",
-        h1,
+        h,
         "2025-04-08",
         {"case_id": lead, "entered_on": "2025-04-08", "system_record_id": s.id("NS", 1)},
         who=COUNTY,
     )
     s.emit(
         "assistance_plan_adopted",
-        h1,
+        h,
         "2025-04-10",
         {
             "plan_id": s.id("PL", 1),
@@ -295,7 +159,7 @@ def village_messages(run: str) -> list[Message]:
     measure = s.id("M", 1)
     s.emit(
         "assistance_measure_started",
-        h1,
+        h,
         "2025-04-12",
         {
             "measure_id": measure,
@@ -309,7 +173,7 @@ def village_messages(run: str) -> list[Message]:
     )
     s.emit(
         "assistance_measure_verified",
-        h1,
+        h,
         "2025-05-06",
         {
             "measure_id": measure,
@@ -322,14 +186,14 @@ def village_messages(run: str) -> list[Message]:
     )
     s.emit(
         "policy_leaflet_delivered",
-        h1,
+        h,
         "2025-05-06",
         {"leaflet": "assistance_policy", "delivered_on": "2025-05-06", "received_by": "P102"},
     )
     elimination = s.id("E", 1)
     s.emit(
         "risk_elimination_proposed",
-        h1,
+        h,
         "2025-11-01",
         {
             "elimination_id": elimination,
@@ -339,10 +203,10 @@ def village_messages(run: str) -> list[Message]:
             "grounds": "recovered; wages above the line for eight months",
         },
     )
-    s.notice(h1, elimination, "elimination", "2025-11-03", "2025-11-09", 2)
+    s.notice(h, elimination, "elimination", "2025-11-03", "2025-11-09", 2)
     s.emit(
         "risk_eliminated",
-        h1,
+        h,
         "2025-11-20",
         {
             "elimination_id": elimination,
@@ -354,7 +218,7 @@ def village_messages(run: str) -> list[Message]:
     )
     s.emit(
         "risk_elimination_reverted",
-        h1,
+        h,
         "2026-01-15",
         {
             "elimination_id": elimination,
@@ -364,10 +228,14 @@ def village_messages(run: str) -> list[Message]:
         who=COUNTY,
     )
 
+    return first
+
+
+def applies_and_is_dismissed(s: VillageScript, h: str) -> None:
     # H2: an ordinary household applies; the lead is dismissed with a reason.
     s.emit(
         "household_registered",
-        h2,
+        h,
         "2025-03-01",
         {
             "village_code": VILLAGE,
@@ -377,7 +245,7 @@ def village_messages(run: str) -> list[Message]:
     )
     s.emit(
         "risk_lead_registered",
-        h2,
+        h,
         "2025-06-02",
         {
             "lead_id": s.id("L", 2),
@@ -389,7 +257,7 @@ def village_messages(run: str) -> list[Message]:
     )
     s.emit(
         "identification_decided",
-        h2,
+        h,
         "2025-06-14",
         {
             "lead_id": s.id("L", 2),
@@ -400,11 +268,13 @@ def village_messages(run: str) -> list[Message]:
         who=COUNTY,
     )
 
+
+def has_a_birth_visits_and_corrections(s: VillageScript, h: str) -> None:
     # H3: a lifted household: a birth, monthly visits, a screening, a survey; one visit was
     # recorded against the wrong day and is amended, one entered twice and is retracted.
     s.emit(
         "household_registered",
-        h3,
+        h,
         "2025-03-01",
         {
             "village_code": VILLAGE,
@@ -424,7 +294,7 @@ def village_messages(run: str) -> list[Message]:
     )
     s.emit(
         "member_added",
-        h3,
+        h,
         "2025-04-01",
         {
             "reason": "birth",
@@ -436,7 +306,7 @@ def village_messages(run: str) -> list[Message]:
     visits = [
         s.emit(
             "visit_recorded",
-            h3,
+            h,
             f"2025-0{m}-15",
             {
                 "visitor_id": "helper-chen",
@@ -449,7 +319,7 @@ def village_messages(run: str) -> list[Message]:
     ]
     s.emit(
         "event_amended",
-        h3,
+        h,
         "2025-06-01",
         {
             "target_event_id": visits[2]["event_id"],
@@ -460,14 +330,14 @@ def village_messages(run: str) -> list[Message]:
     )
     s.emit(
         "event_retracted",
-        h3,
+        h,
         "2025-06-01",
         {"target_event_id": visits[3]["event_id"], "reason": "entered twice"},
         who=HELPER,
     )
     s.emit(
         "screening_recorded",
-        h3,
+        h,
         "2025-06-20",
         {
             "campaign": "2025 special rectification",
@@ -478,7 +348,7 @@ def village_messages(run: str) -> list[Message]:
     )
     s.emit(
         "awareness_survey_answered",
-        h3,
+        h,
         "2025-06-20",
         {
             "survey_id": "S2025",
@@ -489,12 +359,14 @@ def village_messages(run: str) -> list[Message]:
         },
     )
 
+
+def objection_then_safety_net(s: VillageScript, h: str) -> None:
     # H4: the storm damages an elderly woman's roof; an objection holds the decision until it
     # is resolved; she has no labour capacity and lives on social security: marked, and so
     # never eliminated (R7.1).
     s.emit(
         "household_registered",
-        h4,
+        h,
         "2025-03-01",
         {
             "village_code": VILLAGE,
@@ -516,7 +388,7 @@ def village_messages(run: str) -> list[Message]:
     )
     s.emit(
         "visit_recorded",
-        h4,
+        h,
         "2025-07-03",
         {
             "visitor_id": "cadre-li",
@@ -529,7 +401,7 @@ def village_messages(run: str) -> list[Message]:
     lead4 = s.id("L", 4)
     s.emit(
         "risk_lead_registered",
-        h4,
+        h,
         "2025-07-03",
         {
             "lead_id": lead4,
@@ -540,13 +412,13 @@ def village_messages(run: str) -> list[Message]:
     )
     s.emit(
         "household_consent_signed",
-        h4,
+        h,
         "2025-07-04",
         {"lead_id": lead4, "signed_on": "2025-07-04", "signed_by": "P401"},
     )
     s.emit(
         "village_review_held",
-        h4,
+        h,
         "2025-07-06",
         {
             "case_id": lead4,
@@ -559,7 +431,7 @@ def village_messages(run: str) -> list[Message]:
     notice4 = s.id("N", 4)
     s.emit(
         "public_notice_posted",
-        h4,
+        h,
         "2025-07-07",
         {
             "notice_id": notice4,
@@ -570,7 +442,7 @@ def village_messages(run: str) -> list[Message]:
     )
     s.emit(
         "objection_raised",
-        h4,
+        h,
         "2025-07-09",
         {
             "notice_id": notice4,
@@ -580,11 +452,11 @@ def village_messages(run: str) -> list[Message]:
         },
     )
     s.emit(
-        "public_notice_closed", h4, "2025-07-13", {"notice_id": notice4, "closed_on": "2025-07-13"}
+        "public_notice_closed", h, "2025-07-13", {"notice_id": notice4, "closed_on": "2025-07-13"}
     )
     s.emit(
         "township_review_done",
-        h4,
+        h,
         "2025-07-14",
         {
             "case_id": lead4,
@@ -603,11 +475,11 @@ def village_messages(run: str) -> list[Message]:
         "risks": ["housing"],
     }
     s.emit(
-        "identification_decided", h4, "2025-07-15", decision4, who=COUNTY, expect="OBJECTION_OPEN"
+        "identification_decided", h, "2025-07-15", decision4, who=COUNTY, expect="OBJECTION_OPEN"
     )
     s.emit(
         "objection_resolved",
-        h4,
+        h,
         "2025-07-15",
         {
             "notice_id": notice4,
@@ -619,14 +491,14 @@ def village_messages(run: str) -> list[Message]:
     )
     s.emit(
         "identification_decided",
-        h4,
+        h,
         "2025-07-16",
         decision4 | {"decided_on": "2025-07-16"},
         who=COUNTY,
     )
     s.emit(
         "assistance_measure_started",
-        h4,
+        h,
         "2025-07-20",
         {
             "measure_id": s.id("M", 4),
@@ -640,7 +512,7 @@ def village_messages(run: str) -> list[Message]:
     )
     s.emit(
         "safety_net_mark_set",
-        h4,
+        h,
         "2025-08-01",
         {
             "marked_on": "2025-08-01",
@@ -651,7 +523,7 @@ def village_messages(run: str) -> list[Message]:
     )
     s.emit(
         "risk_elimination_proposed",
-        h4,
+        h,
         "2025-12-01",
         {
             "elimination_id": s.id("E", 4),
@@ -661,12 +533,28 @@ def village_messages(run: str) -> list[Message]:
         },
         expect="SAFETY_NET_MARKED",
     )
+    s.emit(
+        "assistance_measure_ended",
+        h,
+        "2025-12-05",
+        {"measure_id": s.id("M", 4), "ended_on": "2025-12-05", "reason": "roof rebuilt"},
+        who=department("housing"),
+    )
+    s.emit(
+        "safety_net_mark_removed",
+        h,
+        "2026-02-01",
+        {"removed_on": "2026-02-01", "reason": "her son came home to care for her"},
+        who=TOWNSHIP,
+    )
 
+
+def loses_a_member_and_gets_a_notice_too_short(s: VillageScript, h: str) -> None:
     # H5: a death reported by public security, recorded by the village; a lead whose notice
     # ran three days: the county may not decide on it.
     s.emit(
         "household_registered",
-        h5,
+        h,
         "2025-03-01",
         {
             "village_code": VILLAGE,
@@ -679,7 +567,7 @@ def village_messages(run: str) -> list[Message]:
     )
     s.emit(
         "department_fact_reported",
-        h5,
+        h,
         "2025-09-09",
         {
             "fact_id": s.id("PS", 5),
@@ -692,7 +580,7 @@ def village_messages(run: str) -> list[Message]:
     )
     s.emit(
         "member_changed",
-        h5,
+        h,
         "2025-09-10",
         {
             "reason": "death",
@@ -703,7 +591,7 @@ def village_messages(run: str) -> list[Message]:
     lead5 = s.id("L", 5)
     s.emit(
         "risk_lead_registered",
-        h5,
+        h,
         "2025-09-12",
         {
             "lead_id": lead5,
@@ -712,10 +600,10 @@ def village_messages(run: str) -> list[Message]:
             "reported_on": "2025-09-12",
         },
     )
-    s.notice(h5, lead5, "identification", "2025-09-14", "2025-09-17", 5)
+    s.notice(h, lead5, "identification", "2025-09-14", "2025-09-17", 5)
     s.emit(
         "identification_decided",
-        h5,
+        h,
         "2025-09-18",
         {
             "lead_id": lead5,
@@ -727,81 +615,3 @@ def village_messages(run: str) -> list[Message]:
         who=COUNTY,
         expect="NOTICE_TOO_SHORT",
     )
-
-    # The producer resends H1's registration: absorbed, not stored twice.
-    s.send(h1, first, "duplicate")
-
-    # Messages that break the contract, the permissions or the lifecycle.
-    s.send(h2, b"\x00\x01 not json at all", "NOT_JSON")
-    s.send(h2, {"event_type": "visit_recorded", "household_id": h2}, "ENVELOPE_INVALID")
-    s.emit("lottery_won", h2, "2025-03-01", {}, expect="UNKNOWN_EVENT_TYPE")
-    bad = member("P203", "张小", "2001-01-01", 23, "son")
-    bad["id_number"] = bad["id_number"][:17] + ("0" if bad["id_number"][17] != "0" else "1")
-    s.emit(
-        "member_added",
-        h2,
-        "2025-03-01",
-        {"member": bad, "reason": "return"},
-        expect="PAYLOAD_INVALID",
-    )
-    s.emit(
-        "identification_decided",
-        h2,
-        "2025-07-01",
-        {
-            "lead_id": s.id("L", 2),
-            "outcome": "dismissed",
-            "decided_on": "2025-07-01",
-            "dismissal_reason": "n/a",
-        },
-        who=department("civil_affairs"),
-        expect="PRODUCER_NOT_PERMITTED",
-    )
-    s.emit(
-        "risk_elimination_proposed",
-        h2,
-        "2025-08-01",
-        {
-            "elimination_id": s.id("E", 2),
-            "proposed_on": "2025-08-01",
-            "kind": "stable",
-            "grounds": "n/a",
-        },
-        expect="NOT_MONITORED",
-    )
-    s.emit(
-        "assistance_measure_started",
-        h3,
-        "2025-08-01",
-        {
-            "measure_id": s.id("M", 3),
-            "measure_type": "employment",
-            "responsible_department": "human_resources",
-            "addresses_risks": ["unemployment"],
-            "started_on": "2025-08-01",
-        },
-        expect="NEVER_IDENTIFIED",
-    )
-    s.emit(
-        "visit_recorded",
-        s.hid(9),
-        "2025-03-01",
-        {
-            "visitor_id": "cadre-li",
-            "visit_date": "2025-03-01",
-            "findings": findings("unknown household"),
-        },
-        expect="HOUSEHOLD_NOT_REGISTERED",
-    )
-    wrong_key = s.envelope(
-        "visit_recorded",
-        h3,
-        "2025-03-01",
-        {
-            "visitor_id": "cadre-li",
-            "visit_date": "2025-03-01",
-            "findings": findings("key mismatch"),
-        },
-    )
-    s.send(h4, wrong_key, "KEY_MISMATCH")
-    return s.messages

@@ -154,3 +154,28 @@ class CaseKind(StrEnum):
 
     IDENTIFICATION = "identification"  # 识别认定, case id = the lead id
     ELIMINATION = "elimination"  # 风险消除, case id = the elimination id
+
+
+def code_tables() -> dict[str, object]:
+    """Every code table with its version, as producers and reports read them."""
+    tables = {
+        cls.__name__: [member.value for member in cls]
+        for cls in (
+            HouseholdType,
+            MonitoringCategory,
+            RiskType,
+            LabourCapacity,
+            HealthStatus,
+            Department,
+            LeadChannel,
+            MeasureType,
+            ActorRole,
+            IdentificationOutcome,
+            EliminationKind,
+            LeafletKind,
+            DepartmentFactKind,
+            ReviewOutcome,
+            CaseKind,
+        )
+    }
+    return {"version": CODE_TABLES_VERSION, "tables": tables}

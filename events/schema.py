@@ -7,7 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from events.catalog import EVENT_TYPES
+from events.codes import code_tables
 from events.envelope import EventEnvelope
+from events.monitoring_lines import DEFAULT_LINES
 from events.rejection import RejectedMessage
 
 
@@ -33,6 +35,9 @@ def write_schemas(directory: Path) -> list[Path]:
     documents = {f"{t}.v{v}.json": event_schema(t) for t, (_, v) in EVENT_TYPES.items()}
     documents["envelope.json"] = EventEnvelope.model_json_schema()
     documents["rejected.json"] = RejectedMessage.model_json_schema()
+    documents["code-tables.json"] = code_tables() | {
+        "monitoring_lines": [line.as_record() for line in DEFAULT_LINES]
+    }
     for name, doc in sorted(documents.items()):
         path = directory / name
         path.write_text(json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n")

@@ -81,7 +81,12 @@ def test_schemas_write_every_event_type_and_an_asyncapi_document_of_both_topics(
 ) -> None:
     assert main(["schemas", "write", str(tmp_path)]) == 0
     names = {p.name for p in tmp_path.iterdir()}
-    assert {"household_registered.v1.json", "risk_eliminated.v1.json", "asyncapi.json"} <= names
+    assert {
+        "household_registered.v1.json",
+        "risk_eliminated.v1.json",
+        "asyncapi.json",
+        "code-tables.json",
+    } <= names
     spec = json.loads((tmp_path / "asyncapi.json").read_text())
     addresses = {c["address"] for c in spec["channels"].values()}
     assert addresses == {Settings().intake_topic, Settings().rejected_topic}

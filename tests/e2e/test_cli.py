@@ -90,3 +90,31 @@ def test_schemas_write_every_event_type_and_an_asyncapi_document_of_both_topics(
     spec = json.loads((tmp_path / "asyncapi.json").read_text())
     addresses = {c["address"] for c in spec["channels"].values()}
     assert addresses == {Settings().intake_topic, Settings().rejected_topic}
+
+
+def test_as_of_shows_the_state_as_it_was_and_as_it_was_known(
+    loaded: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["household", "as-of", loaded, "--occurred-on", "2025-12-01"]) == 0
+    assert json.loads(capsys.readouterr().out)["monitoring_status"] == "risk_eliminated"
+    assert main(["household", "as-of", loaded, "--occurred-on", "2026-02-01"]) == 0
+    assert json.loads(capsys.readouterr().out)["monitoring_status"] == "monitored"  # reverted
+    h3 = loaded[:-1] + "3"
+    assert main(["household", "as-of", h3, "--known-on", "2025-05-31"]) == 0
+    assert json.loads(capsys.readouterr().out)["last_visit_on"] == "2025-05-15"
+    assert main(["household", "as-of", h3, "--known-on", "2025-06-02"]) == 0
+    assert json.loads(capsys.readouterr().out)["last_visit_on"] == "2025-05-16"  # amended
+    assert main(["household", "as-of", h3]) == 2
+    assert "DATE_MISSING" in capsys.readouterr().out
+
+
+def test_notice_render_shows_the_notice_without_personal_information(
+    loaded: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["notice", "render", loaded, "N-C1-1"]) == 0
+    out = capsys.readouterr().out
+    notice = json.loads(out)
+    assert notice["household_head"] == "王建国" and notice["household_size"] == 2
+    assert "13800000001" not in out and "id_number" not in out and "illness" not in out
+    assert main(["notice", "render", loaded, "N-C1-9"]) == 1
+    assert "NOTICE_NOT_FOUND" in capsys.readouterr().out

@@ -11,7 +11,7 @@ from events.codes import HealthStatus, LabourCapacity
 from events.envelope import Contract
 from events.identity import is_valid_id_number
 
-REGION_CODE = r"^\d{12}$"
+REGION_CODE = r"^[0-9]{12}$"  # ASCII digits: full-width ones would match no line
 CaseId = Annotated[str, Field(min_length=1, max_length=64, description="Lead or elimination id.")]
 Text = Annotated[str, Field(max_length=2000)]
 

@@ -101,7 +101,9 @@ class PublicNoticeClosed(Contract):
     """The notice period ends."""
 
     notice_id: str = Field(min_length=1, max_length=64, description="The notice.")
-    closed_on: date = Field(description="Last day of the notice.")
+    closed_on: date = Field(
+        description="Day the notice was taken down; it ran closed_on - posted_on days."
+    )
 
 
 class TownshipReviewDone(Contract):

@@ -6,7 +6,7 @@ import re
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
-_SHAPE = re.compile(r"^\d{17}[\dX]$")
+_SHAPE = re.compile(r"[0-9]{17}[0-9X]")  # ASCII digits only, no trailing newline
 
 
 def check_digit(first17: str) -> str:
@@ -17,7 +17,7 @@ def check_digit(first17: str) -> str:
 def is_valid_id_number(value: str) -> bool:
     """True when value has 18 characters and the right GB 11643 check digit."""
     value = value.upper()
-    return bool(_SHAPE.match(value)) and check_digit(value[:17]) == value[17]
+    return bool(_SHAPE.fullmatch(value)) and check_digit(value[:17]) == value[17]
 
 
 def mask_id_number(value: str) -> str:

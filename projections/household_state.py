@@ -18,7 +18,7 @@ CORRECTIONS = ("event_retracted", "event_amended")
 
 COLUMNS = (
     "household_id", "village_code", "household_type", "monitoring_status", "category",
-    "risks", "member_count", "open_case", "open_case_step", "last_visit_on",
+    "risks", "eliminated_risks", "member_count", "open_case", "open_case_step", "last_visit_on",
     "last_screening_on", "identified_on", "eliminated_on", "safety_net_marked",
     "measure_count", "measures_verified", "alert_count", "per_capita_net_income_yuan",
     "correction_count", "version", "last_event_type", "last_occurred_at", "last_position",
@@ -38,6 +38,7 @@ def _registered(row: Row, f: dict[str, Any]) -> None:
         household_type=f["household_type"],
         monitoring_status="not_monitored",
         risks=[],
+        eliminated_risks=[],
         member_count=len(f["members"]),
         safety_net_marked=False,
         measure_count=0,
@@ -102,6 +103,7 @@ def _eliminated(row: Row, f: dict[str, Any]) -> None:
     row.update(
         monitoring_status="risk_eliminated",
         risks=[],
+        eliminated_risks=row["risks"],
         eliminated_on=f["decided_on"],
         open_case=None,
         open_case_step=None,
@@ -109,7 +111,12 @@ def _eliminated(row: Row, f: dict[str, Any]) -> None:
 
 
 def _reverted(row: Row, _: dict[str, Any]) -> None:
-    row.update(monitoring_status="monitored", eliminated_on=None)
+    row.update(
+        monitoring_status="monitored",
+        eliminated_on=None,
+        risks=row["eliminated_risks"],
+        eliminated_risks=[],
+    )
 
 
 def _income(row: Row, f: dict[str, Any]) -> None:
@@ -172,6 +179,7 @@ class HouseholdState:
         monitoring_status text NOT NULL,
         category text,
         risks jsonb NOT NULL DEFAULT '[]',
+        eliminated_risks jsonb NOT NULL DEFAULT '[]',  -- restored if the elimination is reverted
         member_count integer NOT NULL,
         open_case text,
         open_case_step text,
@@ -226,5 +234,8 @@ class HouseholdState:
         cur.executemany(
             f"INSERT INTO household_state ({', '.join(COLUMNS)}) VALUES ({placeholders}) "
             f"ON CONFLICT (household_id) DO UPDATE SET {updates}",
-            [tuple(Jsonb(r[c]) if c == "risks" else r[c] for c in COLUMNS) for r in rows.values()],
+            [
+                tuple(Jsonb(r[c]) if c in ("risks", "eliminated_risks") else r[c] for c in COLUMNS)
+                for r in rows.values()
+            ],
         )

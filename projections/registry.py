@@ -5,8 +5,10 @@ from __future__ import annotations
 from projections.audit_trail import AuditTrail
 from projections.household_state import HouseholdState
 from projections.runner import Projection
+from services.audit.log import AuditLogProjection
 
 PROJECTIONS: dict[str, type[Projection]] = {
     HouseholdState.name: HouseholdState,
     AuditTrail.name: AuditTrail,
+    AuditLogProjection.name: AuditLogProjection,  # type: ignore[dict-item]
 }

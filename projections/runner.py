@@ -76,7 +76,8 @@ class ProjectionRunner:
         )
         if not notifications:
             return 0
-        events = [(n.id, self.store.mapper.to_domain_event(n)) for n in notifications]
+        raw = getattr(self.projection, "raw", False)  # the stored record, not the event
+        events = [(n.id, n if raw else self.store.mapper.to_domain_event(n)) for n in notifications]
         with self.pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
             cur.execute(
                 "UPDATE projection_positions SET position = %s, updated_at = now() "

@@ -52,6 +52,7 @@ class Registered(HouseholdEvent, Aggregate.Created):
         h.identified_on = None
         h.eliminated_on = None
         h.last_elimination_id = None
+        h.eliminated_risks = []
         h.safety_net_marked = False
         h.cases = {}
         h.measures = {}
@@ -226,7 +227,7 @@ class RiskEliminated(HouseholdEvent):
         h.monitoring_status = RISK_ELIMINATED
         h.eliminated_on = self.facts["decided_on"]
         h.last_elimination_id = self.facts["elimination_id"]
-        h.risks = []
+        h.eliminated_risks, h.risks = h.risks, []
 
 
 class RiskEliminationReverted(HouseholdEvent):
@@ -234,6 +235,7 @@ class RiskEliminationReverted(HouseholdEvent):
         h.monitoring_status = MONITORED
         h.eliminated_on = None
         h.last_elimination_id = None
+        h.risks, h.eliminated_risks = h.eliminated_risks, []
 
 
 class SafetyNetMarkSet(HouseholdEvent):

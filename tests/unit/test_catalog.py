@@ -1,33 +1,32 @@
 """The contract: every way a message can fail has its own stable reason code."""
 
+from __future__ import annotations
+
 import json
 import uuid
+from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
 import pytest
+from household_steps import HID, encoded, envelope, member, payload, registered
 
-from events.catalog import CONTRACT_REASONS, EVENT_TYPES, ContractViolation, parse_event
+from events.catalog import (
+    CONTRACT_REASONS,
+    EVENT_TYPES,
+    ContractViolation,
+    ParsedEvent,
+    parse_event,
+)
+from events.common import Member
+from events.household import HouseholdRegistered
 from events.identification import IdentificationDecided
+from services.domain.household import Household
+from services.intake.batch import IntakeProcessor, check_message, envelope_meta
+from services.permissions import Permissions
+from services.store import RawMessage
 
-
-def envelope(**over: Any) -> dict[str, Any]:
-    base = {
-        "event_id": str(uuid.uuid4()),
-        "event_type": "risk_lead_registered",
-        "schema_version": 1,
-        "household_id": "532524105201001",
-        "occurred_at": "2025-03-24T10:00:00+08:00",
-        "recorded_at": "2025-03-24T12:00:00+08:00",
-        "source_system": "village_app",
-        "actor": {"person_id": "cadre-li", "role": "village_cadre"},
-        "payload": {
-            "lead_id": "L1",
-            "channel": "cadre_visit",
-            "risk_types": ["illness"],
-            "reported_on": "2025-03-24",
-        },
-    }
-    return base | over
+OTHER = "610326101201T002"
 
 
 def code_of(raw: bytes) -> str:
@@ -37,64 +36,240 @@ def code_of(raw: bytes) -> str:
     return e.value.code
 
 
+def raw(body: dict[str, Any] | bytes | None, key: bytes | None = HID.encode()) -> RawMessage:
+    value = body if isinstance(body, bytes) or body is None else encoded(body)
+    return RawMessage("dixian.events", 0, 0, key, value)
+
+
+def intake(
+    message: RawMessage, targets: dict[UUID, tuple[str, str, str]] | None = None
+) -> Household:
+    """What the intake does with one message for a registered household, without a store."""
+    households = {HID: registered(), OTHER: registered(OTHER)}
+    parsed = check_message(message, Permissions())
+    processor = IntakeProcessor(store=None, cache_size=0)  # type: ignore[arg-type]
+    return processor._decide(households, parsed, targets or {})
+
+
+VISIT = UUID("00000000-0000-5000-8000-000000000001")
+VISIT_OF_OTHER = UUID("00000000-0000-5000-8000-000000000002")
+TARGETS = {
+    VISIT: (HID, "visit_recorded", "village_app"),
+    VISIT_OF_OTHER: (OTHER, "visit_recorded", "village_app"),
+}
+
+
+def amendment(**over: Any) -> dict[str, Any]:
+    return envelope("event_amended", payload=payload("event_amended", **over))
+
+
+@dataclass(frozen=True)
+class Broken:
+    sentence: str
+    code: str
+    message: RawMessage
+
+
+def with_payload(event_type: str, **over: Any) -> dict[str, Any]:
+    return envelope(event_type, payload=payload(event_type, **over))
+
+
+def without(field: str) -> dict[str, Any]:
+    body = envelope("visit_recorded")
+    del body[field]
+    return body
+
+
+BROKEN = [
+    Broken("bytes that are not UTF-8", "NOT_JSON", raw(b"\xff\xfe")),
+    Broken("broken JSON", "NOT_JSON", raw(b"{not json")),
+    Broken("an empty value", "NOT_JSON", raw(b"")),
+    Broken("a tombstone without a value", "NOT_JSON", raw(None)),
+    Broken("a JSON array", "ENVELOPE_INVALID", raw(b"[1, 2]")),
+    Broken("a JSON string", "ENVELOPE_INVALID", raw(b'"visit"')),
+    Broken("JSON null", "ENVELOPE_INVALID", raw(b"null")),
+    Broken("an event id that is no UUID", "ENVELOPE_INVALID",
+           raw(envelope("visit_recorded", event_id="nope"))),
+    Broken("a time without its offset", "ENVELOPE_INVALID",
+           raw(envelope("visit_recorded", occurred_at="2025-03-24T10:00:00"))),
+    Broken("an unknown envelope field", "ENVELOPE_INVALID",
+           raw(envelope("visit_recorded", extra=1))),
+    Broken("a missing actor", "ENVELOPE_INVALID", raw(without("actor"))),
+    Broken("a missing payload", "ENVELOPE_INVALID", raw(without("payload"))),
+    Broken("an actor role that does not exist", "ENVELOPE_INVALID",
+           raw(envelope("visit_recorded", actor={"person_id": "x", "role": "mayor"}))),
+    Broken("a household number with a space", "ENVELOPE_INVALID",
+           raw(envelope("visit_recorded", household_id="6103 2610"), key=b"6103 2610")),
+    Broken("a schema version 0", "ENVELOPE_INVALID",
+           raw(envelope("visit_recorded", schema_version=0))),
+    Broken("an event type nobody knows", "UNKNOWN_EVENT_TYPE",
+           raw(envelope("visit_recorded") | {"event_type": "lottery_won"})),
+    Broken("a future schema version", "UNSUPPORTED_SCHEMA_VERSION",
+           raw(envelope("visit_recorded", schema_version=2))),
+    Broken("a payload missing its fields", "PAYLOAD_INVALID",
+           raw(envelope("risk_lead_registered", payload={"lead_id": "L1"}))),
+    Broken("a payload with an unknown field", "PAYLOAD_INVALID",
+           raw(with_payload("visit_recorded", mood="happy"))),
+    Broken("a negative income", "PAYLOAD_INVALID",
+           raw(with_payload("income_assessed", per_capita_net_income_yuan="-1"))),
+    Broken("a village code of eleven digits", "PAYLOAD_INVALID",
+           raw(with_payload("household_registered", village_code="61032610120"))),
+    Broken("a registration without members", "PAYLOAD_INVALID",
+           raw(with_payload("household_registered", members=[]))),
+    Broken("a member with a wrong ID check digit", "PAYLOAD_INVALID",
+           raw(with_payload("member_added", member=member("P2") | {
+               "id_number": "110105194912310021"}))),
+    Broken("an identification without risks", "PAYLOAD_INVALID",
+           raw(with_payload("identification_decided", risks=[]))),
+    Broken("an amended payload that does not fit its target", "PAYLOAD_INVALID",
+           raw(amendment(target_event_id=str(VISIT), amended_payload={"visit_date": "x"}))),
+    Broken("a key that is another household", "KEY_MISMATCH",
+           raw(envelope("visit_recorded"), key=OTHER.encode())),
+    Broken("no key at all", "KEY_MISMATCH", raw(envelope("visit_recorded"), key=None)),
+    Broken("a producer nobody registered", "SOURCE_UNKNOWN",
+           raw(envelope("visit_recorded", source_system="lottery_bureau"))),
+    Broken("civil affairs deciding an identification", "PRODUCER_NOT_PERMITTED",
+           raw(envelope("identification_decided", source_system="civil_affairs"))),
+    Broken("a village deciding an elimination", "PRODUCER_NOT_PERMITTED",
+           raw(envelope("risk_eliminated", source_system="village_app"))),
+    Broken("a correction of an event never accepted", "CORRECTION_TARGET_UNKNOWN",
+           raw(envelope("event_retracted"))),
+    Broken("a correction of another household's event", "CORRECTION_TARGET_UNKNOWN",
+           raw(with_payload("event_retracted", target_event_id=str(VISIT_OF_OTHER)))),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("case", BROKEN, ids=[b.sentence for b in BROKEN])
+def test_each_contract_failure_has_its_reason_code(case: Broken) -> None:
+    with pytest.raises(ContractViolation) as e:
+        intake(case.message, TARGETS)
+    assert e.value.code == case.code
+    assert str(e.value).startswith(f"{case.code}: ") and e.value.detail
+
+
+def test_every_contract_reason_code_has_a_failing_example() -> None:
+    assert {b.code for b in BROKEN} == set(CONTRACT_REASONS)
+
+
+def test_a_violation_with_a_code_that_is_not_in_the_contract_cannot_be_raised() -> None:
+    with pytest.raises(AssertionError):
+        ContractViolation("NO_SUCH_CODE", "x")
+
+
 def test_a_valid_message_parses_into_its_payload_model() -> None:
-    parsed = parse_event(json.dumps(envelope()).encode())
+    parsed = parse_event(encoded(envelope("risk_lead_registered")))
     assert parsed.payload.lead_id == "L1"  # type: ignore[attr-defined]
     assert parsed.facts()["risk_types"] == ["illness"]
+    assert parsed.facts()["reported_on"] == "2025-03-24"
 
 
-@pytest.mark.parametrize(
-    ("raw", "code"),
-    [
-        (b"\xff\xfe", "NOT_JSON"),
-        (b"{not json", "NOT_JSON"),
-        (b"[1, 2]", "ENVELOPE_INVALID"),
-        (json.dumps(envelope(event_id="nope")).encode(), "ENVELOPE_INVALID"),
-        (json.dumps(envelope(occurred_at="2025-03-24T10:00:00")).encode(), "ENVELOPE_INVALID"),
-        (json.dumps(envelope(extra=1)).encode(), "ENVELOPE_INVALID"),
-        (json.dumps(envelope(event_type="lottery_won")).encode(), "UNKNOWN_EVENT_TYPE"),
-        (json.dumps(envelope(schema_version=2)).encode(), "UNSUPPORTED_SCHEMA_VERSION"),
-        (json.dumps(envelope(payload={"lead_id": "L1"})).encode(), "PAYLOAD_INVALID"),
-    ],
-    ids=[
-        "bytes",
-        "broken",
-        "array",
-        "event-id",
-        "naive-time",
-        "extra-field",
-        "type",
-        "version",
-        "payload",
-    ],
-)
-def test_each_contract_failure_has_its_reason_code(raw: bytes, code: str) -> None:
-    assert code_of(raw) == code
+@pytest.mark.parametrize("event_type", sorted(EVENT_TYPES))
+def test_every_event_type_has_a_valid_message_whose_facts_are_plain_json(
+    event_type: str,
+) -> None:
+    parsed = parse_event(encoded(envelope(event_type)))
+    assert isinstance(parsed, ParsedEvent)
+    model, _ = EVENT_TYPES[event_type]
+    assert isinstance(parsed.payload, model)
+    facts = parsed.facts()
+    assert json.loads(json.dumps(facts)) == facts
+    assert model.model_validate(facts) == parsed.payload
+
+
+def test_the_envelope_becomes_the_stored_events_who_when_and_where_from() -> None:
+    body = envelope("visit_recorded")
+    meta = envelope_meta(parse_event(encoded(body)))
+    assert meta == {
+        "event_id": body["event_id"],
+        "event_type": "visit_recorded",
+        "schema_version": 1,
+        "household_id": HID,
+        "occurred_at": "2025-03-24T10:00:00+08:00",
+        "recorded_at": "2025-03-24T12:00:00+08:00",
+        "source_system": "village_app",
+        "actor_id": "cadre-li",
+        "actor_role": "village_cadre",
+    }
+
+
+def test_the_error_detail_names_the_field_that_is_wrong() -> None:
+    body = with_payload("member_added", member=member("P2") | {"id_number": "1"})
+    with pytest.raises(ContractViolation) as e:
+        parse_event(encoded(body))
+    assert e.value.detail.startswith("member.id_number:")
+
+
+def test_a_message_whose_key_is_its_household_and_whose_producer_may_send_it_passes() -> None:
+    body = envelope("identification_decided", source_system="county_system")
+    parsed = check_message(raw(body), Permissions())
+    assert parsed.envelope.event_id == uuid.UUID(body["event_id"])
+
+
+def test_an_accepted_correction_learns_its_targets_type_and_source() -> None:
+    body = with_payload("event_retracted", target_event_id=str(VISIT))
+    h = intake(raw(body), TARGETS)
+    event = h.pending_events[-1]
+    assert event.facts["target_event_type"] == "visit_recorded"  # type: ignore[attr-defined]
+    assert event.facts["target_source_system"] == "village_app"  # type: ignore[attr-defined]
+
+
+def test_an_amended_payload_is_validated_and_normalised_by_its_targets_model() -> None:
+    visit = payload("visit_recorded", visit_date="2025-03-11")
+    h = intake(raw(amendment(target_event_id=str(VISIT), amended_payload=visit)), TARGETS)
+    amended = h.pending_events[-1].facts["amended_payload"]  # type: ignore[attr-defined]
+    assert amended["visit_date"] == "2025-03-11"
+    assert amended["findings"]["risks_found"] == []  # the model's default, filled in
+
+
+# --- payload rules --------------------------------------------------------------------
 
 
 def test_an_identification_needs_a_category_and_risks_and_a_dismissal_needs_a_reason() -> None:
     base = {"lead_id": "L1", "decided_on": "2025-04-07"}
     with pytest.raises(ValueError, match="category"):
         IdentificationDecided.model_validate(base | {"outcome": "identified"})
+    with pytest.raises(ValueError, match="category"):
+        IdentificationDecided.model_validate(
+            base | {"outcome": "identified", "category": "sudden_hardship"}
+        )
+    with pytest.raises(ValueError, match="category"):
+        IdentificationDecided.model_validate(base | {"outcome": "identified", "risks": ["illness"]})
     with pytest.raises(ValueError, match="reason"):
         IdentificationDecided.model_validate(base | {"outcome": "dismissed"})
+    with pytest.raises(ValueError, match="reason"):
+        IdentificationDecided.model_validate(
+            base | {"outcome": "dismissed", "dismissal_reason": ""}
+        )
+    IdentificationDecided.model_validate(
+        base | {"outcome": "identified", "category": "sudden_hardship", "risks": ["illness"]}
+    )
+    IdentificationDecided.model_validate(
+        base | {"outcome": "dismissed", "dismissal_reason": "above the line"}
+    )
+
+
+def test_a_member_id_number_is_kept_upper_case() -> None:
+    m = Member.model_validate(member("P1") | {"id_number": "11010519491231002x"})
+    assert m.id_number == "11010519491231002X"
 
 
 def test_a_member_with_a_wrong_id_check_digit_is_refused() -> None:
-    member = {
-        "person_id": "P1",
-        "name": "张三",
-        "id_number": "110105194912310021",
-        "relation_to_head": "head",
-        "labour_capacity": "ordinary",
-        "health": "healthy",
-    }
-    payload = {"member": member, "reason": "return"}
-    raw = json.dumps(envelope(event_type="member_added", payload=payload)).encode()
-    assert code_of(raw) == "PAYLOAD_INVALID"
+    with pytest.raises(ValueError, match="check digit"):
+        Member.model_validate(member("P1") | {"id_number": "110105194912310021"})
+
+
+def test_payload_models_are_frozen() -> None:
+    registered_ = HouseholdRegistered.model_validate(payload("household_registered"))
+    with pytest.raises(ValueError):
+        registered_.village_code = "610326101202"  # type: ignore[misc]
 
 
 def test_every_event_type_names_a_payload_model_and_a_version() -> None:
     for name, (model, version) in EVENT_TYPES.items():
         assert model.model_json_schema()["properties"], name
         assert version >= 1
+
+
+def test_a_village_code_in_full_width_digits_is_refused() -> None:
+    body = with_payload("household_registered", village_code="６１０３２６１０１２０１")
+    assert code_of(encoded(body)) == "PAYLOAD_INVALID"

@@ -18,6 +18,8 @@ from events.schema import write_schemas
 from projections.registry import PROJECTIONS
 from projections.runner import ProjectionRunner
 from services import queries
+from services.audit.reads import ReaderRequired, record_read
+from services.cli_audit import add_audit_parser
 from services.embedded import servers
 from services.notice import render_public_notice
 from services.settings import Settings
@@ -72,6 +74,17 @@ def cmd_household(settings: Settings, args: argparse.Namespace) -> int:
     with servers(settings, kafka=False) as s:
         store = EventStore(s)
         try:
+            try:
+                record_read(
+                    store,
+                    args.reader or s.reader,
+                    args.purpose or s.read_purpose,
+                    args.household_id,
+                    f"household {args.what}",
+                )
+            except ReaderRequired as e:
+                print(e)
+                return 2
             if args.what == "as-of":
                 if args.occurred_on is None and args.known_on is None:
                     print("DATE_MISSING: give --occurred-on DATE, --known-on DATE or both")
@@ -207,6 +220,8 @@ def parser() -> argparse.ArgumentParser:
     household.add_argument("what", choices=["show", "history", "as-of"])
     household.add_argument("household_id")
     household.add_argument("--json", action="store_true", help="machine-readable output")
+    household.add_argument("--reader", help="who reads (recorded; or DIXIAN_READER)")
+    household.add_argument("--purpose", help="why (recorded; or DIXIAN_READ_PURPOSE)")
     household.add_argument(
         "--occurred-on", type=date.fromisoformat, help="as-of: what had happened by this day"
     )
@@ -234,6 +249,8 @@ def parser() -> argparse.ArgumentParser:
     schemas.add_argument("what", choices=["write"])
     schemas.add_argument("directory", type=Path, nargs="?", default=Path("schemas"))
     schemas.set_defaults(func=cmd_schemas)
+
+    add_audit_parser(sub)
 
     demo = sub.add_parser("demo", help="one synthetic village end to end, then a summary")
     demo.set_defaults(func=cmd_demo)

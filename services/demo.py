@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import time
 from collections import Counter
 from typing import Any
@@ -10,6 +11,11 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from events.rejection import RejectedMessage
+from services.audit import offline
+from services.audit.proofs import inclusion_proof
+from services.audit.reads import record_read
+from services.audit.verify import verify
+from services.cli_audit import checkpoint_now
 from services.embedded import servers
 from services.queries import household_history
 from services.runtime import serve
@@ -100,15 +106,38 @@ async def run_demo(settings: Settings, timeout: float = 120.0) -> int:
             want = sum(1 for m in messages if m.expect not in ("accepted", "duplicate"))
             print(f"rejected topic {s.rejected_topic}: {len(on_topic)} of this run's rejections")
             ok = ok and len(on_topic) == want
+            ok = await asyncio.to_thread(audit, s, store, f"{VILLAGE}{run}001") and ok
         finally:
             stop.set()
             await task
             store.close()
+    hid = f"{VILLAGE}{run}001"
     print(
-        f"\nshow one household's full history:\n  .venv/bin/dixian household history "
-        f"{VILLAGE}{run}001"
+        "\nnext, with the embedded servers (each read of personal data is recorded):\n"
+        f"  .venv/bin/dixian household history {hid} --reader YOU --purpose WHY\n"
+        f"  .venv/bin/dixian household as-of {hid} --occurred-on 2025-12-01 --reader YOU "
+        "--purpose WHY\n"
+        "  .venv/bin/dixian audit verify\n"
+        f"  .venv/bin/dixian audit prove EVENT_ID -o proof.json && "
+        ".venv/bin/dixian audit verify-proof proof.json"
     )
     return 0 if ok else 1
+
+
+def audit(s: Settings, store: EventStore, hid: str) -> bool:
+    """Sign a checkpoint, verify the whole log, and prove one event offline."""
+    checkpoint = checkpoint_now(s, store)
+    report = verify(store)
+    print(
+        f"\naudit log: checkpoint of {checkpoint['tree_size']} events signed, root "
+        f"{checkpoint['root_hash'][:16]}…; verify: "
+        f"{'nothing changed, removed, reordered or inserted' if report.ok else 'TAMPERED'}"
+    )
+    event_id = household_history(store, hid)[-1]["event_id"]
+    proof = inclusion_proof(store, event_id)
+    verdict = offline.verify_proof(proof, base64.b64decode(checkpoint["public_key"]))
+    print(f"inclusion proof of event {event_id}, checked offline: {verdict}")
+    return report.ok
 
 
 def _max_rejection(store: EventStore) -> int:
@@ -160,6 +189,7 @@ def report(store: EventStore, run: str, messages: list[Any], before: int) -> boo
             "invalid one with its reason"
         )
     hid = f"{VILLAGE}{run}001"
+    record_read(store, "dixian-demo", "the demo's summary", hid, "household history")
     print(f"\nhistory of household {hid}:")
     for h in household_history(store, hid):
         print(

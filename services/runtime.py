@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from psycopg_pool import ConnectionPool
 
 from projections.registry import PROJECTIONS
 from projections.runner import ProjectionRunner
+from services.audit.log import Signer, make_checkpoint
 from services.intake.service import IntakeService
 from services.settings import Settings
 from services.store import EventStore
 from services.topics import ensure_topics
+
+log = logging.getLogger("dixian.runtime")
 
 
 @contextmanager
@@ -38,12 +43,37 @@ def projection_runners(
     return runners
 
 
-class RunningProjections:
-    """Every projection tailing the store in its own thread (eventsourcing is synchronous)."""
+def sign_if_grown(pool: ConnectionPool, signer: Signer) -> dict[str, Any] | None:
+    """Sign a checkpoint if the audit log grew since the last one."""
+    with pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
+        cur.execute(
+            "SELECT (SELECT count(*) FROM audit_leaves) > "
+            "coalesce((SELECT max(tree_size) FROM audit_checkpoints), -1)"
+        )
+        row = cur.fetchone()
+        return make_checkpoint(cur, signer) if row and row[0] else None
 
-    def __init__(self, settings: Settings, runners: list[ProjectionRunner]) -> None:
+
+class RunningProjections:
+    """Every projection tailing the store in its own thread (eventsourcing is synchronous),
+    and a checkpoint of the audit log signed regularly."""
+
+    def __init__(
+        self, settings: Settings, runners: list[ProjectionRunner], pool: ConnectionPool
+    ) -> None:
         self._stop = threading.Event()
+        signer = Signer(settings.signing_key_file())
+
+        def checkpoints() -> None:
+            while not self._stop.wait(settings.audit_checkpoint_seconds):
+                try:
+                    sign_if_grown(pool, signer)
+                except Exception:
+                    log.exception("the audit checkpoint failed; trying again later")
+
         self._threads = [
+            threading.Thread(target=checkpoints, name="audit-checkpoints", daemon=True)
+        ] + [
             threading.Thread(
                 target=r.run_until,
                 args=(self._stop, settings.projection_poll_ms / 1000),
@@ -74,7 +104,7 @@ async def serve(
     """Run the intake and/or the projections until `stop` is set."""
     store = EventStore(settings)
     with projection_pool(settings) as pool:
-        running = RunningProjections(settings, projection_runners(settings, store, pool))
+        running = RunningProjections(settings, projection_runners(settings, store, pool), pool)
         service = IntakeService(settings, store, bootstrap) if intake else None
         if service:
             await ensure_topics(settings, bootstrap)

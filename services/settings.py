@@ -50,6 +50,20 @@ class Settings(BaseSettings):
     )
     projection_batch_size: int = Field(default=5000, ge=1, description="Events per batch.")
     projection_poll_ms: int = Field(default=100, ge=1, description="Idle wait of projections.")
+    audit_key_file: Path | None = Field(
+        default=None,
+        description="The audit log's Ed25519 key (base64 seed); unset: DATA_DIR/audit-signing.key,"
+        " created on first use.",
+    )
+    audit_checkpoint_seconds: float = Field(
+        default=300, gt=0, description="How often the running services sign a checkpoint."
+    )
+    reader: str | None = Field(
+        default=None, description="Who reads personal information through the CLI (recorded)."
+    )
+    read_purpose: str | None = Field(
+        default=None, description="Why they read it (recorded with every read)."
+    )
     data_dir: Path = Field(
         default=Path(".dixian"), description="Where the embedded servers keep their files."
     )
@@ -66,6 +80,9 @@ class Settings(BaseSettings):
         if self.permissions_file:
             return Permissions.from_file(self.permissions_file)
         return Permissions()
+
+    def signing_key_file(self) -> Path:
+        return self.audit_key_file or self.data_dir / "audit-signing.key"
 
     def pg_params(self) -> dict[str, str]:
         """The connection parameters of pg_url as a dict (host may be a socket directory)."""

@@ -181,4 +181,7 @@ def checkpoints(cur: Cursor[Any]) -> list[dict[str, Any]]:
         "ORDER BY checkpoint_id"
     )
     cols = ("tree_size", "root_hash", "signed_at", "signature", "public_key")
-    return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
+    return [
+        dict(row) if isinstance(row, dict) else dict(zip(cols, row, strict=True))
+        for row in cur.fetchall()
+    ]

@@ -25,6 +25,8 @@ def loaded(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> str:
     finally:
         store.close()
     monkeypatch.setenv("DIXIAN_PG_URL", settings.pg_url or "")
+    monkeypatch.setenv("DIXIAN_READER", "inspector-wang")
+    monkeypatch.setenv("DIXIAN_READ_PURPOSE", "case 2026-17")
     assert main(["projections", "rebuild", "household_state"]) == 0
     return f"{VILLAGE}C1001"
 
@@ -118,3 +120,23 @@ def test_notice_render_shows_the_notice_without_personal_information(
     assert "13800000001" not in out and "id_number" not in out and "illness" not in out
     assert main(["notice", "render", loaded, "N-C1-9"]) == 1
     assert "NOTICE_NOT_FOUND" in capsys.readouterr().out
+
+
+def test_every_read_of_personal_information_is_recorded_and_needs_a_reader(
+    loaded: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert main(["household", "history", loaded]) == 0
+    monkeypatch.delenv("DIXIAN_READER")
+    assert main(["household", "show", loaded]) == 2
+    assert "READER_REQUIRED" in capsys.readouterr().out
+    assert (
+        main(["household", "show", loaded, "--reader", "auditor-li", "--purpose", "spot check"])
+        == 0
+    )
+    capsys.readouterr()
+    assert main(["audit", "reads", loaded]) == 0
+    seen = [(r["reader"], r["purpose"], r["what"]) for r in json.loads(capsys.readouterr().out)]
+    assert seen == [
+        ("inspector-wang", "case 2026-17", "household history"),
+        ("auditor-li", "spot check", "household show"),
+    ]

@@ -1,0 +1,165 @@
+"""RFC 6962 hashing and proofs, against the published test vectors and by exhaustion."""
+
+import base64
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+from services.audit.merkle import (
+    EMPTY_ROOT,
+    consistency_path,
+    inclusion_path,
+    leaf_hash,
+    list_subtree,
+)
+from services.audit.offline import (
+    checkpoint_bytes,
+    root_from_inclusion,
+    verify_consistency,
+    verify_proof,
+)
+from services.audit.verify import Frontier
+
+# RFC 6962 test vectors (as published with the Certificate Transparency implementations).
+LEAVES = [
+    bytes.fromhex(h)
+    for h in [
+        "",
+        "00",
+        "10",
+        "2021",
+        "3031",
+        "40414243",
+        "5051525354555657",
+        "606162636465666768696a6b6c6d6e6f",
+    ]
+]
+ROOTS = [
+    "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
+    "fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125",
+    "aeb6bcfe274b70a14fb067a5e5578264db0fa9b51af5e0ba159158f329e06e77",
+    "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
+    "4e3bbb1f7b478dcfe71fb631631519a3bca12c9aefca1612bfce4c13a86264d4",
+    "76e67dadbcdf1e10e1b74ddc608abd2f98dfb16fbce75277b5232a127f2087ef",
+    "ddb89be403809e325750d3d263cd78929c2942b7942a34b77e122c9594a74c8c",
+    "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328",
+]
+INCLUSION = {
+    (0, 8): [
+        "96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
+        "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
+        "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4",
+    ],
+    (5, 8): [
+        "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b",
+        "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0",
+        "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
+    ],
+}
+CONSISTENCY = {
+    (2, 8): [
+        "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
+        "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4",
+    ],
+    (6, 8): [
+        "0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a",
+        "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0",
+        "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
+    ],
+    (2, 5): [
+        "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
+        "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b",
+    ],
+}
+HASHES = [leaf_hash(x) for x in LEAVES]
+TREE = list_subtree(HASHES)
+
+
+def test_the_empty_tree_and_every_published_root_match() -> None:
+    assert EMPTY_ROOT.hex() == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+    assert [TREE(0, n).hex() for n in range(1, 9)] == ROOTS
+
+
+@pytest.mark.parametrize(("index", "size"), sorted(INCLUSION))
+def test_inclusion_paths_match_the_published_ones_and_verify(index: int, size: int) -> None:
+    path = inclusion_path(TREE, index, size)
+    assert [h.hex() for h in path] == INCLUSION[(index, size)]
+    assert root_from_inclusion(index, size, HASHES[index], path).hex() == ROOTS[size - 1]
+
+
+@pytest.mark.parametrize(("old", "new"), sorted(CONSISTENCY))
+def test_consistency_paths_match_the_published_ones_and_verify(old: int, new: int) -> None:
+    path = consistency_path(TREE, old, new)
+    assert [h.hex() for h in path] == CONSISTENCY[(old, new)]
+    assert verify_consistency(old, new, TREE(0, old), TREE(0, new), path)
+
+
+def test_every_proof_of_every_tree_up_to_40_leaves_verifies_and_a_wrong_one_does_not() -> None:
+    for n in range(1, 41):
+        leaves = [leaf_hash(bytes([i, n])) for i in range(n)]
+        tree = list_subtree(leaves)
+        root = tree(0, n)
+        for i in range(n):
+            path = inclusion_path(tree, i, n)
+            assert root_from_inclusion(i, n, leaves[i], path) == root
+            assert root_from_inclusion(i, n, leaf_hash(b"forged"), path) != root
+        for m in range(1, n + 1):
+            path = consistency_path(tree, m, n)
+            assert verify_consistency(m, n, tree(0, m), root, path)
+            if m < n:
+                assert not verify_consistency(m, n, leaf_hash(b"x"), root, path)
+
+
+def test_the_streaming_frontier_gives_the_same_root_at_every_size() -> None:
+    f = Frontier()
+    for n, h in enumerate(HASHES, start=1):
+        f.push(h)
+        assert f.root().hex() == ROOTS[n - 1]
+
+
+def signed(tree_size: int, root: bytes) -> tuple[dict, str]:
+    key = Ed25519PrivateKey.generate()
+    cp = {"tree_size": tree_size, "root_hash": root.hex(), "signed_at": "2026-11-28T00:00:00"}
+    cp["signature"] = base64.b64encode(key.sign(checkpoint_bytes(cp))).decode()
+    public = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    return cp, base64.b64encode(public).decode()
+
+
+def test_an_offline_inclusion_proof_needs_the_right_event_bytes_and_the_right_key() -> None:
+    cp, public = signed(8, TREE(0, 8))
+    proof = {
+        "kind": "inclusion",
+        "leaf_index": 5,
+        "checkpoint": cp,
+        "event_bytes": base64.b64encode(LEAVES[5]).decode(),
+        "inclusion_path": INCLUSION[(5, 8)],
+    }
+    assert "leaf 5" in verify_proof(proof, base64.b64decode(public))
+    with pytest.raises(ValueError, match="not in the log"):
+        verify_proof(
+            proof | {"event_bytes": base64.b64encode(b"edited").decode()}, base64.b64decode(public)
+        )
+    _, other = signed(8, TREE(0, 8))
+    with pytest.raises(ValueError, match="bad signature"):
+        verify_proof(proof, base64.b64decode(other))
+
+
+def test_an_offline_consistency_proof_shows_a_checkpoint_extends_another() -> None:
+    key = Ed25519PrivateKey.generate()
+    public = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+
+    def cp(size: int, root: bytes) -> dict:
+        c = {"tree_size": size, "root_hash": root.hex(), "signed_at": "t"}
+        return c | {"signature": base64.b64encode(key.sign(checkpoint_bytes(c))).decode()}
+
+    proof = {
+        "kind": "consistency",
+        "old": cp(6, TREE(0, 6)),
+        "new": cp(8, TREE(0, 8)),
+        "path": CONSISTENCY[(6, 8)],
+    }
+    assert "extends" in verify_proof(proof, public)
+    forked = proof | {"old": cp(6, leaf_hash(b"another history"))}
+    with pytest.raises(ValueError, match="does not extend"):
+        verify_proof(forked, public)

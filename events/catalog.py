@@ -75,6 +75,10 @@ CONTRACT_REASONS: dict[str, str] = {
     "SOURCE_UNKNOWN": "Register the producing system in the permissions matrix.",
     "PRODUCER_NOT_PERMITTED": "This source may not emit this event type; the owner of the "
     "step must send it.",
+    "SIGNATURE_MISSING": "Sign the message with the producer's key (dixian-producer and "
+    "dixian-signature headers).",
+    "SIGNATURE_INVALID": "Sign exactly the bytes sent, with the producer's own key.",
+    "SOURCE_MISMATCH": "source_system must be the producer whose key signed the message.",
     "CORRECTION_TARGET_UNKNOWN": "Correct only an accepted event of the same household.",
 }
 

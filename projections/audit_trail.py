@@ -24,6 +24,7 @@ COLUMNS = (
     "source_system",
     "actor_id",
     "actor_role",
+    "attestation",
     "payload",
 )
 
@@ -46,6 +47,7 @@ class AuditTrail:
         source_system text NOT NULL,
         actor_id text NOT NULL,
         actor_role text NOT NULL,
+        attestation text NOT NULL,
         payload jsonb NOT NULL
     );
     CREATE INDEX IF NOT EXISTS audit_trail_household ON audit_trail (household_id, position);
@@ -72,6 +74,7 @@ class AuditTrail:
                         e.source_system,
                         e.actor_id,
                         e.actor_role,
+                        e.attestation,
                         json.dumps(e.facts, ensure_ascii=False, sort_keys=True),
                     )
                 )

@@ -98,8 +98,8 @@ def _done_by(store: EventStore, who: str, name: str) -> list[dict[str, Any]]:
     with store.connection() as conn:
         return conn.execute(  # type: ignore[no-any-return]
             f"SELECT position, household_id, event_id, event_type, occurred_at, recorded_at, "
-            f"source_system, actor_id, actor_role FROM audit_trail WHERE {column} = %s "
-            f"ORDER BY position",
+            f"source_system, actor_id, actor_role, attestation FROM audit_trail "
+            f"WHERE {column} = %s ORDER BY position",
             (name,),
         ).fetchall()
 

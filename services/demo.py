@@ -11,12 +11,14 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from events.rejection import RejectedMessage
+from services.attestation import ProducerKeyring
 from services.audit import offline
 from services.audit.proofs import inclusion_proof
 from services.audit.reads import record_read
 from services.audit.verify import verify
 from services.cli_audit import checkpoint_now
 from services.embedded import servers
+from services.permissions import DEFAULT_PERMISSIONS
 from services.queries import household_history
 from services.runtime import serve
 from services.settings import Settings
@@ -25,13 +27,21 @@ from services.topics import ensure_topics
 from services.village import VILLAGE, village_messages
 
 
-async def publish(bootstrap: str, topic: str, messages: list[Any]) -> dict[int, int]:
-    """Produce with a real producer; return partition → offset after the last message."""
+async def publish(
+    bootstrap: str, topic: str, messages: list[Any], keyring: ProducerKeyring | None = None
+) -> dict[int, int]:
+    """Produce with a real producer (each message signed by its source when a keyring is
+    given); return partition → offset after the last message."""
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
     await producer.start()
     try:
         ends: dict[int, int] = {}
-        futures = [await producer.send(topic, m.value, key=m.key) for m in messages]
+        futures = [
+            await producer.send(
+                topic, m.value, key=m.key, headers=keyring.headers(m.value) if keyring else None
+            )
+            for m in messages
+        ]
         for f in futures:
             meta = await f
             ends[meta.partition] = max(ends.get(meta.partition, 0), meta.offset + 1)
@@ -80,6 +90,10 @@ async def run_demo(settings: Settings, timeout: float = 120.0) -> int:
                     "rejected_topic": f"{s.rejected_topic}.{run.lower()}",
                 }
             )
+        # Each producing system signs its messages; the intake records the verified source.
+        keyring = ProducerKeyring(sorted(DEFAULT_PERMISSIONS))
+        keys_file = keyring.write_public_keys(s.data_dir / f"producer-keys-{run}.json")
+        s = s.model_copy(update={"producer_keys_file": keys_file})
         await ensure_topics(s, s.kafka_bootstrap)  # before producing: never auto-created
         stop = asyncio.Event()
         task = asyncio.create_task(serve(s, s.kafka_bootstrap, stop))
@@ -88,7 +102,7 @@ async def run_demo(settings: Settings, timeout: float = 120.0) -> int:
             before = _max_rejection(store)
             messages = village_messages(run)
             started = time.monotonic()
-            ends = await publish(s.kafka_bootstrap, s.intake_topic, messages)
+            ends = await publish(s.kafka_bootstrap, s.intake_topic, messages, keyring)
             print(
                 f"published {len(messages)} messages for village {VILLAGE} (run {run}) "
                 f"to {s.intake_topic}"

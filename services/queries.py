@@ -57,6 +57,7 @@ def household_history(store: EventStore, household_id: str) -> list[dict[str, An
             "stored_at": e.timestamp.isoformat(),
             "source_system": e.source_system,
             "actor": f"{e.actor_id} ({e.actor_role})",
+            "attestation": e.attestation,
             "corrected_by": corrected.get(e.event_id, []),
             "facts": mask_personal(e.facts),
         }

@@ -9,6 +9,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from events.monitoring_lines import MonitoringLines
+from services.attestation import ProducerKeys
 from services.domain.rules import LifecycleRules
 from services.permissions import Permissions
 
@@ -45,6 +46,10 @@ class Settings(BaseSettings):
     permissions_file: Path | None = Field(
         default=None, description="JSON producer permissions; unset: the default matrix."
     )
+    producer_keys_file: Path | None = Field(
+        default=None,
+        description="JSON source → Ed25519 public key; set, every message must be signed.",
+    )
     snapshot_interval: int = Field(
         default=50, ge=1, description="A household snapshot every this many of its events."
     )
@@ -80,6 +85,9 @@ class Settings(BaseSettings):
         if self.permissions_file:
             return Permissions.from_file(self.permissions_file)
         return Permissions()
+
+    def producer_keys(self) -> ProducerKeys | None:
+        return ProducerKeys.from_file(self.producer_keys_file) if self.producer_keys_file else None
 
     def signing_key_file(self) -> Path:
         return self.audit_key_file or self.data_dir / "audit-signing.key"

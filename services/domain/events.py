@@ -28,6 +28,7 @@ class HouseholdEvent(Aggregate.Event):
     actor_id: str
     actor_role: str
     facts: dict[str, Any]
+    attestation: str = "unverified"  # "signature:<producer>" when the producer's key verified
 
 
 def member_state(member: dict[str, Any]) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from events.catalog import (
     parse_event,
     validate_payload,
 )
+from services.attestation import UNVERIFIED, ProducerKeys
 from services.domain.errors import LifecycleViolation
 from services.domain.household import Household
 from services.domain.rules import LifecycleRules
@@ -32,7 +33,7 @@ class BatchOutcome:
     rejected: Counter[str] = field(default_factory=Counter)
 
 
-def envelope_meta(parsed: ParsedEvent) -> dict[str, Any]:
+def envelope_meta(parsed: ParsedEvent, attestation: str = UNVERIFIED) -> dict[str, Any]:
     """The envelope's fields as every stored domain event carries them."""
     e = parsed.envelope
     return {
@@ -45,15 +46,24 @@ def envelope_meta(parsed: ParsedEvent) -> dict[str, Any]:
         "source_system": e.source_system,
         "actor_id": e.actor.person_id,
         "actor_role": e.actor.role.value,
+        "attestation": attestation,
     }
 
 
-def check_message(m: RawMessage, permissions: Permissions) -> ParsedEvent:
-    """Parse one message and check its key and its producer, or raise ContractViolation."""
+def check_message(
+    m: RawMessage, permissions: Permissions, keys: ProducerKeys | None = None
+) -> tuple[ParsedEvent, str]:
+    """Parse one message, check its key, its producer's signature and permissions; return it
+    with its attestation, or raise ContractViolation."""
     if m.value is None:
         raise ContractViolation("NOT_JSON", "the message has no value (a tombstone)")
+    producer = keys.attest(m.value, m.headers) if keys else None
     parsed = parse_event(m.value)
     env = parsed.envelope
+    if producer is not None and producer != env.source_system:
+        raise ContractViolation(
+            "SOURCE_MISMATCH", f"signed by {producer}, claims to be {env.source_system}"
+        )
     key = m.key.decode("utf-8", "replace") if m.key is not None else None
     if key != env.household_id:
         # The key decides the partition, so it must be the household: that keeps its order.
@@ -63,7 +73,7 @@ def check_message(m: RawMessage, permissions: Permissions) -> ParsedEvent:
     refusal = permissions.refusal(env.source_system, env.event_type)
     if refusal:
         raise ContractViolation(*refusal)
-    return parsed
+    return parsed, f"signature:{producer}" if producer else UNVERIFIED
 
 
 def resolve_correction(
@@ -93,39 +103,41 @@ class IntakeProcessor:
         cache_size: int,
         rules: LifecycleRules | None = None,
         permissions: Permissions | None = None,
+        keys: ProducerKeys | None = None,
     ) -> None:
         self.store = store
         self.cache = HouseholdCache(cache_size)
         self.rules = rules or LifecycleRules()
         self.permissions = permissions or Permissions()
+        self.keys = keys
 
     def process(self, messages: list[RawMessage]) -> BatchOutcome:
         write = IntakeWrite()
-        parsed: list[tuple[RawMessage, ParsedEvent]] = []
+        parsed: list[tuple[RawMessage, ParsedEvent, str]] = []
         for m in messages:
             write.consumed(m)
             try:
-                parsed.append((m, check_message(m, self.permissions)))
+                parsed.append((m, *check_message(m, self.permissions, self.keys)))
             except ContractViolation as e:
                 write.rejected.append(Rejection(m, e.code, e.detail))
 
         # One query for repeats and correction targets alike: both are accepted event ids.
-        asked = [p.envelope.event_id for _, p in parsed] + [
+        asked = [p.envelope.event_id for _, p, _ in parsed] + [
             UUID(str(p.payload.target_event_id))  # type: ignore[attr-defined]
-            for _, p in parsed
+            for _, p, _ in parsed
             if p.envelope.event_type in CORRECTIONS
         ]
         seen = self.store.accepted_events(asked)
-        households, missing = self.cache.take({p.envelope.household_id for _, p in parsed})
+        households, missing = self.cache.take({p.envelope.household_id for _, p, _ in parsed})
         households.update(self.store.load_households(missing))
         touched: dict[str, Household] = {}
-        for m, p in parsed:
+        for m, p, attestation in parsed:
             env = p.envelope
             if env.event_id in seen:
                 write.duplicates.append((env.event_id, m))
                 continue
             try:
-                touched[env.household_id] = self._decide(households, p, seen)
+                touched[env.household_id] = self._decide(households, p, seen, attestation)
             except (LifecycleViolation, ContractViolation) as e:
                 write.rejected.append(
                     Rejection(m, e.code, e.detail, env.event_id, env.event_type, env.household_id)
@@ -154,8 +166,9 @@ class IntakeProcessor:
         households: dict[str, Household],
         p: ParsedEvent,
         targets: dict[UUID, tuple[str, str, str]],
+        attestation: str = UNVERIFIED,
     ) -> Household:
-        meta, facts = envelope_meta(p), p.facts()
+        meta, facts = envelope_meta(p, attestation), p.facts()
         if p.envelope.event_type in CORRECTIONS:
             facts = resolve_correction(p, facts, targets)
         h = households.get(p.envelope.household_id)

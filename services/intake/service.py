@@ -79,6 +79,7 @@ class IntakeService:
             settings.aggregate_cache_size,
             settings.lifecycle_rules(),
             settings.permissions(),
+            settings.producer_keys(),
         )
         self.stats = IntakeStats()
         self.broker = KafkaBroker(

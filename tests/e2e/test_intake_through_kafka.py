@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from support import count, expected_counts, rejected_count, stored_event_count, wait_until
 
 from events.catalog import EVENT_TYPES
+from services.attestation import ProducerKeyring
 from services.demo import caught_up, publish, read_rejections
 from services.intake.service import IntakeService
+from services.permissions import DEFAULT_PERMISSIONS
 from services.queries import household_history
 from services.runtime import serve
 from services.settings import Settings
@@ -45,15 +48,18 @@ def _merge(a: dict[int, int], b: dict[int, int]) -> dict[int, int]:
 
 
 async def test_the_village_through_kafka_ends_as_expected_and_rejections_are_published(
-    kafka_settings: Settings, store: EventStore
+    kafka_settings: Settings, store: EventStore, tmp_path: Path
 ) -> None:
-    s = kafka_settings
+    keyring = ProducerKeyring(sorted(DEFAULT_PERMISSIONS))
+    s = kafka_settings.model_copy(
+        update={"producer_keys_file": keyring.write_public_keys(tmp_path / "keys.json")}
+    )
     assert s.kafka_bootstrap
     messages = village_messages("K1")
     stop = asyncio.Event()
     services = asyncio.create_task(serve(s, s.kafka_bootstrap, stop))
     try:
-        ends = await publish(s.kafka_bootstrap, s.intake_topic, messages)
+        ends = await publish(s.kafka_bootstrap, s.intake_topic, messages, keyring)
         await wait_until(lambda: caught_up(store, s.intake_topic, ends))
     finally:
         stop.set()
@@ -84,8 +90,14 @@ async def test_the_village_through_kafka_ends_as_expected_and_rejections_are_pub
         None,
         "2025-04-07",
     )
-    steps = [h["event"] for h in household_history(store, f"{VILLAGE}K1001")]
+    history = household_history(store, f"{VILLAGE}K1001")
+    steps = [h["event"] for h in history]
     assert steps[-3:] == ["TownshipReviewDone", "RiskEliminated", "RiskEliminationReverted"]
+    # the source is the producer whose signature the intake verified, through Kafka's headers
+    assert {(h["source_system"], h["attestation"]) for h in history} >= {
+        ("medical_insurance", "signature:medical_insurance"),
+        ("county_system", "signature:county_system"),
+    }
 
 
 async def _start_worker(s: Settings, store: EventStore) -> IntakeService:

@@ -34,7 +34,7 @@ def replay(run: str) -> Replay:
     r = Replay()
     for offset, m in enumerate(village_messages(run)):
         try:
-            parsed = check_message(RawMessage("t", 0, offset, m.key, m.value), Permissions())
+            parsed, _ = check_message(RawMessage("t", 0, offset, m.key, m.value), Permissions())
             env = parsed.envelope
             if env.event_id in r.accepted:
                 r.outcomes.append((m.expect, "duplicate"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import psycopg
 import pytest
 from support import as_raw
 
@@ -140,3 +141,35 @@ def test_every_read_of_personal_information_is_recorded_and_needs_a_reader(
         ("inspector-wang", "case 2026-17", "household history"),
         ("auditor-li", "spot check", "household show"),
     ]
+
+
+def test_the_inspectors_audit_commands_work_on_the_demo_village(
+    loaded: str,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    settings: Settings,
+) -> None:
+    monkeypatch.setenv("DIXIAN_AUDIT_KEY_FILE", str(tmp_path / "key"))
+    assert main(["projections", "rebuild", "audit_trail"]) == 0
+    assert main(["audit", "checkpoint"]) == 0
+    assert main(["audit", "verify"]) == 0
+    assert "VERIFIED" in capsys.readouterr().out
+    assert main(["audit", "source", "medical_insurance"]) == 0
+    done = json.loads(capsys.readouterr().out)
+    assert {d["event_type"] for d in done} >= {"department_risk_alert_pushed"}
+    assert main(["audit", "actor", "county-zhao"]) == 0
+    assert {d["event_type"] for d in json.loads(capsys.readouterr().out)} >= {
+        "identification_decided",
+        "risk_eliminated",
+        "risk_elimination_reverted",
+    }
+    event_id = done[0]["event_id"]
+    proof = tmp_path / "proof.json"
+    assert main(["audit", "prove", str(event_id), "-o", str(proof)]) == 0
+    assert main(["audit", "verify-proof", str(proof)]) == 0
+    assert "VERIFIED" in capsys.readouterr().out
+    with psycopg.connect(settings.pg_url or "", autocommit=True) as conn:
+        conn.execute("DELETE FROM dixian_events WHERE notification_id = 3")
+    assert main(["audit", "verify"]) == 1
+    assert "TAMPERED: first bad position: leaf 2" in capsys.readouterr().out

@@ -90,7 +90,8 @@ class RunningProjections:
     def stop(self) -> None:
         self._stop.set()
         for t in self._threads:
-            t.join(10)
+            if t.is_alive():  # never started when the process runs the intake only
+                t.join(10)
 
 
 async def serve(

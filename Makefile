@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint format schemas install clean
+.PHONY: demo test lint format schemas install clean bench
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,3 +33,8 @@ schemas: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .dixian .pytest_cache
+
+# The benchmark (not part of the tests): BENCH_SIZE=small|medium|large (default large).
+BENCH_SIZE ?= large
+bench: $(STAMP)
+	BENCH_SIZE=$(BENCH_SIZE) $(BIN)/python -m services.bench.run

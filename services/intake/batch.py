@@ -149,7 +149,7 @@ class IntakeProcessor:
             )
 
         try:
-            self.store.save(*touched.values(), intake=write)
+            self.store.save_batch(touched.values(), intake=write)
         except BaseException:
             # The cached aggregates hold events that were not stored: forget them.
             self.cache.evict(touched)

@@ -95,13 +95,13 @@ def test_a_crash_in_the_middle_of_a_batch_loses_and_duplicates_nothing(
     processor.process(raw[:10])
     before = snapshot(store)
 
-    real = IntakeRecorder._insert_stored_events
+    real = IntakeRecorder._copy_events
 
-    def insert_then_crash(self, curs, stored_events, **kwargs):  # type: ignore[no-untyped-def]
-        real(self, curs, stored_events, **kwargs)  # the rows are written, not committed
+    def insert_then_crash(self, curs, stored_events):  # type: ignore[no-untyped-def]
+        real(self, curs, stored_events)  # the rows are written, not committed
         raise Crash
 
-    monkeypatch.setattr(IntakeRecorder, "_insert_stored_events", insert_then_crash)
+    monkeypatch.setattr(IntakeRecorder, "_copy_events", insert_then_crash)
     with pytest.raises(Crash):
         processor.process(raw[10:])
     assert snapshot(store) == before  # the half-done batch left no trace

@@ -1,0 +1,1 @@
+"""`make bench`: intake, rebuild and query figures against the naive baseline."""

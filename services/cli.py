@@ -200,7 +200,9 @@ def cmd_schemas(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_simulate(settings: Settings, args: argparse.Namespace) -> int:
     from services.simulate.output import publish, read_messages, simulate
 
-    events, truth, n = simulate(args.size, args.seed, args.violation_rate, args.out)
+    events, truth, n = simulate(
+        args.size, args.seed, args.violation_rate, args.out, kcat=args.format == "kcat"
+    )
     print(f"{n} events of a {args.size} county (seed {args.seed}) in {events}; truth in {truth}")
     if args.publish:
         if settings.kafka_bootstrap is None:
@@ -279,6 +281,12 @@ def parser() -> argparse.ArgumentParser:
     )
     simulate.add_argument("--out", type=Path, default=Path(".dixian/simulation"))
     simulate.add_argument("--publish", action="store_true", help="also produce to the topic")
+    simulate.add_argument(
+        "--format",
+        choices=["jsonl", "kcat"],
+        default="jsonl",
+        help="jsonl: {key, value} per line; kcat: KEY<TAB>VALUE for kcat -P -K'\\t' -l",
+    )
     simulate.set_defaults(func=cmd_simulate)
 
     demo = sub.add_parser("demo", help="one synthetic village end to end, then a summary")

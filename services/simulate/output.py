@@ -53,13 +53,15 @@ async def publish(events: Iterable[tuple[str, bytes]], bootstrap: str, topic: st
     return n
 
 
-def simulate(size: str, seed: int, rate: float, out: Path) -> tuple[Path, Path, int]:
+def simulate(
+    size: str, seed: int, rate: float, out: Path, kcat: bool = False
+) -> tuple[Path, Path, int]:
     """Write the county, its events and the truth into `out`; return the paths and count."""
     out.mkdir(parents=True, exist_ok=True)
     county = build_county(size, seed)
     truth: list[dict[str, Any]] = []
-    events_path = out / "events.jsonl"
-    n = write_jsonl(generate(county, seed, rate, truth), events_path, kcat=False)
+    events_path = out / ("events.tsv" if kcat else "events.jsonl")
+    n = write_jsonl(generate(county, seed, rate, truth), events_path, kcat=kcat)
     (out / "truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1))
     (out / "county.json").write_text(
         json.dumps(
@@ -84,5 +86,9 @@ def read_messages(path: Path) -> Iterable[tuple[str, bytes]]:
     """The messages of a JSON-lines file, as key and value bytes."""
     with path.open(encoding="utf-8") as f:
         for line in f:
+            if path.suffix == ".tsv":
+                key, value = line.rstrip("\n").split("\t", 1)
+                yield key, value.encode()
+                continue
             row = json.loads(line)
             yield row["key"], json.dumps(row["value"], ensure_ascii=False).encode()

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
 import signal
 import sys
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -25,6 +27,17 @@ from services.notice import render_public_notice
 from services.settings import Settings
 from services.store import EventStore
 from services.timeline import state_on
+
+
+@contextlib.contextmanager
+def open_store(settings: Settings) -> Iterator[tuple[Settings, EventStore]]:
+    """The servers (embedded where not configured) and the event store on them."""
+    with servers(settings, kafka=False) as s:
+        store = EventStore(s)
+        try:
+            yield s, store
+        finally:
+            store.close()
 
 
 def _print_json(value: Any) -> None:
@@ -71,73 +84,65 @@ def cmd_topics(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_household(settings: Settings, args: argparse.Namespace) -> int:
-    with servers(settings, kafka=False) as s:
-        store = EventStore(s)
+    with open_store(settings) as (s, store):
         try:
-            try:
-                record_read(
-                    store,
-                    args.reader or s.reader,
-                    args.purpose or s.read_purpose,
-                    args.household_id,
-                    f"household {args.what}",
-                )
-            except ReaderRequired as e:
-                print(e)
+            record_read(
+                store,
+                args.reader or s.reader,
+                args.purpose or s.read_purpose,
+                args.household_id,
+                f"household {args.what}",
+            )
+        except ReaderRequired as e:
+            print(e)
+            return 2
+        if args.what == "as-of":
+            if args.occurred_on is None and args.known_on is None:
+                print("DATE_MISSING: give --occurred-on DATE, --known-on DATE or both")
                 return 2
-            if args.what == "as-of":
-                if args.occurred_on is None and args.known_on is None:
-                    print("DATE_MISSING: give --occurred-on DATE, --known-on DATE or both")
-                    return 2
-                events = [e for _, e in queries.household_events(store, args.household_id)]
-                row = state_on(events, occurred_on=args.occurred_on, known_on=args.known_on)
-                if row is None:
-                    print(f"HOUSEHOLD_NOT_FOUND: {args.household_id} was not registered then")
-                    return 1
-                _print_json(row)
-                return 0
-            if args.what == "show":
-                state = queries.household_state(store, args.household_id)
-                if state is None:
-                    print(
-                        f"HOUSEHOLD_NOT_FOUND: no household {args.household_id} in the "
-                        "household_state projection"
-                    )
-                    return 1
-                _print_json(state)
-                return 0
-            history = queries.household_history(store, args.household_id)
-            if not history:
-                print(f"HOUSEHOLD_NOT_FOUND: no events for household {args.household_id}")
+            events = [e for _, e in queries.household_events(store, args.household_id)]
+            row = state_on(events, occurred_on=args.occurred_on, known_on=args.known_on)
+            if row is None:
+                print(f"HOUSEHOLD_NOT_FOUND: {args.household_id} was not registered then")
                 return 1
-            if args.json:
-                _print_json(history)
-                return 0
-            for h in history:
-                print(
-                    f"#{h['position']:<6} v{h['version']:<3} occurred {h['occurred_at']}  "
-                    f"recorded {h['recorded_at']}  {h['event']}  by {h['actor']} "
-                    f"via {h['source_system']}  [{h['event_id']}]"
-                )
-                print(f"         {json.dumps(h['facts'], ensure_ascii=False)}")
+            _print_json(row)
             return 0
-        finally:
-            store.close()
+        if args.what == "show":
+            state = queries.household_state(store, args.household_id)
+            if state is None:
+                print(
+                    f"HOUSEHOLD_NOT_FOUND: no household {args.household_id} in the "
+                    "household_state projection"
+                )
+                return 1
+            _print_json(state)
+            return 0
+        history = queries.household_history(store, args.household_id)
+        if not history:
+            print(f"HOUSEHOLD_NOT_FOUND: no events for household {args.household_id}")
+            return 1
+        if args.json:
+            _print_json(history)
+            return 0
+        for h in history:
+            print(
+                f"#{h['position']:<6} v{h['version']:<3} occurred {h['occurred_at']}  "
+                f"recorded {h['recorded_at']}  {h['event']}  by {h['actor']} "
+                f"via {h['source_system']}  [{h['event_id']}]"
+            )
+            print(f"         {json.dumps(h['facts'], ensure_ascii=False)}")
+        return 0
 
 
 def cmd_notice(settings: Settings, args: argparse.Namespace) -> int:
-    with servers(settings, kafka=False) as s:
-        store = EventStore(s)
-        try:
-            events = [e for _, e in queries.household_events(store, args.household_id)]
-            notice = render_public_notice(events, args.notice_id, s.min_notice_days)
-            if notice is None:
-                print(f"NOTICE_NOT_FOUND: no notice {args.notice_id} for {args.household_id}")
-                return 1
-            _print_json(notice)
-            return 0
-        finally:
-            store.close()
+    with open_store(settings) as (s, store):
+        events = [e for _, e in queries.household_events(store, args.household_id)]
+        notice = render_public_notice(events, args.notice_id, s.min_notice_days)
+        if notice is None:
+            print(f"NOTICE_NOT_FOUND: no notice {args.notice_id} for {args.household_id}")
+            return 1
+        _print_json(notice)
+        return 0
 
 
 def cmd_projections(settings: Settings, args: argparse.Namespace) -> int:
@@ -146,36 +151,28 @@ def cmd_projections(settings: Settings, args: argparse.Namespace) -> int:
     if args.what == "rebuild" and args.name not in PROJECTIONS:
         print(f"UNKNOWN_PROJECTION: {args.name!r}; choose one of {sorted(PROJECTIONS)}")
         return 2
-    with servers(settings, kafka=False) as s, projection_pool(s) as pool:
-        store = EventStore(s)
-        try:
-            names = [args.name] if args.what == "rebuild" else sorted(PROJECTIONS)
-            for name in names:
-                runner = ProjectionRunner(store, pool, PROJECTIONS[name](), s.projection_batch_size)
-                if args.what == "rebuild":
-                    print(f"rebuilt {name}: {runner.rebuild()} events replayed")
-                else:
-                    runner.setup()
-                    head = store.recorder.max_notification_id() or 0
-                    at = runner.position()
-                    print(f"{name:<20} position {at:>10}  lag {head - at}")
-            return 0
-        finally:
-            store.close()
+    with open_store(settings) as (s, store), projection_pool(s) as pool:
+        names = [args.name] if args.what == "rebuild" else sorted(PROJECTIONS)
+        for name in names:
+            runner = ProjectionRunner(store, pool, PROJECTIONS[name](), s.projection_batch_size)
+            if args.what == "rebuild":
+                print(f"rebuilt {name}: {runner.rebuild()} events replayed")
+            else:
+                runner.setup()
+                head = store.recorder.max_notification_id() or 0
+                at = runner.position()
+                print(f"{name:<20} position {at:>10}  lag {head - at}")
+        return 0
 
 
 def cmd_rejected(settings: Settings, args: argparse.Namespace) -> int:
-    with servers(settings, kafka=False) as s:
-        store = EventStore(s)
-        try:
-            for r in queries.rejected_messages(store, args.limit):
-                print(
-                    f"#{r['rejection_id']:<5} {r['topic']}[{r['partition']}]@{r['offset']:<6} "
-                    f"{r['reason_code']:<26} {r['reason'][:80]}"
-                )
-            return 0
-        finally:
-            store.close()
+    with open_store(settings) as (_, store):
+        for r in queries.rejected_messages(store, args.limit):
+            print(
+                f"#{r['rejection_id']:<5} {r['topic']}[{r['partition']}]@{r['offset']:<6} "
+                f"{r['reason_code']:<26} {r['reason'][:80]}"
+            )
+        return 0
 
 
 def cmd_schemas(settings: Settings, args: argparse.Namespace) -> int:

@@ -14,7 +14,6 @@ from services.audit.log import Signer, checkpoints, make_checkpoint
 from services.audit.proofs import ProofError, consistency_proof, inclusion_proof
 from services.audit.reads import reads
 from services.audit.verify import verify
-from services.embedded import servers
 from services.settings import Settings
 from services.store import EventStore
 
@@ -49,15 +48,14 @@ def cmd_audit(settings: Settings, args: argparse.Namespace) -> int:
     if args.what == "verify-proof":
         key = args.public_key or Signer(settings.signing_key_file()).public_key
         return offline.main([str(args.target), "--public-key", key])
-    with servers(settings, kafka=False) as s:
-        store = EventStore(s)
+    from services.cli import open_store
+
+    with open_store(settings) as (s, store):
         try:
             return _with_store(s, store, args)
         except ProofError as e:
             print(str(e))
             return 1
-        finally:
-            store.close()
 
 
 def _with_store(s: Settings, store: EventStore, args: argparse.Namespace) -> int:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from support import as_raw, count, expected_counts, rejected_count, snapshot, stored_event_count
 
@@ -13,13 +11,6 @@ from services.store import EventStore, IntakeRecorder, RawMessage, StaleBatch
 from services.village import village_messages
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-def store(settings: Settings) -> Iterator[EventStore]:
-    s = EventStore(settings)
-    yield s
-    s.close()
 
 
 def test_a_batch_stores_accepted_events_and_keeps_each_rejected_message_with_bytes_and_reason(

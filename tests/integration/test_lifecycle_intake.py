@@ -4,7 +4,6 @@ state against the live projection."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
@@ -21,13 +20,6 @@ from services.timeline import state_on
 from services.village import CADRE, VillageScript, findings, village_messages
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-def store(settings: Settings) -> Iterator[EventStore]:
-    s = EventStore(settings)
-    yield s
-    s.close()
 
 
 def reasons(store: EventStore) -> dict[int, str]:

@@ -22,13 +22,6 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def store(settings: Settings) -> Iterator[EventStore]:
-    s = EventStore(settings)
-    yield s
-    s.close()
-
-
-@pytest.fixture
 def pool(settings: Settings) -> Iterator[ConnectionPool]:
     with projection_pool(settings) as p:
         yield p

@@ -22,6 +22,22 @@ from services.village import CADRE, VillageScript, findings, village_messages
 pytestmark = pytest.mark.integration
 
 
+REGISTRATION = {
+    "village_code": "610326101201",
+    "household_type": "ordinary",
+    "members": [
+        {
+            "person_id": "P",
+            "name": "N",
+            "id_number": "11010519491231002X",
+            "relation_to_head": "head",
+            "labour_capacity": "ordinary",
+            "health": "healthy",
+        }
+    ],
+}
+
+
 def reasons(store: EventStore) -> dict[int, str]:
     with store.connection() as conn:
         rows = conn.execute('SELECT "offset", reason_code FROM intake_rejected').fetchall()
@@ -38,20 +54,7 @@ def test_corrections_must_name_an_accepted_event_of_the_same_household(
             "household_registered",
             h,
             "2025-03-01",
-            {
-                "village_code": "610326101201",
-                "household_type": "ordinary",
-                "members": [
-                    {
-                        "person_id": "P",
-                        "name": "N",
-                        "id_number": "11010519491231002X",
-                        "relation_to_head": "head",
-                        "labour_capacity": "ordinary",
-                        "health": "healthy",
-                    }
-                ],
-            },
+            REGISTRATION,
         )
     v = s.emit(
         "visit_recorded",
@@ -112,20 +115,7 @@ def test_a_producer_outside_the_permissions_is_rejected_and_kept(store: EventSto
         "household_registered",
         s.hid(1),
         "2025-03-01",
-        {
-            "village_code": "610326101201",
-            "household_type": "ordinary",
-            "members": [
-                {
-                    "person_id": "P",
-                    "name": "N",
-                    "id_number": "11010519491231002X",
-                    "relation_to_head": "head",
-                    "labour_capacity": "ordinary",
-                    "health": "healthy",
-                }
-            ],
-        },
+        REGISTRATION,
         who={"source": "civil_affairs", "actor": CADRE["actor"]},
     )
     IntakeProcessor(store, 10).process(as_raw(s.messages, "events", 1))

@@ -35,7 +35,7 @@ class Settings(BaseSettings):
     batch_max_records: int = Field(default=2000, ge=1, description="Most messages per batch.")
     batch_timeout_ms: int = Field(default=200, ge=1, description="Longest wait to fill a batch.")
     aggregate_cache_size: int = Field(
-        default=20_000, ge=0, description="Household aggregates kept in memory per worker."
+        default=50_000, ge=0, description="Household aggregates kept in memory per worker."
     )
     min_notice_days: int = Field(
         default=5, ge=0, description="R4.1: the fewest days a village public notice runs."
@@ -51,7 +51,7 @@ class Settings(BaseSettings):
         description="JSON source → Ed25519 public key; set, every message must be signed.",
     )
     snapshot_interval: int = Field(
-        default=50, ge=1, description="A household snapshot every this many of its events."
+        default=10, ge=1, description="A household snapshot every this many of its events."
     )
     projection_batch_size: int = Field(default=5000, ge=1, description="Events per batch.")
     projection_poll_ms: int = Field(default=100, ge=1, description="Idle wait of projections.")

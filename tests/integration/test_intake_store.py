@@ -115,8 +115,8 @@ def test_any_split_into_batches_gives_the_same_households(settings: Settings) ->
         try:
             with db.connection() as conn:
                 conn.execute(
-                    f"TRUNCATE {db.events_table}, intake_positions, intake_accepted, "
-                    "intake_rejected, intake_duplicates"
+                    f"TRUNCATE {db.events_table}, dixian_snapshots, intake_positions, "
+                    "intake_accepted, intake_rejected, intake_duplicates"
                 )
             processor = IntakeProcessor(db, 2)  # a tiny cache: households are reloaded
             for i in range(0, len(raw), size):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -43,11 +42,3 @@ class EventEnvelope(Contract):
     )
     actor: Actor = Field(description="Who did it.")
     payload: dict[str, Any] = Field(description="The type's own fields (see its schema).")
-
-    def occurred_date(self) -> str:
-        return self.occurred_at.date().isoformat()
-
-
-def utc_iso(value: datetime) -> str:
-    """A stable ISO 8601 text for a timestamp (kept as given, offset included)."""
-    return value.isoformat()

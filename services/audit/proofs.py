@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+from types import SimpleNamespace
 from typing import Any
 
 from services.audit.log import StoredTree, canonical_event, checkpoints
@@ -44,11 +45,7 @@ def inclusion_proof(store: EventStore, event_id: str) -> dict[str, Any]:
         tree = StoredTree(cur)
         path = inclusion_path(tree.subtree, row["leaf_index"], cp["tree_size"])
 
-    class _Stored:
-        originator_id, originator_version = row["originator_id"], row["originator_version"]
-        topic, state = row["topic"], bytes(row["state"])
-
-    event_bytes = canonical_event(_Stored)
+    event_bytes = canonical_event(SimpleNamespace(**{**row, "state": bytes(row["state"])}))
     return {
         "kind": "inclusion",
         "log": "dixian",

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ValidationError
 
 from events import (
     assistance,
+    cadres,
     corrections,
     departments,
     elimination,
@@ -58,6 +59,9 @@ EVENT_TYPES: dict[str, tuple[type[BaseModel], int]] = {
     "risk_elimination_reverted": (elimination.RiskEliminationReverted, 1),
     "safety_net_mark_set": (elimination.SafetyNetMarkSet, 1),
     "safety_net_mark_removed": (elimination.SafetyNetMarkRemoved, 1),
+    # the register of cadres and their relatives
+    "cadre_relative_registered": (cadres.CadreRelativeRegistered, 1),
+    "cadre_relative_ended": (cadres.CadreRelativeEnded, 1),
     # corrections
     "event_retracted": (corrections.EventRetracted, 1),
     "event_amended": (corrections.EventAmended, 1),

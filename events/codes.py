@@ -144,6 +144,23 @@ class DepartmentFactKind(StrEnum):
     UNSAFE_DRINKING_WATER = "unsafe_drinking_water"
 
 
+class CadreRelation(StrEnum):
+    """What a relative is to a cadre: kin (亲属) and relatives by marriage (姻亲)."""
+
+    SPOUSE = "spouse"
+    PARENT = "parent"
+    CHILD = "child"
+    SIBLING = "sibling"
+    GRANDPARENT = "grandparent"
+    GRANDCHILD = "grandchild"
+    PARENT_IN_LAW = "parent_in_law"
+    SIBLING_IN_LAW = "sibling_in_law"
+    CHILD_IN_LAW = "child_in_law"
+    COUSIN = "cousin"
+    OTHER_BY_MARRIAGE = "other_by_marriage"
+    OTHER = "other"
+
+
 class ReviewOutcome(StrEnum):
     APPROVED = "approved"
     RETURNED = "returned"
@@ -174,6 +191,7 @@ def code_tables() -> dict[str, object]:
             EliminationKind,
             LeafletKind,
             DepartmentFactKind,
+            CadreRelation,
             ReviewOutcome,
             CaseKind,
         )

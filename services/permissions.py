@@ -70,6 +70,8 @@ DEFAULT_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "safety_net_mark_removed",
         "data_comparison_requested",
         "assistance_measure_verified",
+        "cadre_relative_registered",
+        "cadre_relative_ended",
         *CORRECTIONS,
     ),
     # The county decides and enters decisions in the national system.
@@ -79,6 +81,8 @@ DEFAULT_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "risk_elimination_reverted",
         "national_system_entry_recorded",
         "assistance_plan_adopted",
+        "cadre_relative_registered",  # the organisation department keeps the register
+        "cadre_relative_ended",
         *CORRECTIONS,
     ),
     **{department: DEPARTMENT_STEPS for department in DEPARTMENTS},

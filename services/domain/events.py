@@ -119,6 +119,14 @@ class DepartmentFactReported(HouseholdEvent):
     pass  # allowances, deaths, dropouts…: facts the compliance engine weighs (R2.3)
 
 
+class CadreRelativeRegistered(HouseholdEvent):
+    pass  # the favoritism register (F1.*): read by the compliance engine
+
+
+class CadreRelativeEnded(HouseholdEvent):
+    pass
+
+
 class RiskLeadRegistered(HouseholdEvent):
     def apply(self, h: Any) -> None:
         h.cases[self.facts["lead_id"]] = new_case("identification", self.facts["reported_on"])

@@ -35,6 +35,8 @@ FACT_EVENTS: dict[str, type[ev.HouseholdEvent]] = {
     "awareness_survey_answered": ev.AwarenessSurveyAnswered,
     "department_risk_alert_pushed": ev.DepartmentRiskAlertPushed,
     "department_fact_reported": ev.DepartmentFactReported,
+    "cadre_relative_registered": ev.CadreRelativeRegistered,
+    "cadre_relative_ended": ev.CadreRelativeEnded,
 }
 
 # What a correction may target: recorded facts. Decisions are undone by their own events.

@@ -110,6 +110,19 @@ _PAYLOADS: dict[str, dict[str, Any]] = {
         "effective_on": "2025-09-08",
         "person_id": "P1",
     },
+    "cadre_relative_registered": {
+        "cadre_id": "cadre-li",
+        "cadre_role": "village_cadre",
+        "relative_person_id": "P1",
+        "relation": "sibling_in_law",
+        "registered_on": "2025-01-10",
+    },
+    "cadre_relative_ended": {
+        "cadre_id": "cadre-li",
+        "relative_person_id": "P1",
+        "ended_on": "2025-12-01",
+        "reason": "divorce",
+    },
     "risk_lead_registered": {
         "lead_id": "L1",
         "channel": "cadre_visit",

@@ -1,0 +1,96 @@
+"""Favoritism (优亲厚友): a cadre's relative — as the register of cadres and relatives says
+(cadre_relative_registered) — identified, assisted or kept on, and a cadre who acted on a
+relative's case. Suspicions for an inspector, with the evidence; the relations that count
+are configuration (close relatives and direct in-laws by default)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from datetime import date
+
+from services.domain.compliance.facts import HouseholdFacts, Relation
+from services.domain.compliance.findings import Finding, township_government
+from services.domain.compliance.params import ComplianceParams
+
+
+def _active(r: Relation, on: date) -> bool:
+    return r.ended_on is None or on < r.ended_on
+
+
+def check_relatives(
+    h: HouseholdFacts, p: ComplianceParams, as_of: date, found: Sequence[Finding]
+) -> Iterator[Finding]:
+    """F1.1 identified, F1.2 assisted, F1.3 kept on (an R6.1 finding), F1.4 a cadre acting
+    on the case of a relative."""
+    for r in h.relations:
+        if r.relation not in p.favoured_relations:
+            continue
+
+        def finding(
+            rule: str,
+            check: str,
+            evidence: list[str],
+            due: date,
+            what: str,
+            scope: str,
+            r: Relation = r,
+        ) -> Finding:
+            return Finding(
+                rule_id=rule,
+                check=check,
+                subject_type="cadre",
+                subject=r.cadre_id,
+                village=h.village,
+                evidence=tuple(dict.fromkeys([r.event_id, *evidence])),
+                due_on=due,
+                responsible=township_government(h.village),
+                summary=f"{r.relation} {r.person_id} of {r.cadre_id} in {h.household_id}: {what}",
+                scope=f"{h.household_id}:{scope}",
+                concern="favoritism",
+            )
+
+        for c in h.cases.values():
+            decided = c.decided_on
+            if c.outcome == "identified" and decided and _active(r, decided):
+                yield finding(
+                    "F1.1",
+                    "relative_identified",
+                    [c.decision_event or ""],
+                    decided,
+                    f"identified by {c.case_id}",
+                    c.case_id,
+                )
+            acts = sorted({eid for person, eid in c.acted if person == r.cadre_id})
+            if acts:
+                yield finding(
+                    "F1.4",
+                    "cadre_acted_on_relative_case",
+                    acts,
+                    decided or as_of,
+                    f"{r.cadre_id} acted on case {c.case_id}",
+                    c.case_id,
+                )
+        for m in h.measures.values():
+            if _active(r, m.started_on):
+                yield finding(
+                    "F1.2",
+                    "relative_assisted",
+                    [m.event_id],
+                    m.started_on,
+                    f"{m.measure_type} {m.measure_id}",
+                    m.measure_id,
+                )
+        for f in found:
+            if f.rule_id == "R6.1" and _active(r, f.due_on):
+                yield replace(
+                    finding(
+                        "F1.3",
+                        "relative_kept_on",
+                        list(f.evidence),
+                        f.due_on,
+                        "kept on though meeting the elimination criteria",
+                        f.scope,
+                    ),
+                    ongoing=True,
+                )

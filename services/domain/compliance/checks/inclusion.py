@@ -1,0 +1,123 @@
+"""Inclusion (seed §三(四)): R4.1 the procedure's time limits, R4.2 应纳尽纳."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+from services.domain.compliance.checks.common import household_finding
+from services.domain.compliance.facts import HouseholdFacts
+from services.domain.compliance.findings import Finding, township_government
+from services.domain.compliance.params import ComplianceParams
+
+# Department facts that establish a three-guarantees or drinking-water problem.
+GUARANTEE_FACTS = ("school_dropout", "unsafe_housing", "unsafe_drinking_water")
+
+
+def check_r4_1_procedure_in_time(
+    h: HouseholdFacts, p: ComplianceParams, as_of: date
+) -> Iterator[Finding]:
+    """R4.1: from the lead to the county's decision at most `lead_to_decision_days`; the
+    village public notice runs at least `min_notice_days` (4 days against 5 is short)."""
+    for c in h.cases.values():
+        if c.kind != "identification":
+            continue
+        due = c.opened_on + timedelta(days=p.lead_to_decision_days)
+        if c.decided_on is not None and c.decided_on > due:
+            yield household_finding(
+                h,
+                "R4.1",
+                "decision_late",
+                [c.event_id, c.decision_event or ""],
+                due,
+                f"lead {c.case_id} decided after {(c.decided_on - c.opened_on).days} days",
+                scope=c.case_id,
+                responsible=township_government(h.village),
+            )
+        elif c.decided_on is None and due < as_of:
+            yield household_finding(
+                h,
+                "R4.1",
+                "decision_overdue",
+                [c.event_id],
+                due,
+                f"lead {c.case_id} of {c.opened_on} still undecided",
+                scope=c.case_id,
+                ongoing=True,
+                responsible=township_government(h.village),
+            )
+        for posted, closed, notice_id in c.notices:
+            if closed is not None and (closed - posted).days < p.min_notice_days:
+                yield household_finding(
+                    h,
+                    "R4.1",
+                    "notice_too_short",
+                    [c.event_id],
+                    closed,
+                    f"notice {notice_id} of lead {c.case_id} ran {(closed - posted).days} days",
+                    scope=notice_id,
+                )
+        if c.outcome == "identified" and not c.notices:
+            yield household_finding(
+                h,
+                "R4.1",
+                "identified_without_notice",
+                [c.event_id, c.decision_event or ""],
+                c.decided_on or c.opened_on,
+                f"lead {c.case_id} identified without public notice",
+                scope=c.case_id,
+            )
+
+
+def check_r4_2_eligible_identified(
+    h: HouseholdFacts, p: ComplianceParams, as_of: date
+) -> Iterator[Finding]:
+    """R4.2: a household assessed below the monitoring line (7,299 against 7,300 is below;
+    7,300 is not), or with a department's three-guarantees or water problem, becomes a lead
+    and is identified; a lead is not dismissed below the line."""
+    triggers = []
+    for i in h.incomes:
+        line = p.lines.line_for(h.village, i.assessed_on)
+        if line is not None and i.per_capita < line.yuan:
+            triggers.append((i.assessed_on, i.event_id, f"income {i.per_capita} < {line.yuan}"))
+    for fact in h.department_facts:
+        if fact["kind"] in GUARANTEE_FACTS:
+            on = date.fromisoformat(fact["effective_on"])
+            triggers.append(
+                (on, fact["event_id"], f"{fact['kind']} reported by {fact['department']}")
+            )
+    for on, event_id, why in triggers:
+        due = on + timedelta(days=p.lead_to_decision_days)
+        if due >= as_of or h.monitored_on(on) or h.case_open_on(on):
+            continue
+        # A standing condition: any lead since, or monitoring now, resolves it.
+        led = any(c.kind == "identification" and on <= c.opened_on for c in h.cases.values())
+        if not led and not h.monitored_on(as_of):
+            yield household_finding(
+                h,
+                "R4.2",
+                "eligible_not_identified",
+                [event_id],
+                due,
+                f"{why} on {on}; not identified",
+                scope=event_id,
+                ongoing=True,
+            )
+    for c in h.cases.values():
+        if c.outcome != "dismissed" or c.decided_on is None or c.income is None:
+            continue
+        line = p.lines.line_for(h.village, c.decided_on)
+        if line is not None and c.income < line.yuan:
+            yield household_finding(
+                h,
+                "R4.2",
+                "eligible_dismissed",
+                [c.event_id, c.decision_event or ""],
+                c.decided_on,
+                f"lead {c.case_id} dismissed with income {c.income} < {line.yuan}",
+                scope=c.case_id,
+                responsible=township_government(h.village),
+            )
+
+
+CHECKS = (check_r4_1_procedure_in_time, check_r4_2_eligible_identified)

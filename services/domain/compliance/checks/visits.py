@@ -1,0 +1,156 @@
+"""Visits and screenings (seed §三(二)): R2.1 monthly visits, R2.2 the yearly screening,
+R2.3 new allowance recipients, R2.4 records in time and risks reported. The cross-household
+signs of perfunctory visiting (counts per day, copied notes) are in compliance.county."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+from services.domain.compliance.checks.common import household_finding, months
+from services.domain.compliance.facts import HouseholdFacts
+from services.domain.compliance.findings import Finding
+from services.domain.compliance.params import ComplianceParams
+
+ALLOWANCES = ("minimum_living_allowance_granted", "extreme_poverty_support_granted")
+
+
+def check_r2_1_monthly_visits(
+    h: HouseholdFacts, p: ComplianceParams, as_of: date
+) -> Iterator[Finding]:
+    """R2.1: a lifted household, or one monitored on the month's first day, is visited at
+    least `visits_per_month` times in each calendar month (a visit on the last day counts)."""
+    lifted = h.household_type == "lifted"
+    if not lifted and not h.monitored:
+        return
+    visits = [v.on for v in h.visits if v.kind == "visit"]
+    for first, last in months(max(h.registered_on, p.checks_from), as_of):
+        if first < h.registered_on or not (lifted or h.monitored_on(first)):
+            continue
+        if sum(first <= v <= last for v in visits) < p.visits_per_month:
+            yield household_finding(
+                h,
+                "R2.1",
+                "monthly_visit_missing",
+                [h.registered_event],
+                last,
+                f"not visited in {first:%Y-%m}",
+                scope=f"{first:%Y-%m}",
+            )
+
+
+def check_r2_2_yearly_screening(
+    h: HouseholdFacts, p: ComplianceParams, as_of: date
+) -> Iterator[Finding]:
+    """R2.2: every household is screened at least once in each calendar year."""
+    for year in range(max(h.registered_on.year, p.checks_from.year), as_of.year + 1):
+        end = date(year, 12, 31)
+        if end >= as_of:  # due on 31 December: late from the next day
+            break
+        done = sum(v.kind == "screening" and v.on.year == year for v in h.visits)
+        if done < p.screenings_per_year:
+            yield household_finding(
+                h,
+                "R2.2",
+                "yearly_screening_missing",
+                [h.registered_event],
+                end,
+                f"not screened in {year}",
+                scope=str(year),
+            )
+
+
+def check_r2_3_new_allowance_recipients(
+    h: HouseholdFacts, p: ComplianceParams, as_of: date
+) -> Iterator[Finding]:
+    """R2.3: a new 低保 or 特困 recipient since `allowance_since` is screened against the
+    monitoring criteria (a visit, screening, income assessment or lead) within the allowed
+    days; and one below the line is not dismissed."""
+    for fact in h.department_facts:
+        if fact["kind"] not in ALLOWANCES:
+            continue
+        granted = date.fromisoformat(fact["effective_on"])
+        if granted < p.allowance_since:
+            continue
+        due = granted + timedelta(days=p.allowance_screening_days)
+        screened = (
+            any(granted <= v.on <= due for v in h.visits)
+            or any(granted <= i.assessed_on <= due for i in h.incomes)
+            or any(
+                c.kind == "identification" and granted <= c.opened_on <= due
+                for c in h.cases.values()
+            )
+            or h.monitored_on(granted)
+        )
+        if due < as_of and not screened:
+            yield household_finding(
+                h,
+                "R2.3",
+                "allowance_recipient_not_screened",
+                [fact["event_id"]],
+                due,
+                f"{fact['kind']} on {granted}, not screened for monitoring",
+                scope=fact["fact_id"],
+            )
+        for c in h.cases.values():
+            if c.outcome != "dismissed" or c.decided_on is None or c.decided_on < granted:
+                continue
+            line = p.lines.line_for(h.village, c.decided_on)
+            if line is not None and c.income is not None and c.income < line.yuan:
+                yield household_finding(
+                    h,
+                    "R2.3",
+                    "allowance_recipient_refused",
+                    [fact["event_id"], c.event_id, c.decision_event or ""],
+                    c.decided_on,
+                    f"lead {c.case_id} dismissed with income {c.income} below the line "
+                    f"{line.yuan} of a new allowance recipient",
+                    scope=c.case_id,
+                )
+
+
+def check_r2_4_records_in_time(
+    h: HouseholdFacts, p: ComplianceParams, as_of: date
+) -> Iterator[Finding]:
+    """R2.4: a visit or screening is recorded within `backfill_days` (later is back-filled,
+    走过场), and a risk it finds becomes a lead within `risk_report_days`."""
+    for v in h.visits:
+        late = (v.recorded_on - v.on).days
+        if late > p.backfill_days:
+            yield household_finding(
+                h,
+                "R2.4",
+                "record_backfilled",
+                [v.event_id],
+                v.on + timedelta(p.backfill_days),
+                f"{v.kind} of {v.on} by {v.by} recorded {late} days later",
+                scope=v.event_id,
+                responsible=v.by,
+                concern="perfunctory",
+            )
+        if not v.risks or h.monitored_on(v.on) or h.case_open_on(v.on):
+            continue
+        due = v.on + timedelta(days=p.risk_report_days)
+        reported = any(
+            c.kind == "identification" and v.on <= c.opened_on <= due for c in h.cases.values()
+        )
+        if due < as_of and not reported:
+            yield household_finding(
+                h,
+                "R2.4",
+                "risk_not_reported",
+                [v.event_id],
+                due,
+                f"{v.kind} of {v.on} by {v.by} found {', '.join(v.risks)}; no lead followed",
+                scope=v.event_id,
+                responsible=v.by,
+                concern="perfunctory",
+            )
+
+
+CHECKS = (
+    check_r2_1_monthly_visits,
+    check_r2_2_yearly_screening,
+    check_r2_3_new_allowance_recipients,
+    check_r2_4_records_in_time,
+)

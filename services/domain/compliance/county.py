@@ -1,0 +1,174 @@
+"""What no single household shows: awareness per village (R1.3), the signs of perfunctory
+visiting across households (R2.4: visits per person per day, notes copied between
+households), and the coverage a report counts per village."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+
+from services.domain.compliance.checks.common import month_end
+from services.domain.compliance.facts import HouseholdFacts
+from services.domain.compliance.findings import (
+    Finding,
+    township_government,
+    village_committee,
+)
+from services.domain.compliance.params import ComplianceParams
+
+COVERAGE = (
+    "households",
+    "monthly_visits_due",  # lifted or monitored on the first day of the last full month
+    "monthly_visits_done",
+    "screened_this_year",
+    "application_leaflets",
+    "monitored",  # ever monitored
+    "assistance_leaflets",  # of those
+    "survey_answered",  # in the village's latest survey round
+    "survey_aware",
+)
+
+
+def last_full_month(as_of: date) -> tuple[date, date]:
+    """The last calendar month that ended on or before `as_of`."""
+    first = date(as_of.year, as_of.month, 1)
+    if month_end(first) != as_of:
+        first = date(first.year - (first.month == 1), (first.month - 2) % 12 + 1, 1)
+    return first, month_end(first)
+
+
+@dataclass(slots=True)
+class _Survey:
+    last_on: date
+    answered: int = 0
+    aware: int = 0
+    unaware_events: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Note:
+    households: set[str] = field(default_factory=set)
+    visitors: set[str] = field(default_factory=set)
+    events: list[str] = field(default_factory=list)
+    village: str = ""
+    last_on: date = date.min
+    text: str = ""
+
+
+class CountyAccumulator:
+    """Fed one household at a time; `findings()` once all are in."""
+
+    def __init__(self, p: ComplianceParams, as_of: date) -> None:
+        self.p, self.as_of = p, as_of
+        self.month = last_full_month(as_of)
+        self.coverage: dict[str, dict[str, int]] = {}
+        self.visitor_days: dict[tuple[str, date], list[str]] = defaultdict(list)
+        self.visitor_village: dict[str, str] = {}
+        self.notes: dict[str, _Note] = defaultdict(_Note)
+        self.surveys: dict[str, dict[str, _Survey]] = defaultdict(dict)
+
+    def add(self, h: HouseholdFacts) -> None:
+        c = self.coverage.setdefault(h.village, dict.fromkeys(COVERAGE, 0))
+        first, last = self.month
+        c["households"] += 1
+        if h.household_type == "lifted" or h.monitored_on(first):
+            c["monthly_visits_due"] += 1
+            c["monthly_visits_done"] += any(
+                v.kind == "visit" and first <= v.on <= last for v in h.visits
+            )
+        c["screened_this_year"] += any(
+            v.kind == "screening" and v.on.year == self.as_of.year for v in h.visits
+        )
+        c["application_leaflets"] += "application_policy" in h.leaflets
+        if h.monitored:
+            c["monitored"] += 1
+            c["assistance_leaflets"] += "assistance_policy" in h.leaflets
+        for v in h.visits:
+            self.visitor_days[(v.by, v.on)].append(v.event_id)
+            self.visitor_village[v.by] = min(h.village, self.visitor_village.get(v.by, h.village))
+            text = " ".join(v.notes.split())
+            if len(text) >= self.p.identical_notes_min_chars:
+                note = self.notes[hashlib.sha256(text.encode()).hexdigest()[:16]]
+                note.households.add(h.household_id)
+                note.visitors.add(v.by)
+                note.events.append(v.event_id)
+                note.village, note.text = min(note.village or h.village, h.village), text
+                note.last_on = max(note.last_on, v.on)
+        for on, survey_id, aware, event_id in h.surveys:
+            s = self.surveys[h.village].setdefault(survey_id, _Survey(on))
+            s.last_on = max(s.last_on, on)
+            s.answered += 1
+            s.aware += aware
+            if not aware:
+                s.unaware_events.append(event_id)
+
+    def findings(self) -> Iterator[Finding]:
+        yield from self._awareness()
+        yield from self._visit_rates()
+        yield from self._copied_notes()
+
+    def _awareness(self) -> Iterator[Finding]:
+        """R1.3: in the village's latest survey round, aware households / answering ones is
+        at least `awareness_threshold` (19 of 20 is 95%: enough)."""
+        for village, rounds in self.surveys.items():
+            survey_id, s = max(rounds.items(), key=lambda kv: (kv[1].last_on, kv[0]))
+            c = self.coverage[village]
+            c["survey_answered"], c["survey_aware"] = s.answered, s.aware
+            if s.aware < self.p.awareness_threshold * s.answered:
+                yield Finding(
+                    rule_id="R1.3",
+                    check="awareness_below_threshold",
+                    subject_type="village",
+                    subject=village,
+                    village=village,
+                    evidence=tuple(sorted(s.unaware_events)),
+                    due_on=s.last_on,
+                    responsible=village_committee(village),
+                    summary=f"survey {survey_id}: {s.aware} of {s.answered} households aware "
+                    f"({s.aware / s.answered:.0%} < {self.p.awareness_threshold:.0%})",
+                    scope=survey_id,
+                )
+
+    def _visit_rates(self) -> Iterator[Finding]:
+        """R2.4 (perfunctory): more than `max_visits_per_day` visits and screenings
+        recorded by one person on one day."""
+        for (visitor, on), events in self.visitor_days.items():
+            if len(events) > self.p.max_visits_per_day:
+                village = self.visitor_village[visitor]
+                yield Finding(
+                    rule_id="R2.4",
+                    check="implausible_visit_count",
+                    subject_type="cadre",
+                    subject=visitor,
+                    village=village,
+                    evidence=tuple(sorted(events)),
+                    due_on=on,
+                    responsible=township_government(village),
+                    summary=f"{visitor} recorded {len(events)} visits on {on}",
+                    scope=on.isoformat(),
+                    concern="perfunctory",
+                )
+
+    def _copied_notes(self) -> Iterator[Finding]:
+        """R2.4 (perfunctory): one note, word for word, in the visits of at least
+        `identical_notes_households` households."""
+        for digest, note in self.notes.items():
+            if len(note.households) >= self.p.identical_notes_households:
+                for visitor in sorted(note.visitors):
+                    yield Finding(
+                        rule_id="R2.4",
+                        check="identical_notes",
+                        subject_type="cadre",
+                        subject=visitor,
+                        village=note.village,
+                        evidence=tuple(sorted(note.events)),
+                        due_on=note.last_on,
+                        responsible=township_government(note.village),
+                        summary=f"the same note in {len(note.households)} households: "
+                        f"{note.text[:60]!r}",
+                        scope=digest,
+                        concern="perfunctory",
+                    )

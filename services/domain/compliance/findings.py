@@ -1,0 +1,95 @@
+"""A finding is a suspected problem (疑似问题): which rule, about whom, on what evidence, due
+when, and whose job it was. Its key names it across sweeps, so the same lapse found again
+is the same problem."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+# Rule id → (area of the seed's §三, what the rule asks). The areas are the screening-task
+# ledger's eight lines; favoritism (F1.*) is what the campaign is after beyond them.
+RULES: dict[str, tuple[str, str]] = {
+    "R1.1": ("publicity", "every household receives the application-policy leaflet"),
+    "R1.2": ("publicity", "every monitored household receives the assistance-policy leaflet"),
+    "R1.3": ("publicity", "policy awareness of at least 95% per village"),
+    "R2.1": ("visits", "lifted and monitored households visited every calendar month"),
+    "R2.2": ("visits", "every household screened every calendar year"),
+    "R2.3": ("visits", "new allowance recipients since 2024-01-01 screened, never refused"),
+    "R2.4": ("visits", "visits recorded truthfully and in time; risks seen become leads"),
+    "R3.1": ("alerts", "departments push risk alerts within their time limit"),
+    "R3.2": ("alerts", "every pushed alert is followed up"),
+    "R4.1": ("inclusion", "lead to decision within 15 days, notice at least 5 days"),
+    "R4.2": ("inclusion", "a household that meets the criteria is identified"),
+    "R5.1": ("assistance", "a plan with measures within 10 days of identification"),
+    "R5.2": ("assistance", "measures match the risks and the labour capacity"),
+    "R5.3": ("assistance", "every measure carried out and verified (no 数字帮扶)"),
+    "R6.1": ("elimination", "a household that meets the criteria is eliminated"),
+    "R6.2": ("elimination", "no household eliminated without meeting the criteria"),
+    "R7.1": ("safety net", "a whole household without labour capacity is marked, not eliminated"),
+    "R8.1": ("data", "household, income and assistance data complete, consistent, current"),
+    "F1.1": ("favoritism", "a cadre's relative identified as monitored"),
+    "F1.2": ("favoritism", "a cadre's relative given assistance"),
+    "F1.3": ("favoritism", "a cadre's relative kept on though meeting elimination criteria"),
+    "F1.4": ("favoritism", "a cadre verified, reviewed or decided a relative's case"),
+}
+AREAS = (
+    "publicity",
+    "visits",
+    "alerts",
+    "inclusion",
+    "assistance",
+    "elimination",
+    "safety net",
+    "data",
+)
+
+# What the campaign targets beyond a rule's letter, for the inspector's filter.
+CONCERNS = ("favoritism", "perfunctory", "paper_only")
+
+_PROBLEM_NAMESPACE = uuid5(NAMESPACE_URL, "urn:dixian:problem")
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule_id: str  # R1.1 … R8.1, F1.1 … F1.4
+    check: str  # the named check within the rule, e.g. "notice_too_short"
+    subject_type: str  # household | village | township | cadre | department
+    subject: str
+    village: str  # the village code the finding belongs to ("" for a department)
+    evidence: tuple[str, ...]  # event ids
+    due_on: date  # when it fell due
+    responsible: str  # the unit or person whose job it was
+    summary: str
+    scope: str = ""  # what makes it one lapse: a month, a case, a measure…
+    ongoing: bool = False  # a standing condition the facts can still resolve
+    concern: str | None = None  # favoritism | perfunctory | paper_only
+
+    @property
+    def key(self) -> str:
+        return f"{self.rule_id}/{self.check}/{self.subject_type}:{self.subject}/{self.scope}"
+
+    @property
+    def problem_id(self) -> UUID:
+        return problem_id(self.key)
+
+    @property
+    def township(self) -> str:
+        return self.village[:9]
+
+    @property
+    def area(self) -> str:
+        return RULES[self.rule_id][0]
+
+
+def problem_id(key: str) -> UUID:
+    return uuid5(_PROBLEM_NAMESPACE, key)
+
+
+def village_committee(village: str) -> str:
+    return f"village committee {village}"
+
+
+def township_government(village: str) -> str:
+    return f"township {village[:9]}"

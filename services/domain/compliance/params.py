@@ -1,0 +1,62 @@
+"""The rules' parameters. Every default is the seed's number or, where the seed is silent,
+a stated local choice; all come from configuration (DIXIAN_COMPLIANCE_* settings)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from events.monitoring_lines import MonitoringLines
+
+# The campaign's three phases (seed §四): self-inspection, mechanisms, summary.
+PHASES_2024 = (
+    ("self-inspection (自查自纠)", date(2024, 5, 31)),
+    ("mechanisms (建章立制)", date(2024, 11, 30)),
+    ("summary (总结归纳)", date(2024, 12, 31)),
+)
+
+# Close relatives (近亲属) and direct in-laws (姻亲) count for favoritism; a distant relation
+# by marriage or a cousin does not, unless configured.
+FAVOURED_RELATIONS = frozenset(
+    {
+        "spouse",
+        "parent",
+        "child",
+        "sibling",
+        "grandparent",
+        "grandchild",
+        "parent_in_law",
+        "sibling_in_law",
+        "child_in_law",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ComplianceParams:
+    checks_from: date = date(2024, 1, 1)  # lapses before the campaign's period are not raised
+    leaflet_within_days: int = 30  # R1.1, R1.2 (local choice: a month)
+    awareness_threshold: float = 0.95  # R1.3: 95%
+    visits_per_month: int = 1  # R2.1
+    screenings_per_year: int = 1  # R2.2
+    allowance_since: date = date(2024, 1, 1)  # R2.3: new 低保/特困 recipients since then
+    allowance_screening_days: int = 30  # R2.3 (local choice)
+    backfill_days: int = 7  # R2.4: a record later than this is back-filled (local choice)
+    risk_report_days: int = 7  # R2.4: a risk seen becomes a lead within (local choice)
+    max_visits_per_day: int = 20  # R2.4: more visits by one person in a day is implausible
+    identical_notes_households: int = 5  # R2.4: one note copied into this many households
+    identical_notes_min_chars: int = 15  # R2.4: shorter notes ("routine visit") may repeat
+    alert_push_days: int = 7  # R3.1: a department pushes within (local choice)
+    alert_follow_up_days: int = 15  # R3.2: an alert becomes a lead within (local choice)
+    lead_to_decision_days: int = 15  # R4.1: 15 days from lead to decision
+    min_notice_days: int = 5  # R4.1: the village public notice runs at least 5 days
+    plan_within_days: int = 10  # R5.1: 10 days from identification to a plan
+    verify_within_days: int = 60  # R5.3: a measure is verified within (local choice)
+    elimination_within_days: int = 365  # R6.1: a recovered household is eliminated within
+    stable_months: int = 6  # R6.1: income above the line at least six months after identifying
+    mark_within_days: int = 30  # R7.1: a safety-net household is marked within (local choice)
+    income_max_age_days: int = 400  # R8.1: a yearly assessment, with a month's slack
+    income_tolerance_yuan: int = 1  # R8.1: rounding allowed in per-capita income
+    favoured_relations: frozenset[str] = FAVOURED_RELATIONS  # F1.*
+    lines: MonitoringLines = field(default_factory=MonitoringLines)  # R4.2, R6.1, R6.2
+    phases: tuple[tuple[str, date], ...] = PHASES_2024

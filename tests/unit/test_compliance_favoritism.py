@@ -1,0 +1,81 @@
+"""Favoritism (优亲厚友): relatives of cadres, by the register's events."""
+
+from __future__ import annotations
+
+from compliance_history import History, kept_by_the_book
+
+AS_OF = "2025-01-01"
+
+
+def favoritism(h: History, as_of: str = AS_OF) -> list[tuple[str, str]]:
+    return [(f.rule_id, f.subject) for f in h.findings(as_of) if f.concern == "favoritism"]
+
+
+def _relative_assisted(relation: str) -> History:
+    h = kept_by_the_book()
+    h.relative("cadre-zhang", relation)
+    h.assisted()
+    return h
+
+
+def test_f1_1_and_f1_2_a_sibling_in_law_identified_and_assisted_is_flagged() -> None:
+    # a relative by marriage (姻亲) counts
+    assert favoritism(_relative_assisted("sibling_in_law")) == [
+        ("F1.1", "cadre-zhang"),
+        ("F1.2", "cadre-zhang"),
+    ]
+
+
+def test_f1_1_a_distant_relative_by_marriage_is_not_flagged() -> None:
+    assert favoritism(_relative_assisted("other_by_marriage")) == []
+
+
+def test_f1_2_the_evidence_is_the_register_and_the_measure() -> None:
+    h = _relative_assisted("parent")
+    f = next(f for f in h.findings(AS_OF) if f.rule_id == "F1.2")
+    relation = next(e for e in h.events if e.event_type == "cadre_relative_registered")
+    measure = next(e for e in h.events if e.event_type == "assistance_measure_started")
+    assert f.evidence == (relation.event_id, measure.event_id)
+    assert f.subject_type == "cadre" and f.responsible == "township 610326101"
+
+
+def test_f1_3_a_relative_kept_on_though_recovered_is_flagged() -> None:
+    h = _relative_assisted("child")
+    h.visit("2025-01-15")
+    h.visit("2025-02-15")
+    rules = [r for r, _ in favoritism(h, "2025-03-13")]
+    assert "F1.3" in rules and "F1.3" not in [r for r, _ in favoritism(h, "2025-03-12")]
+
+
+def test_f1_4_a_cadre_in_the_village_review_of_a_relative_is_flagged() -> None:
+    h = kept_by_the_book()
+    h.relative("cadre-zhang", "spouse")
+    h.lead("L1", "2024-03-01")
+    review = h.review("L1", "2024-03-02", ["cadre-zhang", "rep"])
+    h.decide("L1", "2024-03-12", outcome="dismissed")
+    found = [f for f in h.findings(AS_OF) if f.rule_id == "F1.4"]
+    assert [(f.subject, review in f.evidence) for f in found] == [("cadre-zhang", True)]
+
+
+def test_f1_4_a_review_by_other_cadres_is_not_flagged() -> None:
+    h = kept_by_the_book()
+    h.relative("cadre-zhang", "spouse")
+    h.lead("L1", "2024-03-01")
+    h.review("L1", "2024-03-02", ["cadre-wu", "rep"])
+    h.decide("L1", "2024-03-12", outcome="dismissed")
+    assert favoritism(h) == []
+
+
+def test_f1_1_a_relation_that_ended_before_the_decision_does_not_count() -> None:
+    h = kept_by_the_book()
+    h.relative("cadre-zhang", "spouse")
+    h.add(
+        "cadre_relative_ended",
+        "2024-02-01",
+        cadre_id="cadre-zhang",
+        relative_person_id="P1",
+        ended_on="2024-02-01",
+        reason="divorce",
+    )
+    h.assisted()
+    assert favoritism(h) == []

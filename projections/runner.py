@@ -11,6 +11,7 @@ from typing import Any, Protocol
 from psycopg import Cursor
 from psycopg_pool import ConnectionPool
 
+from services.domain.events import TOPIC_PREFIX
 from services.domain.household import Household
 from services.store import EventStore
 
@@ -77,7 +78,14 @@ class ProjectionRunner:
         if not notifications:
             return 0
         raw = getattr(self.projection, "raw", False)  # the stored record, not the event
-        events = [(n.id, n if raw else self.store.mapper.to_domain_event(n)) for n in notifications]
+        if raw:
+            events = [(n.id, n) for n in notifications]
+        else:  # the households' events; the compliance ledger's share the log, not these reads
+            events = [
+                (n.id, self.store.mapper.to_domain_event(n))
+                for n in notifications
+                if n.topic.startswith(TOPIC_PREFIX)
+            ]
         with self.pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
             cur.execute(
                 "UPDATE projection_positions SET position = %s, updated_at = now() "
@@ -86,8 +94,9 @@ class ProjectionRunner:
             )
             if cur.rowcount != 1:
                 raise PositionMoved(self.projection.name)
-            self.projection.apply(cur, events, self.store)  # type: ignore[arg-type]
-        return len(events)
+            if events:
+                self.projection.apply(cur, events, self.store)  # type: ignore[arg-type]
+        return len(notifications)
 
     def catch_up(self) -> int:
         """Apply batches until the store has nothing newer; return the events applied."""

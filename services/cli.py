@@ -22,6 +22,7 @@ from projections.runner import ProjectionRunner
 from services import queries
 from services.audit.reads import ReaderRequired, record_read
 from services.cli_audit import add_audit_parser
+from services.cli_compliance import add_compliance_parser
 from services.embedded import servers
 from services.notice import render_public_notice
 from services.settings import Settings
@@ -266,6 +267,7 @@ def parser() -> argparse.ArgumentParser:
     schemas.set_defaults(func=cmd_schemas)
 
     add_audit_parser(sub)
+    add_compliance_parser(sub)
 
     simulate = sub.add_parser("simulate", help="a synthetic county and two years of its events")
     simulate.add_argument("--size", choices=["small", "medium", "large"], default="small")

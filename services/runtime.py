@@ -7,6 +7,7 @@ import logging
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime, timedelta
 from typing import Any
 
 from psycopg_pool import ConnectionPool
@@ -56,13 +57,32 @@ def sign_if_grown(pool: ConnectionPool, signer: Signer) -> dict[str, Any] | None
 
 class RunningProjections:
     """Every projection tailing the store in its own thread (eventsourcing is synchronous),
-    and a checkpoint of the audit log signed regularly."""
+    a checkpoint of the audit log signed regularly, and the compliance sweep as of the day
+    before, every day at `sweep_daily_at` in the county's time (another process sweeping
+    the same day raises nothing twice)."""
 
     def __init__(
         self, settings: Settings, runners: list[ProjectionRunner], pool: ConnectionPool
     ) -> None:
         self._stop = threading.Event()
         signer = Signer(settings.signing_key_file())
+
+        def sweeps() -> None:
+            from services.cli_compliance import CHINA
+            from services.compliance.sweep import run_sweep
+
+            params, at = settings.compliance_params(), settings.sweep_daily_at
+            while True:
+                now = datetime.now(CHINA)
+                due = datetime.combine(now.date(), at, CHINA)
+                due += timedelta(days=1) if due <= now else timedelta()
+                if self._stop.wait((due - now).total_seconds()):
+                    return
+                try:  # the day that ended: its lapses are due
+                    day = due.date() - timedelta(days=1)
+                    run_sweep(runners[0].store, day, params, ran_by="daily sweep")
+                except Exception:
+                    log.exception("the daily sweep failed; trying again tomorrow")
 
         def checkpoints() -> None:
             while not self._stop.wait(settings.audit_checkpoint_seconds):
@@ -73,7 +93,10 @@ class RunningProjections:
 
         self._threads = [
             threading.Thread(target=checkpoints, name="audit-checkpoints", daemon=True)
-        ] + [
+        ]
+        if settings.sweep_daily and runners:
+            self._threads.append(threading.Thread(target=sweeps, name="sweep", daemon=True))
+        self._threads += [
             threading.Thread(
                 target=r.run_until,
                 args=(self._stop, settings.projection_poll_ms / 1000),

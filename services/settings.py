@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import time
 from pathlib import Path
 
 from psycopg.conninfo import conninfo_to_dict
@@ -10,6 +11,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from events.monitoring_lines import MonitoringLines
 from services.attestation import ProducerKeys
+from services.domain.compliance.params import ComplianceParams
 from services.domain.rules import LifecycleRules
 from services.permissions import Permissions
 
@@ -17,7 +19,9 @@ from services.permissions import Permissions
 class Settings(BaseSettings):
     """Every knob of the services. Defaults are the seed's numbers or safe local values."""
 
-    model_config = SettingsConfigDict(env_prefix="DIXIAN_", extra="ignore", frozen=True)
+    model_config = SettingsConfigDict(
+        env_prefix="DIXIAN_", env_nested_delimiter="__", extra="ignore", frozen=True
+    )
 
     pg_url: str | None = Field(
         default=None,
@@ -69,6 +73,17 @@ class Settings(BaseSettings):
     read_purpose: str | None = Field(
         default=None, description="Why they read it (recorded with every read)."
     )
+    compliance: ComplianceParams = Field(
+        default_factory=ComplianceParams,
+        description="The campaign rules' parameters: DIXIAN_COMPLIANCE__<NAME>, e.g. "
+        "DIXIAN_COMPLIANCE__PLAN_WITHIN_DAYS=10 (see services/domain/compliance/params.py).",
+    )
+    sweep_daily: bool = Field(
+        default=True, description="`dixian run` sweeps every day (`dixian sweep`: any day)."
+    )
+    sweep_daily_at: time = Field(
+        default=time(2, 0), description="When, UTC+8: as of the day that ended before."
+    )
     data_dir: Path = Field(
         default=Path(".dixian"), description="Where the embedded servers keep their files."
     )
@@ -80,6 +95,13 @@ class Settings(BaseSettings):
             else MonitoringLines()
         )
         return LifecycleRules(min_notice_days=self.min_notice_days, lines=lines)
+
+    def compliance_params(self) -> ComplianceParams:
+        """The rules' parameters with the monitoring lines and notice minimum the intake uses."""
+        rules = self.lifecycle_rules()
+        return self.compliance.model_copy(
+            update={"lines": rules.lines, "min_notice_days": rules.min_notice_days}
+        )
 
     def permissions(self) -> Permissions:
         if self.permissions_file:

@@ -16,6 +16,7 @@ from typing import Any
 from services.audit.log import canonical_event, checkpoints
 from services.audit.merkle import EMPTY_ROOT, leaf_hash, node_hash
 from services.audit.offline import check_signature
+from services.domain.events import TOPIC_PREFIX
 from services.store import EventStore
 
 
@@ -170,11 +171,13 @@ def _check_checkpoint(report: Report, due: dict[int, dict[str, Any]], f: Frontie
 
 
 def _check_accepted(cur: Any, notifications: Any, first: int, report: Report) -> None:
-    """Every stored event entered through the intake, which noted it in the same
-    transaction; one that did not was written behind the system's back."""
+    """Every stored household event entered through the intake, which noted it in the same
+    transaction; one that did not was written behind the system's back. (The compliance
+    ledger's events are written by the sweep and the ledger's commands, not the intake.)"""
     ids = {
         json.loads(bytes(n.state))["event_id"]: (first + i, n.id)
         for i, n in enumerate(notifications)
+        if n.topic.startswith(TOPIC_PREFIX)
     }
     cur.execute(
         "SELECT event_id::text FROM intake_accepted WHERE event_id = ANY(%s::uuid[])",

@@ -10,6 +10,7 @@ from typing import Any
 
 from eventsourcing.domain import Aggregate
 
+TOPIC_PREFIX = f"{__name__}:"  # how every household event's stored topic begins
 NOT_MONITORED = "not_monitored"
 MONITORED = "monitored"
 RISK_ELIMINATED = "risk_eliminated"

@@ -38,6 +38,7 @@ class Household:
     measures: list[str] = field(default_factory=list)
     income: int = 0
     planted: set[str] = field(default_factory=set)
+    transfer: tuple[str, int] | None = None  # (income component, yuan) of a verified measure
 
     @property
     def no_labour(self) -> bool:
@@ -108,7 +109,7 @@ def build_county(size: str, seed: int) -> County:
                 {
                     "cadre_id": cadres[village][0],
                     "household_id": relative.household_id,
-                    "relation": rng.choice(["sibling", "parent", "in-law", "cousin"]),
+                    "relation": rng.choice(["sibling", "parent", "sibling_in_law", "cousin"]),
                 }
             )
     return County(townships, villages, households, cadres, relatives)

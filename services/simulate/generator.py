@@ -54,6 +54,13 @@ MEASURE_FOR = {
     "income_drop": "public_welfare_job",
     "high_expenditure": "minimum_living_allowance",
 }
+# Where a measure's money shows in the income assessment.
+TRANSFER_COMPONENT = {
+    "minimum_living_allowance": "minimum_living_allowance",
+    "extreme_poverty_support": "extreme_poverty_support",
+    "temporary_assistance": "other_transfers",
+    "public_welfare_job": "wages",
+}
 PLANTABLE = [
     "R1.1",
     "R1.2",
@@ -178,6 +185,7 @@ def generate(
     """(household id, envelope) in time order, month by month; what was planted is appended
     to `truth` as it is generated."""
     plan = Plan(random.Random(seed + 1), rate, seed, truth=truth)
+    relatives = {r["household_id"]: r for r in county.relatives}
     for month in range(MONTHS):
         batch: list[tuple[date, int, str, dict[str, Any]]] = []
 
@@ -195,11 +203,31 @@ def generate(
 
         for h in county.households:
             _month_of(county, plan, h, month, emit)
+            if month == 0 and h.household_id in relatives:
+                _register_relative(h, relatives[h.household_id], emit)
         if month in (9, 21):
             _surveys(county, plan, month, emit)
         batch.sort(key=lambda x: (x[0], x[1]))
         for _, _, hid, env in batch:
             yield hid, env
+
+
+def _register_relative(h: Household, r: dict[str, str], emit: Any) -> None:
+    """The register of cadres' relatives (优亲厚友): what the favoritism checks read."""
+    day = START + timedelta(days=14)
+    emit(
+        h.household_id,
+        day,
+        "cadre_relative_registered",
+        {
+            "cadre_id": r["cadre_id"],
+            "cadre_role": "village_cadre",
+            "relative_person_id": h.members[0]["person_id"],
+            "relation": r["relation"],
+            "registered_on": day.isoformat(),
+        },
+        COUNTY_OFFICE,
+    )
 
 
 def _month_of(county: County, plan: Plan, h: Household, month: int, emit: Any) -> None:
@@ -320,6 +348,13 @@ def _income(plan: Plan, h: Household, day: date, emit: Any, by: dict[str, Any]) 
     n = len(h.members)
     net = h.income * n
     per_capita = h.income
+    components = {"wages": str(net)}
+    if h.transfer:  # a verified allowance or job shows in the income, as it should (R5.3)
+        component, amount = h.transfer
+        amount = min(amount, net)
+        components = {"wages": str(net - amount), component: str(amount)}
+        if component == "wages":
+            components = {"wages": str(net)}
     if plan.plant("R8.1"):  # components that do not add up to the per-capita figure
         per_capita = h.income + 2500
         plan.note("R8.1", "household", h.household_id, day, "income components inconsistent")
@@ -330,7 +365,7 @@ def _income(plan: Plan, h: Household, day: date, emit: Any, by: dict[str, Any]) 
         {
             "assessed_on": day.isoformat(),
             "year": day.year,
-            "components": {"wages": str(net)},
+            "components": components,
             "members_counted": n,
             "per_capita_net_income_yuan": str(per_capita),
         },
@@ -543,6 +578,7 @@ def _follow(
             by,
         )
         measure = f"M-{hid}-{plan.counter}"
+        amount = rng.randint(2, 40) * 500
         plan.later(
             h,
             plan_day,
@@ -553,7 +589,7 @@ def _follow(
                 "responsible_department": dept,
                 "addresses_risks": [risk],
                 "started_on": plan_day.isoformat(),
-                "amount_yuan": str(rng.randint(2, 40) * 500),
+                "amount_yuan": str(amount),
             },
             who(dept, f"{dept}-system", "department_system"),
         )
@@ -561,6 +597,8 @@ def _follow(
             plan.note("R5.3", "household", hid, plan_day + timedelta(days=60), "never verified")
         else:
             v = plan_day + timedelta(days=rng.randint(20, 60))
+            if measure_type in TRANSFER_COMPONENT:
+                h.transfer = (TRANSFER_COMPONENT[measure_type], amount)
             plan.later(
                 h,
                 v,

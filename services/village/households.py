@@ -243,6 +243,21 @@ def applies_and_is_dismissed(s: VillageScript, h: str) -> None:
             "members": [member("P201", "张伟", "1980-01-30", 21, "head")],
         },
     )
+    # the register of cadres' relatives: the applicant is the cadre's brother-in-law, and
+    # the relation ends with a divorce (优亲厚友 is checked against the register)
+    s.emit(
+        "cadre_relative_registered",
+        h,
+        "2025-03-10",
+        {
+            "cadre_id": "cadre-li",
+            "cadre_role": "village_cadre",
+            "relative_person_id": "P201",
+            "relation": "sibling_in_law",
+            "registered_on": "2025-03-10",
+        },
+        who=COUNTY,
+    )
     s.emit(
         "risk_lead_registered",
         h,
@@ -264,6 +279,18 @@ def applies_and_is_dismissed(s: VillageScript, h: str) -> None:
             "outcome": "dismissed",
             "decided_on": "2025-06-14",
             "dismissal_reason": "per-capita net income 11,200 yuan, above the line",
+        },
+        who=COUNTY,
+    )
+    s.emit(
+        "cadre_relative_ended",
+        h,
+        "2025-10-08",
+        {
+            "cadre_id": "cadre-li",
+            "relative_person_id": "P201",
+            "ended_on": "2025-10-08",
+            "reason": "the cadre's sister and the applicant divorced",
         },
         who=COUNTY,
     )

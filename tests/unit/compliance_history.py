@@ -97,6 +97,7 @@ class History:
         risks: tuple[str, ...] = (),
         notes: str = "",
         recorded: str | None = None,
+        income_estimate: str | None = None,
     ) -> str:
         return self.add(
             "visit_recorded",
@@ -104,7 +105,7 @@ class History:
             recorded=recorded,
             visitor_id=by,
             visit_date=day,
-            findings=findings(risks, notes),
+            findings=findings(risks, notes) | {"income_estimate_yuan": income_estimate},
         )
 
     def monthly_visits(self, year: int = 2024, day: int = 15, skip: tuple[int, ...] = ()) -> None:

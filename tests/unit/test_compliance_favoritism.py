@@ -79,3 +79,10 @@ def test_f1_1_a_relation_that_ended_before_the_decision_does_not_count() -> None
     )
     h.assisted()
     assert favoritism(h) == []
+
+
+def test_f1_3_a_relative_below_the_line_is_rightly_kept_on() -> None:
+    h = _relative_assisted("child")
+    h.events = [e for e in h.events if e.event_type != "income_assessed"]
+    h.income("2024-11-05", 7299)
+    assert "F1.3" not in [r for r, _ in favoritism(h, "2025-03-13")]

@@ -3,8 +3,6 @@ Pure: histories in memory, no I/O."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 from compliance_history import History, county_findings, kept_by_the_book
 
@@ -110,12 +108,17 @@ def test_r2_3_new_allowance_recipient_never_screened_raises() -> None:
     assert checks(h, "R2.3") == ["allowance_recipient_not_screened"]
 
 
-def test_r2_3_a_visit_on_day_30_screens_the_recipient() -> None:
+def test_r2_3_a_visit_on_day_30_that_estimates_income_screens_the_recipient() -> None:
     h = kept_by_the_book()
     h.fact("minimum_living_allowance_granted", "2024-08-16")
-    h.events = [e for e in h.events if not e.facts.get("visit_date", "").startswith("2024-08")]
-    h.visit("2024-09-15")
+    h.visit("2024-09-15", income_estimate="8200")
     assert "allowance_recipient_not_screened" not in checks(h, "R2.3")
+
+
+def test_r2_3_a_routine_visit_is_no_screening_against_the_criteria() -> None:
+    h = kept_by_the_book()
+    h.fact("minimum_living_allowance_granted", "2024-08-16")
+    assert checks(h, "R2.3") == ["allowance_recipient_not_screened"]
 
 
 def test_r2_3_an_allowance_granted_before_2024_is_not_in_scope() -> None:
@@ -553,5 +556,22 @@ def test_a_retracted_event_no_longer_raises() -> None:
 @pytest.mark.parametrize("change", [{"checks_from": date_(2025, 1, 1)}])
 def test_lapses_before_the_campaign_period_are_not_raised(change: dict[str, object]) -> None:
     h = History()
-    params = replace(ComplianceParams(), **change)
+    params = ComplianceParams().model_copy(update=change)
     assert [f.rule_id for f in h.findings("2024-12-31", params=params)] == []
+
+
+def test_r7_1_a_household_without_labour_eliminated_unmarked_raises_twice() -> None:
+    h = kept_by_the_book(labour="lost")
+    h.assisted()
+    h.propose("E1", "2024-10-01")
+    h.notice("E1", "2024-10-03", "2024-10-09", kind="elimination")
+    h.eliminate("E1", "2024-10-12")
+    assert checks(h, "R7.1") == ["safety_net_household_eliminated", "safety_net_not_marked"]
+
+
+def test_r1_3_every_survey_round_counts_not_only_the_latest() -> None:
+    households = _village(18, 2)
+    for h in households:
+        h.survey("2025-10-11", aware=True, survey_id="S2025")
+    found = county_findings(households, "2025-12-31", "R1.3")
+    assert [f.scope for f in found] == ["S2024"]

@@ -111,13 +111,15 @@ class CountyAccumulator:
         yield from self._copied_notes()
 
     def _awareness(self) -> Iterator[Finding]:
-        """R1.3: in the village's latest survey round, aware households / answering ones is
-        at least `awareness_threshold` (19 of 20 is 95%: enough)."""
+        """R1.3: in each survey round of a village, aware households / answering ones is at
+        least `awareness_threshold` (19 of 20 is 95%: enough). Coverage counts the latest."""
         for village, rounds in self.surveys.items():
-            survey_id, s = max(rounds.items(), key=lambda kv: (kv[1].last_on, kv[0]))
+            latest = max(rounds.values(), key=lambda s: s.last_on)
             c = self.coverage[village]
-            c["survey_answered"], c["survey_aware"] = s.answered, s.aware
-            if s.aware < self.p.awareness_threshold * s.answered:
+            c["survey_answered"], c["survey_aware"] = latest.answered, latest.aware
+            for survey_id, s in sorted(rounds.items()):
+                if s.aware >= self.p.awareness_threshold * s.answered:
+                    continue
                 yield Finding(
                     rule_id="R1.3",
                     check="awareness_below_threshold",

@@ -49,6 +49,7 @@ class Visit:
     insecure: tuple[str, ...]  # guarantees found not secure
     notes: str
     event_id: str
+    income_estimated: bool = False  # the visitor estimated income: a check of the criteria
 
 
 @dataclass(slots=True)
@@ -221,6 +222,7 @@ def _visit(kind: str, date_key: str, by_key: str) -> Any:
                 insecure=tuple(g for g in GUARANTEES if findings.get(g) is False),
                 notes=findings.get("notes", ""),
                 event_id=eid,
+                income_estimated=findings.get("income_estimate_yuan") is not None,
             )
         )
 

@@ -3,16 +3,17 @@ a stated local choice; all come from configuration (DIXIAN_COMPLIANCE_* settings
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
+
+from pydantic import BaseModel, ConfigDict, Field
 
 from events.monitoring_lines import MonitoringLines
 
-# The campaign's three phases (seed §四): self-inspection, mechanisms, summary.
-PHASES_2024 = (
-    ("self-inspection (自查自纠)", date(2024, 5, 31)),
-    ("mechanisms (建章立制)", date(2024, 11, 30)),
-    ("summary (总结归纳)", date(2024, 12, 31)),
+# The campaign's three phases (seed §四) and the day each ends: (month, day) of the year.
+PHASES = (
+    ("self-inspection (自查自纠)", (5, 31)),
+    ("mechanisms (建章立制)", (11, 30)),
+    ("summary (总结归纳)", (12, 31)),
 )
 
 # Close relatives (近亲属) and direct in-laws (姻亲) count for favoritism; a distant relation
@@ -32,8 +33,13 @@ FAVOURED_RELATIONS = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class ComplianceParams:
+class ComplianceParams(BaseModel):
+    """Read from DIXIAN_COMPLIANCE__<NAME> (e.g. DIXIAN_COMPLIANCE__PLAN_WITHIN_DAYS=7); the
+    notice minimum is DIXIAN_MIN_NOTICE_DAYS and the lines DIXIAN_MONITORING_LINES_FILE,
+    shared with the intake."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
     checks_from: date = date(2024, 1, 1)  # lapses before the campaign's period are not raised
     leaflet_within_days: int = 30  # R1.1, R1.2 (local choice: a month)
     awareness_threshold: float = 0.95  # R1.3: 95%
@@ -58,5 +64,10 @@ class ComplianceParams:
     income_max_age_days: int = 400  # R8.1: a yearly assessment, with a month's slack
     income_tolerance_yuan: int = 1  # R8.1: rounding allowed in per-capita income
     favoured_relations: frozenset[str] = FAVOURED_RELATIONS  # F1.*
-    lines: MonitoringLines = field(default_factory=MonitoringLines)  # R4.2, R6.1, R6.2
-    phases: tuple[tuple[str, date], ...] = PHASES_2024
+    closing_roles: frozenset[str] = frozenset({"township_official", "county_official"})  # 销号
+    campaign_year: int = 2024  # the year of the three phases
+    lines: MonitoringLines = Field(default_factory=MonitoringLines, exclude=True)  # R4.2, R6.*
+
+    @property
+    def phases(self) -> tuple[tuple[str, date], ...]:
+        return tuple((name, date(self.campaign_year, m, d)) for name, (m, d) in PHASES)

@@ -78,9 +78,11 @@ def check_r5_2_measures_fit(
     """R5.2: every planned or started measure answers a risk it names, and needs no labour
     the household does not have (精准帮扶)."""
     planned = [(m, eid, on) for on, measures, eid in h.plans for m in measures]
-    started = [
+    in_plans = {(m["measure_type"], tuple(m["addresses_risks"])) for m, _, _ in planned}
+    started = [  # a measure started as planned was judged with its plan
         ({"measure_type": m.measure_type, "addresses_risks": m.risks}, m.event_id, m.started_on)
         for m in h.measures.values()
+        if (m.measure_type, m.risks) not in in_plans
     ]
     no_labour = h.no_labour()
     for m, eid, on in [*planned, *started]:

@@ -107,31 +107,35 @@ def check_r6_2_elimination_criteria(
 
 def check_r7_1_safety_net(h: HouseholdFacts, p: ComplianceParams, as_of: date) -> Iterator[Finding]:
     """R7.1: a monitored household in which no one can work is marked (兜底保障标注) within
-    `mark_within_days`, and a marked household is not eliminated."""
-    if h.no_labour() and h.monitored and h.monitored[-1][1] is None:
-        start, _, identification = h.monitored[-1]
+    `mark_within_days` of its identification (the 30th day is in time), and is not
+    eliminated: marked, or able to be."""
+    if not h.no_labour():
+        return
+    for start, end, identification in h.monitored:
         due = start + timedelta(days=p.mark_within_days)
-        if due < as_of and not h.marked_on(as_of):
+        marked = any(is_set and start <= d <= due for d, is_set, _ in h.marks)
+        if due < as_of and (end is None or due < end) and not marked:
             yield household_finding(
                 h,
                 "R7.1",
                 "safety_net_not_marked",
                 [identification],
                 due,
-                "no member able to work, monitored, not marked",
+                f"no member able to work, monitored since {start}, not marked in "
+                f"{p.mark_within_days} days",
                 scope=identification,
-                ongoing=True,
                 responsible=township_government(h.village),
             )
     for c in h.cases.values():
-        if c.outcome == "eliminated" and c.decided_on and h.marked_on(c.decided_on):
+        if c.outcome == "eliminated" and c.decided_on:
             yield household_finding(
                 h,
                 "R7.1",
                 "safety_net_household_eliminated",
                 [c.event_id, c.decision_event or "", *(e for _, s, e in h.marks if s)],
                 c.decided_on,
-                f"marked household eliminated by {c.case_id}",
+                f"household without labour eliminated by {c.case_id}"
+                + (" though marked" if h.marked_on(c.decided_on) else ""),
                 scope=c.case_id,
                 responsible=township_government(h.village),
             )

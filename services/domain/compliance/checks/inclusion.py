@@ -90,18 +90,17 @@ def check_r4_2_eligible_identified(
         due = on + timedelta(days=p.lead_to_decision_days)
         if due >= as_of or h.monitored_on(on) or h.case_open_on(on):
             continue
-        # A standing condition: any lead since, or monitoring now, resolves it.
-        led = any(c.kind == "identification" and on <= c.opened_on for c in h.cases.values())
-        if not led and not h.monitored_on(as_of):
+        # A lapse of history: a lead that comes later does not undo the delay.
+        led = any(c.kind == "identification" and on <= c.opened_on <= due for c in h.cases.values())
+        if not led and not h.monitored_on(due):
             yield household_finding(
                 h,
                 "R4.2",
                 "eligible_not_identified",
                 [event_id],
                 due,
-                f"{why} on {on}; not identified",
+                f"{why} on {on}; no lead within {p.lead_to_decision_days} days",
                 scope=event_id,
-                ongoing=True,
             )
     for c in h.cases.values():
         if c.outcome != "dismissed" or c.decided_on is None or c.income is None:

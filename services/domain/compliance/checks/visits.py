@@ -64,8 +64,8 @@ def check_r2_3_new_allowance_recipients(
     h: HouseholdFacts, p: ComplianceParams, as_of: date
 ) -> Iterator[Finding]:
     """R2.3: a new 低保 or 特困 recipient since `allowance_since` is screened against the
-    monitoring criteria (a visit, screening, income assessment or lead) within the allowed
-    days; and one below the line is not dismissed."""
+    monitoring criteria (a screening, a visit that estimated income, an income assessment
+    or a lead) within the allowed days; and one below the line is not dismissed."""
     for fact in h.department_facts:
         if fact["kind"] not in ALLOWANCES:
             continue
@@ -74,7 +74,10 @@ def check_r2_3_new_allowance_recipients(
             continue
         due = granted + timedelta(days=p.allowance_screening_days)
         screened = (
-            any(granted <= v.on <= due for v in h.visits)
+            any(
+                granted <= v.on <= due and (v.kind == "screening" or v.income_estimated)
+                for v in h.visits
+            )
             or any(granted <= i.assessed_on <= due for i in h.incomes)
             or any(
                 c.kind == "identification" and granted <= c.opened_on <= due

@@ -1,0 +1,2 @@
+"""The compliance engine's adapters: the sweep over the event store, the ledger's commands,
+the exports of the ledgers and reports."""

@@ -1,0 +1,319 @@
+"""The suspected-problem ledger (疑似问题台账) and its rectification ledger (整改工作台账), as
+event-sourced aggregates in the same store as the households: every problem raised, every
+plan, action, close-out (销号) and reopening is an event in the audit log.
+
+A problem is raised by a sweep and keyed by its finding, so a sweep that finds it again
+changes nothing; when the facts no longer show it a sweep records that. People plan,
+act, close out and reopen. This module's path is part of every stored event's topic.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate
+
+from services.domain.compliance.findings import Finding
+
+LEDGER_REASONS: dict[str, str] = {
+    "PROBLEM_NOT_FOUND": "Name a problem the ledger holds (its id, or a unique prefix of 8+).",
+    "ROLE_NOT_AUTHORISED": "Only the roles the configuration names may close out or reopen.",
+    "EVIDENCE_REQUIRED": "Give at least one evidence reference (document, photo, record).",
+    "RECTIFICATION_REQUIRED": "Record a rectification action with evidence before closing out.",
+    "FACTS_STILL_SHOW_PROBLEM": "A standing condition is closed out once a sweep no longer "
+    "finds it: correct the facts (a new event), sweep, then close out.",
+    "PROBLEM_CLOSED": "The problem is closed out; reopen it first.",
+    "PROBLEM_NOT_CLOSED": "Only a closed-out problem can be reopened.",
+    "DEADLINE_BEFORE_PLAN": "A rectification deadline falls on or after the day of the plan.",
+}
+
+# Who may close out (销号) and reopen by default (ComplianceParams.closing_roles).
+CLOSING_ROLES = frozenset({"township_official", "county_official"})
+
+OPEN, RECTIFYING, RECTIFIED, CLOSED = "open", "rectifying", "rectified", "closed"
+
+_SWEEP_NAMESPACE = uuid5(NAMESPACE_URL, "urn:dixian:sweep")
+
+
+class LedgerViolation(Exception):
+    def __init__(self, code: str, detail: str) -> None:
+        assert code in LEDGER_REASONS, code
+        super().__init__(f"{code}: {detail}")
+        self.code = code
+        self.detail = detail
+
+
+class Problem(Aggregate):
+    """One suspected problem and its rectification. State is assigned by the events."""
+
+    class Raised(Aggregate.Created):
+        key: str
+        rule_id: str
+        check: str
+        concern: str | None
+        subject_type: str
+        subject: str
+        village: str
+        evidence: list[str]
+        due_on: str
+        responsible: str
+        summary: str
+        ongoing: bool
+        on: str  # the sweep's as-of day
+        sweep_id: str
+
+        def apply(self, p: Any) -> None:
+            for name in (
+                "key",
+                "rule_id",
+                "check",
+                "concern",
+                "subject_type",
+                "subject",
+                "village",
+                "evidence",
+                "due_on",
+                "responsible",
+                "summary",
+                "ongoing",
+            ):
+                setattr(p, name, getattr(self, name))
+            p.raised_on, p.status, p.facts_resolved_on = self.on, OPEN, None
+            p.plan = None
+            p.actions, p.history = [], []
+            p.closed_on = None
+            p.history.append(("raised", self.on, "sweep", self.summary, []))
+
+    class ResolvedByFacts(Aggregate.Event):
+        on: str
+        sweep_id: str
+
+        def apply(self, p: Any) -> None:
+            p.facts_resolved_on = self.on
+            p.history.append(("resolved by the facts", self.on, "sweep", "", []))
+
+    class FoundAgain(Aggregate.Event):
+        on: str
+        sweep_id: str
+        summary: str
+
+        def apply(self, p: Any) -> None:
+            p.facts_resolved_on = None
+            p.summary = self.summary
+            if p.status == CLOSED:
+                p.status, p.closed_on = (RECTIFYING if p.plan else OPEN), None
+            p.history.append(("found again", self.on, "sweep", self.summary, []))
+
+    class RectificationPlanned(Aggregate.Event):
+        plan: str
+        deadline: str
+        responsible_person: str
+        by: str
+        role: str
+        on: str
+
+        def apply(self, p: Any) -> None:
+            p.plan = {
+                "plan": self.plan,
+                "deadline": self.deadline,
+                "responsible_person": self.responsible_person,
+                "on": self.on,
+            }
+            if p.status == OPEN:
+                p.status = RECTIFYING
+            p.history.append(("planned", self.on, self.by, f"{self.plan} by {self.deadline}", []))
+
+    class ActionRecorded(Aggregate.Event):
+        action: str
+        evidence: list[str]
+        by: str
+        role: str
+        on: str
+
+        def apply(self, p: Any) -> None:
+            p.actions.append(
+                {"action": self.action, "evidence": self.evidence, "by": self.by, "on": self.on}
+            )
+            if p.status in (OPEN, RECTIFYING):
+                p.status = RECTIFIED
+            p.history.append(("action", self.on, self.by, self.action, self.evidence))
+
+    class ClosedOut(Aggregate.Event):
+        evidence: list[str]
+        note: str
+        by: str
+        role: str
+        on: str
+
+        def apply(self, p: Any) -> None:
+            p.status, p.closed_on = CLOSED, self.on
+            p.history.append(("closed out", self.on, self.by, self.note, self.evidence))
+
+    class Reopened(Aggregate.Event):
+        reason: str
+        by: str
+        role: str
+        on: str
+
+        def apply(self, p: Any) -> None:
+            p.status, p.closed_on = (RECTIFYING if p.plan else OPEN), None
+            p.history.append(("reopened", self.on, self.by, self.reason, []))
+
+    # --- commands -------------------------------------------------------------------------
+    @classmethod
+    def raise_from(cls, f: Finding, on: date, sweep_id: UUID) -> Problem:
+        return cls._create(
+            cls.Raised,
+            id=f.problem_id,
+            key=f.key,
+            rule_id=f.rule_id,
+            check=f.check,
+            concern=f.concern,
+            subject_type=f.subject_type,
+            subject=f.subject,
+            village=f.village,
+            evidence=list(f.evidence),
+            due_on=f.due_on.isoformat(),
+            responsible=f.responsible,
+            summary=f.summary,
+            ongoing=f.ongoing,
+            on=on.isoformat(),
+            sweep_id=str(sweep_id),
+        )
+
+    def resolved_by_facts(self, on: date, sweep_id: UUID) -> None:
+        self.trigger_event(self.ResolvedByFacts, on=on.isoformat(), sweep_id=str(sweep_id))
+
+    def found_again(self, f: Finding, on: date, sweep_id: UUID) -> None:
+        self.trigger_event(
+            self.FoundAgain, on=on.isoformat(), sweep_id=str(sweep_id), summary=f.summary
+        )
+
+    def plan_rectification(
+        self, plan: str, deadline: date, responsible_person: str, by: str, role: str, on: date
+    ) -> None:
+        self._not_closed()
+        if deadline < on:
+            raise LedgerViolation("DEADLINE_BEFORE_PLAN", f"{deadline} is before {on}")
+        self.trigger_event(
+            self.RectificationPlanned,
+            plan=plan,
+            deadline=deadline.isoformat(),
+            responsible_person=responsible_person,
+            by=by,
+            role=role,
+            on=on.isoformat(),
+        )
+
+    def record_action(self, action: str, evidence: list[str], by: str, role: str, on: date) -> None:
+        self._not_closed()
+        _need_evidence(evidence)
+        self.trigger_event(
+            self.ActionRecorded,
+            action=action,
+            evidence=evidence,
+            by=by,
+            role=role,
+            on=on.isoformat(),
+        )
+
+    def close_out(
+        self,
+        evidence: list[str],
+        note: str,
+        by: str,
+        role: str,
+        on: date,
+        closing_roles: frozenset[str] = CLOSING_ROLES,
+    ) -> None:
+        self._not_closed()
+        if role not in closing_roles:
+            raise LedgerViolation("ROLE_NOT_AUTHORISED", f"{role} may not close out")
+        _need_evidence(evidence)
+        if not self.actions:
+            raise LedgerViolation("RECTIFICATION_REQUIRED", "no rectification action recorded")
+        if self.ongoing and self.facts_resolved_on is None:
+            raise LedgerViolation("FACTS_STILL_SHOW_PROBLEM", self.summary)
+        self.trigger_event(
+            self.ClosedOut, evidence=evidence, note=note, by=by, role=role, on=on.isoformat()
+        )
+
+    def reopen(
+        self,
+        reason: str,
+        by: str,
+        role: str,
+        on: date,
+        closing_roles: frozenset[str] = CLOSING_ROLES,
+    ) -> None:
+        if self.status != CLOSED:
+            raise LedgerViolation("PROBLEM_NOT_CLOSED", f"the problem is {self.status}")
+        if role not in closing_roles:
+            raise LedgerViolation("ROLE_NOT_AUTHORISED", f"{role} may not reopen")
+        self.trigger_event(self.Reopened, reason=reason, by=by, role=role, on=on.isoformat())
+
+    def _not_closed(self) -> None:
+        if self.status == CLOSED:
+            raise LedgerViolation("PROBLEM_CLOSED", f"closed out on {self.closed_on}")
+
+    # --- reading --------------------------------------------------------------------------
+    def overdue(self, as_of: date) -> bool:
+        """A rectification past its deadline and not closed out."""
+        return (
+            self.status != CLOSED
+            and self.plan is not None
+            and date.fromisoformat(self.plan["deadline"]) < as_of
+        )
+
+    @property
+    def township(self) -> str:
+        return str(self.village)[:9]
+
+
+def _need_evidence(evidence: list[str]) -> None:
+    if not any(ref.strip() for ref in evidence):
+        raise LedgerViolation("EVIDENCE_REQUIRED", "no evidence reference given")
+
+
+class Sweep(Aggregate):
+    """One run of the engine as of a day: what it read, raised and resolved, and the
+    coverage per village the reports count."""
+
+    class Completed(Aggregate.Created):
+        as_of: str
+        households: int
+        events: int
+        findings: int
+        raised: int
+        resolved: int
+        found_again: int
+        coverage: dict[str, dict[str, int]]
+        found_by_township_area: dict[str, dict[str, int]]
+        params: dict[str, Any]
+        ran_by: str
+
+        def apply(self, s: Any) -> None:
+            for name in (
+                "as_of",
+                "households",
+                "events",
+                "findings",
+                "raised",
+                "resolved",
+                "found_again",
+                "coverage",
+                "found_by_township_area",
+                "params",
+                "ran_by",
+            ):
+                setattr(s, name, getattr(self, name))
+
+    @classmethod
+    def completed(cls, sweep_id: UUID, **facts: Any) -> Sweep:
+        return cls._create(cls.Completed, id=sweep_id, **facts)
+
+
+def sweep_id(as_of: date, run: str) -> UUID:
+    return uuid5(_SWEEP_NAMESPACE, f"{as_of.isoformat()}:{run}")

@@ -1,0 +1,231 @@
+"""The three ledgers of a township and the county bureau's report, as tables (lists of
+rows with the same keys), from the ledger's problems and the latest sweep. Pure: the
+exports and the command line print or write these."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Any
+
+from services.domain.compliance.county import COVERAGE
+from services.domain.compliance.findings import AREAS, RULES
+from services.domain.compliance.ledger import CLOSED, Problem, Sweep
+
+Row = dict[str, Any]
+LEVELS = {"county": 6, "township": 9, "village": 12}
+
+
+def short_id(p: Problem) -> str:
+    return str(p.id)[:8]
+
+
+def state_on(p: Problem, as_of: date) -> dict[str, bool]:
+    """Where the problem stood on the day, by the days its events name."""
+    day = as_of.isoformat()
+    closed = p.status == CLOSED and p.closed_on is not None and p.closed_on <= day
+    deadline = p.plan["deadline"] if p.plan else None
+    return {
+        "found": p.raised_on <= day,
+        "rectified": any(a["on"] <= day for a in p.actions),
+        "closed": closed,
+        "overdue": not closed and deadline is not None and deadline < day,
+    }
+
+
+def _in(p: Problem, township: str | None) -> bool:
+    return township is None or p.village.startswith(township)
+
+
+def problem_ledger(
+    problems: Iterable[Problem], as_of: date, township: str | None = None
+) -> list[Row]:
+    """疑似问题台账: problem, rectification plan, deadline, responsible person, status."""
+    rows = []
+    for p in sorted(problems, key=lambda p: (p.village, p.rule_id, p.key)):
+        s = state_on(p, as_of)
+        if not _in(p, township) or not s["found"]:
+            continue
+        plan = p.plan or {}
+        rows.append(
+            {
+                "problem": short_id(p),
+                "rule": p.rule_id,
+                "check": p.check,
+                "concern": p.concern or "",
+                "subject": f"{p.subject_type} {p.subject}",
+                "township": p.township,
+                "village": p.village,
+                "summary": p.summary,
+                "evidence": " ".join(p.evidence),
+                "due_on": p.due_on,
+                "raised_on": p.raised_on,
+                "responsible_unit": p.responsible,
+                "plan": plan.get("plan", ""),
+                "deadline": plan.get("deadline", ""),
+                "responsible_person": plan.get("responsible_person", ""),
+                "status": p.status,
+                "overdue": "overdue" if s["overdue"] else "",
+                "resolved_by_facts_on": p.facts_resolved_on or "",
+                "closed_on": p.closed_on or "",
+            }
+        )
+    return rows
+
+
+def rectification_ledger(problems: Iterable[Problem], township: str | None = None) -> list[Row]:
+    """整改工作台账: every action taken and every close-out or reopening, with evidence."""
+    rows = []
+    for p in sorted(problems, key=lambda p: (p.village, p.rule_id, p.key)):
+        if not _in(p, township):
+            continue
+        for what, on, by, text, evidence in p.history:
+            if what == "raised":
+                continue
+            rows.append(
+                {
+                    "problem": short_id(p),
+                    "rule": p.rule_id,
+                    "village": p.village,
+                    "subject": f"{p.subject_type} {p.subject}",
+                    "step": what,
+                    "on": on,
+                    "by": by,
+                    "what": text,
+                    "evidence": evidence,
+                }
+            )
+    return rows
+
+
+def screening_task_ledger(
+    problems: Iterable[Problem], sweep: Sweep | None, as_of: date, township: str
+) -> list[Row]:
+    """排查任务台账: the eight areas of the township, each a task with its status."""
+    mine = [p for p in problems if p.village.startswith(township)]
+    households = 0
+    found: dict[str, int] = {}
+    if sweep is not None:
+        households = sum(
+            c["households"] for v, c in sweep.coverage.items() if v.startswith(township)
+        )
+        found = sweep.found_by_township_area.get(township, {})
+    rows = []
+    for area in AREAS:
+        states = [state_on(p, as_of) for p in mine if RULES[p.rule_id][0] == area]
+        states = [s for s in states if s["found"]]
+        open_ = sum(not s["closed"] for s in states)
+        if sweep is None:
+            status = "not screened"
+        elif open_:
+            status = "rectifying"
+        else:
+            status = "done"
+        rows.append(
+            {
+                "township": township,
+                "area": area,
+                "rules": " ".join(r for r, (a, _) in RULES.items() if a == area),
+                "screened_on": sweep.as_of if sweep else "",
+                "households": households,
+                "findings_in_sweep": found.get(area, 0),
+                "problems": len(states),
+                "open": open_,
+                "closed": sum(s["closed"] for s in states),
+                "overdue": sum(s["overdue"] for s in states),
+                "status": status,
+            }
+        )
+    return rows
+
+
+def by_rule(
+    problems: Iterable[Problem], as_of: date, level: str, code: str | None = None
+) -> list[Row]:
+    """Problems found, rectified, closed, open and overdue, by unit and rule."""
+    width = LEVELS[level]
+    counts: dict[tuple[str, str], dict[str, int]] = {}
+    for p in problems:
+        unit = p.village[:width]
+        if code is not None and not unit.startswith(code):
+            continue
+        s = state_on(p, as_of)
+        if not s["found"]:
+            continue
+        c = counts.setdefault(
+            (unit, p.rule_id), dict.fromkeys(("found", "rectified", "closed", "open", "overdue"), 0)
+        )
+        c["found"] += 1
+        c["rectified"] += s["rectified"]
+        c["closed"] += s["closed"]
+        c["open"] += not s["closed"]
+        c["overdue"] += s["overdue"]
+    return [{level: u, "rule": r, "area": RULES[r][0], **c} for (u, r), c in sorted(counts.items())]
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{part / whole:.1%}" if whole else ""
+
+
+def coverage(sweep: Sweep | None, level: str, code: str | None = None) -> list[Row]:
+    """Monthly visits, the year's screening, leaflets and awareness, by unit."""
+    if sweep is None:
+        return []
+    width = LEVELS[level]
+    units: dict[str, dict[str, int]] = {}
+    for village, c in sweep.coverage.items():
+        unit = village[:width]
+        if code is None or unit.startswith(code):
+            total = units.setdefault(unit, dict.fromkeys(COVERAGE, 0))
+            for k in COVERAGE:
+                total[k] += c[k]
+    return [
+        {
+            level: unit,
+            "as_of": sweep.as_of,
+            "households": c["households"],
+            "monthly_visits": _share(c["monthly_visits_done"], c["monthly_visits_due"]),
+            "screened_this_year": _share(c["screened_this_year"], c["households"]),
+            "application_leaflets": _share(c["application_leaflets"], c["households"]),
+            "assistance_leaflets": _share(c["assistance_leaflets"], c["monitored"]),
+            "awareness": _share(c["survey_aware"], c["survey_answered"]),
+        }
+        for unit, c in sorted(units.items())
+    ]
+
+
+def phases(
+    problems: Sequence[Problem],
+    as_of: date,
+    phase_ends: Sequence[tuple[str, date]],
+    code: str | None = None,
+) -> list[Row]:
+    """Progress against the campaign's three phases: what was found, rectified and closed
+    by each phase's end (or by `as_of` for the phase under way)."""
+    mine = [p for p in problems if code is None or p.village.startswith(code)]
+    rows, previous = [], None
+    for name, end in phase_ends:
+        status = (
+            "done"
+            if end < as_of
+            else "under way"
+            if previous is None or previous < as_of
+            else "ahead"
+        )
+        day = min(end, as_of)
+        states = [state_on(p, day) for p in mine]
+        rows.append(
+            {
+                "phase": name,
+                "ends_on": end.isoformat(),
+                "status": status,
+                "counted_to": day.isoformat(),
+                "found": sum(s["found"] for s in states),
+                "rectified": sum(s["found"] and s["rectified"] for s in states),
+                "closed": sum(s["closed"] for s in states),
+                "open": sum(s["found"] and not s["closed"] for s in states),
+                "overdue": sum(s["overdue"] for s in states),
+            }
+        )
+        previous = end
+    return rows

@@ -1,0 +1,194 @@
+"""The sweep on a real PostgreSQL: a simulated county through the intake, the engine over
+the store, the ledger's events in the same log, and a problem walked to close-out."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+
+from projections.household_state import HouseholdState
+from projections.runner import ProjectionRunner
+from services.audit.log import AuditLogProjection
+from services.audit.verify import verify
+from services.compliance.commands import apply
+from services.compliance.export import write_csv, write_xlsx
+from services.compliance.reading import load_problems, load_sweeps
+from services.compliance.sweep import run_sweep
+from services.domain.compliance import reports
+from services.domain.compliance.ledger import LedgerViolation
+from services.intake.batch import IntakeProcessor
+from services.settings import Settings
+from services.simulate.county import build_county
+from services.simulate.generator import generate
+from services.store import EventStore, RawMessage
+
+pytestmark = pytest.mark.integration
+
+AS_OF = date(2026, 3, 1)  # two months after the simulated two years end
+# Rules whose every planted lapse the engine must find (the others' plants can be
+# overtaken by the simulation's end or by a later step that changes the facts).
+EXACT = ("R1.1", "R2.2", "R3.1", "R3.2", "R4.1", "R5.1", "R8.1")
+
+
+def ingest(store: EventStore, events: list[tuple[str, dict[str, Any]]], first: int = 0) -> None:
+    processor = IntakeProcessor(store, 10_000)
+    for i in range(0, len(events), 1000):
+        raw = [
+            RawMessage("sim", 0, first + i + j, key.encode(), json.dumps(env).encode())
+            for j, (key, env) in enumerate(events[i : i + 1000])
+        ]
+        assert processor.process(raw).rejected == {}
+
+
+@pytest.fixture
+def county(store: EventStore) -> Iterator[tuple[EventStore, list[dict[str, Any]], int]]:
+    truth: list[dict[str, Any]] = []
+    events = list(generate(build_county("small", 5), 5, 0.15, truth))
+    ingest(store, events)
+    yield store, truth, len(events)
+
+
+def test_the_sweep_finds_what_the_simulation_planted(
+    county: tuple[EventStore, list[dict[str, Any]], int], settings: Settings
+) -> None:
+    store, truth, _ = county
+    found = run_sweep(store, AS_OF, settings.compliance_params()).evaluation.findings
+    keys = {(f.rule_id, f.subject) for f in found}
+    recalled = Counter(t["rule"] for t in truth if (t["rule"], t["subject"]) in keys)
+    planted = Counter(t["rule"] for t in truth)
+    assert {r: planted[r] for r in EXACT if planted[r]} == {
+        r: recalled[r] for r in EXACT if planted[r]
+    }
+    assert sum(recalled.values()) >= 0.85 * sum(planted.values())
+
+
+def test_a_second_sweep_of_the_same_day_raises_nothing_new_and_finds_the_same(
+    county: tuple[EventStore, list[dict[str, Any]], int], settings: Settings
+) -> None:
+    store, _, n = county
+    first = run_sweep(store, AS_OF, settings.compliance_params())
+    again = run_sweep(store, AS_OF, settings.compliance_params())
+    assert first.raised == len(first.evaluation.findings) > 0
+    assert (again.raised, again.resolved) == (0, 0)
+    assert again.evaluation.findings == first.evaluation.findings
+    assert first.evaluation.events == n and len(load_sweeps(store)) == 2
+    assert len(load_problems(store)) == first.raised
+
+
+def test_a_problem_walks_through_rectification_to_close_out_and_can_be_reopened(
+    county: tuple[EventStore, list[dict[str, Any]], int], settings: Settings
+) -> None:
+    store, _, _ = county
+    run_sweep(store, AS_OF, settings.compliance_params())
+    p = next(p for p in load_problems(store).values() if p.rule_id == "R2.2")
+    ref, on = str(p.id)[:8], date(2026, 3, 2)
+    apply(
+        store,
+        ref,
+        lambda p: p.plan_rectification(
+            "screen the household", date(2026, 3, 20), "cadre-li", "cadre-li", "village_cadre", on
+        ),
+    )
+    apply(
+        store,
+        ref,
+        lambda p: p.record_action(
+            "screened on 2026-03-05", ["form-117"], "cadre-li", "village_cadre", on
+        ),
+    )
+    with pytest.raises(LedgerViolation) as refused:
+        apply(store, ref, lambda p: p.close_out(["r"], "", "cadre-li", "village_cadre", on))
+    assert refused.value.code == "ROLE_NOT_AUTHORISED"
+    closed = apply(
+        store,
+        ref,
+        lambda p: p.close_out(["inspection-9"], "checked", "zhou", "township_official", on),
+    )
+    assert closed.status == "closed"
+    assert load_problems(store)[p.id].status == "closed"  # as stored, replayed
+    ledger = reports.rectification_ledger(load_problems(store).values(), p.township)
+    assert [r["step"] for r in ledger if r["problem"] == ref] == ["planned", "action", "closed out"]
+    reopened = apply(store, ref, lambda p: p.reopen("photo reused", "wu", "county_official", on))
+    assert reopened.status == "rectifying"  # back to work: the close-out did not hold
+
+
+def test_a_correction_of_the_evidence_is_recorded_as_resolved_by_the_facts(
+    county: tuple[EventStore, list[dict[str, Any]], int], settings: Settings
+) -> None:
+    store, _, n = county
+    run_sweep(store, AS_OF, settings.compliance_params())
+    p = next(p for p in load_problems(store).values() if p.check == "income_inconsistent")
+    retraction = {
+        "event_id": "00000000-0000-4000-8000-000000000001",
+        "event_type": "event_retracted",
+        "schema_version": 1,
+        "household_id": p.subject,
+        "occurred_at": "2026-02-10T09:00:00+08:00",
+        "recorded_at": "2026-02-10T09:00:00+08:00",
+        "source_system": "village_app",
+        "actor": {"person_id": "cadre-li", "role": "village_cadre"},
+        "payload": {"target_event_id": p.evidence[0], "reason": "income entered twice"},
+    }
+    ingest(store, [(p.subject, retraction)], first=n)
+    out = run_sweep(store, AS_OF, settings.compliance_params())
+    assert out.resolved == 1
+    assert load_problems(store)[p.id].facts_resolved_on == AS_OF.isoformat()
+
+
+def test_the_ledgers_events_are_in_the_audit_log_and_projections_skip_them(
+    county: tuple[EventStore, list[dict[str, Any]], int], settings: Settings
+) -> None:
+    from psycopg_pool import ConnectionPool
+
+    store, _, n = county
+    out = run_sweep(store, AS_OF, settings.compliance_params())
+    with ConnectionPool(settings.pg_url or "", min_size=1, max_size=2) as pool:
+        for projection in (HouseholdState(), AuditLogProjection()):
+            runner = ProjectionRunner(store, pool, projection, 500)
+            runner.setup()
+            assert runner.catch_up() == n + out.raised + 1  # the sweep's own record too
+    report = verify(store)
+    assert report.logged == n + out.raised + 1 and report.findings == []
+
+
+def test_the_ledgers_and_report_export_to_xlsx_and_csv(
+    county: tuple[EventStore, list[dict[str, Any]], int], settings: Settings, tmp_path: Path
+) -> None:
+    store, _, _ = county
+    params = settings.compliance_params()
+    run_sweep(store, AS_OF, params)
+    problems = list(load_problems(store).values())
+    sweep = load_sweeps(store)[-1]
+    township = problems[0].township
+    sheets = {
+        "screening_tasks": reports.screening_task_ledger(problems, sweep, AS_OF, township),
+        "suspected_problems": reports.problem_ledger(problems, AS_OF, township),
+        "by_rule": reports.by_rule(problems, AS_OF, "county"),
+        "phases": reports.phases(problems, AS_OF, params.phases),
+    }
+    book = load_workbook(write_xlsx(tmp_path / "ledgers.xlsx", sheets))
+    assert book.sheetnames == list(sheets)
+    rows = list(book["suspected_problems"].values)
+    assert rows[0][:2] == ("problem", "rule") and len(rows) == len(sheets["suspected_problems"]) + 1
+    assert [r[1] for r in book["screening_tasks"].values][1:] == [
+        "publicity",
+        "visits",
+        "alerts",
+        "inclusion",
+        "assistance",
+        "elimination",
+        "safety net",
+        "data",
+    ]
+    assert sum(r["found"] for r in sheets["by_rule"]) == len(problems)
+    assert [r["status"] for r in sheets["phases"]] == ["done", "done", "done"]
+    paths = write_csv(tmp_path / "csv", sheets)
+    text = (tmp_path / "csv" / "by_rule.csv").read_text(encoding="utf-8-sig")
+    assert len(paths) == 4 and text.startswith("county,rule,area,found")

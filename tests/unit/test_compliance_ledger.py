@@ -1,0 +1,108 @@
+"""The suspected-problem ledger: plan, act, close out (销号) only with evidence and by an
+authorised role, reopen; overdue rectifications."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import uuid4
+
+import pytest
+
+from services.domain.compliance.findings import Finding
+from services.domain.compliance.ledger import LedgerViolation, Problem
+
+DAY = date(2025, 1, 2)
+
+
+def problem(ongoing: bool = False) -> Problem:
+    f = Finding(
+        rule_id="R2.1",
+        check="monthly_visit_missing",
+        subject_type="household",
+        subject="610326101201H001",
+        village="610326101201",
+        evidence=("e1",),
+        due_on=date(2024, 7, 31),
+        responsible="village committee 610326101201",
+        summary="not visited in 2024-07",
+        scope="2024-07",
+        ongoing=ongoing,
+    )
+    return Problem.raise_from(f, DAY, uuid4())
+
+
+def rectified(p: Problem) -> Problem:
+    p.plan_rectification(
+        "visit and explain", date(2025, 1, 20), "cadre-li", "cadre-li", "village_cadre", DAY
+    )
+    p.record_action("visited on 2025-01-05", ["photo-7"], "cadre-li", "village_cadre", DAY)
+    return p
+
+
+def code(call) -> str:  # type: ignore[no-untyped-def]
+    with pytest.raises(LedgerViolation) as e:
+        call()
+    return e.value.code
+
+
+def test_a_problem_walks_from_raised_to_closed_out() -> None:
+    p = rectified(problem())
+    assert p.status == "rectified"
+    p.close_out(["inspection-report-3"], "checked", "zhou", "township_official", date(2025, 1, 8))
+    assert (p.status, p.closed_on) == ("closed", "2025-01-08")
+    assert [h[0] for h in p.history] == ["raised", "planned", "action", "closed out"]
+
+
+def test_close_out_needs_an_authorised_role() -> None:
+    p = rectified(problem())
+    assert code(lambda: p.close_out(["r"], "", "li", "village_cadre", DAY)) == "ROLE_NOT_AUTHORISED"
+
+
+def test_close_out_needs_evidence_and_a_rectification_action() -> None:
+    p = problem()
+    assert code(lambda: p.close_out(["r"], "", "z", "county_official", DAY)) == (
+        "RECTIFICATION_REQUIRED"
+    )
+    rectified(p)
+    assert code(lambda: p.close_out([" "], "", "z", "county_official", DAY)) == "EVIDENCE_REQUIRED"
+    assert code(lambda: p.record_action("x", [], "li", "village_cadre", DAY)) == (
+        "EVIDENCE_REQUIRED"
+    )
+
+
+def test_a_standing_condition_closes_only_once_the_facts_resolve_it() -> None:
+    p = rectified(problem(ongoing=True))
+    assert code(lambda: p.close_out(["r"], "", "z", "county_official", DAY)) == (
+        "FACTS_STILL_SHOW_PROBLEM"
+    )
+    p.resolved_by_facts(date(2025, 1, 6), uuid4())
+    p.close_out(["r"], "", "z", "county_official", date(2025, 1, 7))
+    assert p.status == "closed"
+
+
+def test_reopen_only_a_closed_problem_by_an_authorised_role() -> None:
+    p = rectified(problem())
+    assert code(lambda: p.reopen("why", "z", "county_official", DAY)) == "PROBLEM_NOT_CLOSED"
+    p.close_out(["r"], "", "z", "county_official", DAY)
+    assert code(lambda: p.reopen("why", "li", "grid_worker", DAY)) == "ROLE_NOT_AUTHORISED"
+    assert code(lambda: p.record_action("x", ["e"], "li", "village_cadre", DAY)) == (
+        "PROBLEM_CLOSED"
+    )
+    p.reopen("the inspector found the visit photo reused", "z", "county_official", DAY)
+    assert p.status == "rectifying" and p.closed_on is None
+
+
+def test_a_rectification_past_its_deadline_is_overdue_until_closed_out() -> None:
+    p = rectified(problem())
+    assert not p.overdue(date(2025, 1, 20))
+    assert p.overdue(date(2025, 1, 21))
+    p.close_out(["r"], "", "z", "county_official", DAY)
+    assert not p.overdue(date(2025, 1, 21))
+
+
+def test_a_deadline_before_the_plan_is_refused() -> None:
+    p = problem()
+    assert (
+        code(lambda: p.plan_rectification("x", date(2025, 1, 1), "li", "li", "village_cadre", DAY))
+        == "DEADLINE_BEFORE_PLAN"
+    )

@@ -6,6 +6,7 @@ import asyncio
 import base64
 import time
 from collections import Counter
+from datetime import date, timedelta
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
@@ -17,6 +18,12 @@ from services.audit.proofs import inclusion_proof
 from services.audit.reads import record_read
 from services.audit.verify import verify
 from services.cli_audit import checkpoint_now
+from services.compliance.commands import apply
+from services.compliance.export import write_xlsx
+from services.compliance.reading import load_problems, load_sweeps
+from services.compliance.sweep import run_sweep
+from services.domain.compliance import reports
+from services.domain.compliance.ledger import LedgerViolation
 from services.embedded import servers
 from services.permissions import DEFAULT_PERMISSIONS
 from services.queries import household_history
@@ -121,6 +128,7 @@ async def run_demo(settings: Settings, timeout: float = 120.0) -> int:
             print(f"rejected topic {s.rejected_topic}: {len(on_topic)} of this run's rejections")
             ok = ok and len(on_topic) == want
             ok = await asyncio.to_thread(audit, s, store, f"{VILLAGE}{run}001") and ok
+            ok = await asyncio.to_thread(compliance, s, store, run) and ok
         finally:
             stop.set()
             await task
@@ -132,6 +140,8 @@ async def run_demo(settings: Settings, timeout: float = 120.0) -> int:
         f"  .venv/bin/dixian household as-of {hid} --occurred-on 2025-12-01 --reader YOU "
         "--purpose WHY\n"
         "  .venv/bin/dixian audit verify\n"
+        f"  .venv/bin/dixian problems list --as-of {DEMO_DAY}   # then: problems show ID\n"
+        f"  .venv/bin/dixian report --level village --as-of {DEMO_DAY}\n"
         f"  .venv/bin/dixian audit prove EVENT_ID -o proof.json && "
         ".venv/bin/dixian audit verify-proof proof.json"
     )
@@ -152,6 +162,86 @@ def audit(s: Settings, store: EventStore, hid: str) -> bool:
     verdict = offline.verify_proof(proof, base64.b64decode(checkpoint["public_key"]))
     print(f"inclusion proof of event {event_id}, checked offline: {verdict}")
     return report.ok
+
+
+DEMO_DAY = date(2026, 3, 1)  # after the village script's last step
+
+
+def compliance(s: Settings, store: EventStore, run: str) -> bool:
+    """Sweep as of a day, show what was found, walk one problem to close-out, export."""
+    out = run_sweep(store, DEMO_DAY, s.compliance_params(), ran_by="dixian-demo")
+    mine = [f for f in out.evaluation.findings if run in f.subject or run in f.summary]
+    print(
+        f"\ncompliance sweep as of {DEMO_DAY}: {len(mine)} suspected problems in this run's "
+        f"village ({out.raised} new in the ledger)"
+    )
+    by_check = Counter((f.rule_id, f.check) for f in mine)
+    for (rule, check), n in sorted(by_check.items()):
+        f = next(f for f in mine if (f.rule_id, f.check) == (rule, check))
+        print(f"  {rule:<5} {check:<30} {n:>3}  e.g. {f.subject}: {f.summary[:50]}")
+    if not mine:
+        return False
+    target = next((f for f in mine if not f.ongoing), mine[0])
+    ref, day = str(target.problem_id)[:8], DEMO_DAY
+    apply(
+        store,
+        ref,
+        lambda p: p.plan_rectification(
+            "explain the lapse and fix the procedure",
+            day + timedelta(days=14),
+            "cadre-li",
+            "township-wu",
+            "township_official",
+            day,
+        ),
+    )
+    apply(
+        store,
+        ref,
+        lambda p: p.record_action(
+            "training of the village committee; case file completed",
+            ["minutes-2026-03-05"],
+            "cadre-li",
+            "village_cadre",
+            day + timedelta(days=4),
+        ),
+    )
+    try:
+        apply(
+            store,
+            ref,
+            lambda p: p.close_out(
+                ["check-2026-03-09"], "", "cadre-li", "village_cadre", day + timedelta(days=8)
+            ),
+        )
+    except LedgerViolation as e:
+        print(f"  close-out by the village cadre refused: {e.code}")
+    p = apply(
+        store,
+        ref,
+        lambda p: p.close_out(
+            ["check-2026-03-09"],
+            "verified on site",
+            "township-wu",
+            "township_official",
+            day + timedelta(days=8),
+        ),
+    )
+    print(f"problem {ref} ({p.rule_id}): " + " → ".join(h[0] for h in p.history))
+    problems = list(load_problems(store).values())
+    township = VILLAGE[:9]
+    path = write_xlsx(
+        s.data_dir / "demo" / f"ledgers-{run}.xlsx",
+        {
+            "screening_tasks": reports.screening_task_ledger(
+                problems, load_sweeps(store)[-1], DEMO_DAY, township
+            ),
+            "suspected_problems": reports.problem_ledger(problems, DEMO_DAY, township),
+            "rectification": reports.rectification_ledger(problems, township),
+        },
+    )
+    print(f"the township's three ledgers: {path}")
+    return p.status == "closed"
 
 
 def _max_rejection(store: EventStore) -> int:

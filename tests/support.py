@@ -74,3 +74,16 @@ async def wait_until(predicate: Callable[[], Any], timeout: float = 60.0) -> Non
         if time.monotonic() > deadline:
             raise AssertionError(f"not true within {timeout}s: {predicate}")
         await asyncio.sleep(0.1)
+
+
+def ingest_village(settings: Any, run: str) -> None:
+    """The demo village's messages of a run, through the intake into the test's store."""
+    from services.intake.batch import IntakeProcessor
+    from services.store import EventStore
+    from services.village import village_messages
+
+    store = EventStore(settings)
+    try:
+        IntakeProcessor(store, 100).process(as_raw(village_messages(run), settings.intake_topic))
+    finally:
+        store.close()

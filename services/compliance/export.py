@@ -27,7 +27,7 @@ def write_xlsx(path: Path, sheets: Mapping[str, Table]) -> Path:
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in rows:
-            sheet.append([row[k] for k in header])
+            sheet.append([_cell(row[k]) for k in header])
         sheet.freeze_panes = "A2"
         for i, key in enumerate(header, start=1):
             longest = max([_width(key), *(_width(str(r[key])) for r in rows)])
@@ -35,6 +35,13 @@ def write_xlsx(path: Path, sheets: Mapping[str, Table]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
     return path
+
+
+def _cell(value: Any) -> Any:
+    """A value a worksheet holds: numbers and text as they are, lists as joined text."""
+    if isinstance(value, list | tuple | set):
+        return " ".join(str(v) for v in value)
+    return value
 
 
 def write_csv(directory: Path, sheets: Mapping[str, Table]) -> list[Path]:
@@ -67,7 +74,7 @@ def render(rows: Table, columns: Sequence[str] | None = None, limit: int = 48) -
     lines = ["  ".join(_pad(k, w) for k, w in zip(keys, widths, strict=True))]
     lines.append("  ".join("-" * w for w in widths))
     lines += ["  ".join(_pad(c, w) for c, w in zip(row, widths, strict=True)) for row in cells]
-    return "\n".join(lines)
+    return "\n".join(line.rstrip() for line in lines)
 
 
 def _cut(text: str, limit: int) -> str:

@@ -7,24 +7,18 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from support import as_raw
+from support import ingest_village
 
 from services.cli import main
-from services.intake.batch import IntakeProcessor
 from services.settings import Settings
-from services.store import EventStore
-from services.village import VILLAGE, village_messages
+from services.village import VILLAGE
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
 def loaded(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> str:
-    store = EventStore(settings)
-    try:
-        IntakeProcessor(store, 100).process(as_raw(village_messages("C1"), settings.intake_topic))
-    finally:
-        store.close()
+    ingest_village(settings, "C1")
     monkeypatch.setenv("DIXIAN_PG_URL", settings.pg_url or "")
     monkeypatch.setenv("DIXIAN_READER", "inspector-wang")
     monkeypatch.setenv("DIXIAN_READ_PURPOSE", "case 2026-17")

@@ -192,3 +192,31 @@ def test_the_ledgers_and_report_export_to_xlsx_and_csv(
     paths = write_csv(tmp_path / "csv", sheets)
     text = (tmp_path / "csv" / "by_rule.csv").read_text(encoding="utf-8-sig")
     assert len(paths) == 4 and text.startswith("county,rule,area,found")
+
+
+def test_the_running_services_sweep_as_of_the_day_before_at_the_configured_time(
+    county: tuple[EventStore, list[dict[str, Any]], int], settings: Settings, tmp_path: Path
+) -> None:
+    import time as clock
+    from datetime import datetime, timedelta
+
+    from services.cli_compliance import CHINA
+    from services.runtime import RunningProjections, projection_pool, projection_runners
+
+    store, _, _ = county
+    soon = datetime.now(CHINA) + timedelta(seconds=2)
+    s = settings.model_copy(
+        update={"sweep_daily_at": soon.time(), "audit_key_file": tmp_path / "key"}
+    )
+    with projection_pool(s) as pool:
+        running = RunningProjections(s, projection_runners(s, store, pool), pool)
+        running.start()
+        try:
+            deadline = clock.monotonic() + 30
+            while not load_sweeps(store) and clock.monotonic() < deadline:
+                clock.sleep(0.2)
+        finally:
+            running.stop()
+    [sweep] = load_sweeps(store)
+    assert sweep.ran_by == "daily sweep"
+    assert sweep.as_of == (soon.date() - timedelta(days=1)).isoformat()

@@ -5,29 +5,17 @@ be written too). Dates default to a household kept by the book in 2024."""
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from events.catalog import EVENT_TYPES
 from services.domain.compliance.engine import evaluate
+from services.domain.compliance.facts import RecordedEvent
 from services.domain.compliance.findings import Finding
 from services.domain.compliance.params import ComplianceParams
 
 VILLAGE = "610326101201"
 _ids = itertools.count(1)
-
-
-@dataclass(frozen=True, slots=True)
-class Recorded:
-    event_id: str
-    event_type: str
-    household_id: str
-    occurred_at: str
-    recorded_at: str
-    actor_id: str
-    actor_role: str
-    facts: dict[str, Any]
 
 
 def member(pid: str, labour: str = "ordinary", seq: int = 1) -> dict[str, Any]:
@@ -53,7 +41,7 @@ class History:
         registered: str = "2024-01-02",
     ) -> None:
         self.hid = hid
-        self.events: list[Recorded] = []
+        self.events: list[RecordedEvent] = []
         self.add(
             "household_registered",
             registered,
@@ -76,7 +64,7 @@ class History:
         facts = model.model_validate(payload).model_dump(mode="json")
         event_id = f"00000000-0000-0000-0000-{next(_ids):012d}"
         self.events.append(
-            Recorded(
+            RecordedEvent(
                 event_id,
                 event_type,
                 self.hid,

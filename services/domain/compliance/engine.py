@@ -9,7 +9,7 @@ from datetime import date
 
 from services.domain.compliance.checks import FAVORITISM_CHECK, HOUSEHOLD_CHECKS
 from services.domain.compliance.county import CountyAccumulator
-from services.domain.compliance.facts import HouseholdFacts, StoredEvent, digest
+from services.domain.compliance.facts import HouseholdFacts, RecordedEvent, digest
 from services.domain.compliance.findings import Finding
 from services.domain.compliance.params import ComplianceParams
 
@@ -32,7 +32,7 @@ class Evaluation:
 
 
 def evaluate(
-    histories: Iterable[Sequence[StoredEvent]], as_of: date, p: ComplianceParams
+    histories: Iterable[Sequence[RecordedEvent]], as_of: date, p: ComplianceParams
 ) -> Evaluation:
     """The findings as of `as_of` from each household's stored events (in store order)."""
     county = CountyAccumulator(p, as_of)

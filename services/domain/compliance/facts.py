@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any
 
 CORRECTIONS = ("event_retracted", "event_amended")
 GUARANTEES = (
@@ -20,8 +20,10 @@ GUARANTEES = (
 NO_LABOUR = frozenset({"lost", "none"})
 
 
-class StoredEvent(Protocol):
-    """What the checks need of a stored household event (services.domain.events)."""
+@dataclass(frozen=True, slots=True)
+class RecordedEvent:
+    """A stored household event with what the checks read of it (cheaper than the domain
+    event, services.domain.events: a sweep reads a county's every event)."""
 
     event_id: str
     event_type: str
@@ -31,6 +33,10 @@ class StoredEvent(Protocol):
     actor_id: str
     actor_role: str
     facts: dict[str, Any]
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> RecordedEvent:
+        return cls(*(state[name] for name in cls.__slots__))  # type: ignore[attr-defined]
 
 
 def day(value: str) -> date:
@@ -154,7 +160,7 @@ class HouseholdFacts:
         return max(earlier, key=lambda i: i.assessed_on) if earlier else None
 
 
-def digest(events: Sequence[StoredEvent], as_of: date) -> HouseholdFacts | None:
+def digest(events: Sequence[RecordedEvent], as_of: date) -> HouseholdFacts | None:
     """The household's facts as known on `as_of` (None if not registered by then)."""
     known = [e for e in events if day(e.recorded_at) <= as_of]
     retracted = {e.facts["target_event_id"] for e in known if e.event_type == "event_retracted"}
@@ -181,11 +187,11 @@ def digest(events: Sequence[StoredEvent], as_of: date) -> HouseholdFacts | None:
     return h
 
 
-def _registered(h: HouseholdFacts, e: StoredEvent, f: dict[str, Any], eid: str) -> None:
+def _registered(h: HouseholdFacts, e: RecordedEvent, f: dict[str, Any], eid: str) -> None:
     h.members = {m["person_id"]: m for m in f["members"]}
 
 
-def _member(h: HouseholdFacts, e: StoredEvent, f: dict[str, Any], eid: str) -> None:
+def _member(h: HouseholdFacts, e: RecordedEvent, f: dict[str, Any], eid: str) -> None:
     m = f["member"]
     if f.get("left_household"):
         h.members.pop(m["person_id"], None)
@@ -193,7 +199,7 @@ def _member(h: HouseholdFacts, e: StoredEvent, f: dict[str, Any], eid: str) -> N
         h.members[m["person_id"]] = m
 
 
-def _income(h: HouseholdFacts, e: StoredEvent, f: dict[str, Any], eid: str) -> None:
+def _income(h: HouseholdFacts, e: RecordedEvent, f: dict[str, Any], eid: str) -> None:
     components = {k: Decimal(str(v)) for k, v in f["components"].items()}
     h.incomes.append(
         Income(
@@ -210,42 +216,44 @@ def _income(h: HouseholdFacts, e: StoredEvent, f: dict[str, Any], eid: str) -> N
 
 
 def _visit(kind: str, date_key: str, by_key: str) -> Any:
-    def handler(h: HouseholdFacts, e: StoredEvent, f: dict[str, Any], eid: str) -> None:
+    def handler(h: HouseholdFacts, e: RecordedEvent, f: dict[str, Any], eid: str) -> None:
         findings = f["findings"]
         h.visits.append(
             Visit(
-                kind=kind,
-                on=date.fromisoformat(f[date_key]),
-                by=f[by_key],
-                recorded_on=day(e.recorded_at),
-                risks=tuple(findings.get("risks_found", ())),
-                insecure=tuple(g for g in GUARANTEES if findings.get(g) is False),
-                notes=findings.get("notes", ""),
-                event_id=eid,
-                income_estimated=findings.get("income_estimate_yuan") is not None,
+                kind,
+                date.fromisoformat(f[date_key]),
+                f[by_key],
+                date.fromisoformat(e.recorded_at[:10]),
+                tuple(findings.get("risks_found", ())),
+                tuple(g for g in GUARANTEES if findings.get(g) is False)
+                if not all(findings.get(g, True) for g in GUARANTEES)
+                else (),
+                findings.get("notes", ""),
+                eid,
+                findings.get("income_estimate_yuan") is not None,
             )
         )
 
     return handler
 
 
-def _leaflet(h: HouseholdFacts, e: StoredEvent, f: dict[str, Any], eid: str) -> None:
+def _leaflet(h: HouseholdFacts, e: RecordedEvent, f: dict[str, Any], eid: str) -> None:
     h.leaflets.setdefault(f["leaflet"], (date.fromisoformat(f["delivered_on"]), eid))
 
 
-def _survey(h: HouseholdFacts, e: StoredEvent, f: dict[str, Any], eid: str) -> None:
+def _survey(h: HouseholdFacts, e: RecordedEvent, f: dict[str, Any], eid: str) -> None:
     h.surveys.append((date.fromisoformat(f["answered_on"]), f["survey_id"], f["aware"], eid))
 
 
-def _alert(h: HouseholdFacts, e: StoredEvent, f: dict[str, Any], eid: str) -> None:
+def _alert(h: HouseholdFacts, e: RecordedEvent, f: dict[str, Any], eid: str) -> None:
     h.alerts.append(f | {"event_id": eid})
 
 
-def _department_fact(h: HouseholdFacts, e: StoredEvent, f: dict[str, Any], eid: str) -> None:
+def _department_fact(h: HouseholdFacts, e: RecordedEvent, f: dict[str, Any], eid: str) -> None:
     h.department_facts.append(f | {"event_id": eid})
 
 
-def _lead(h: HouseholdFacts, e: StoredEvent, f: dict[str, Any], eid: str) -> None:
+def _lead(h: HouseholdFacts, e: RecordedEvent, f: dict[str, Any], eid: str) -> None:
     h.cases[f["lead_id"]] = Case(
         case_id=f["lead_id"],
         kind="identification",
@@ -256,7 +264,7 @@ def _lead(h: HouseholdFacts, e: StoredEvent, f: dict[str, Any], eid: str) -> Non
     )
 
 
-def _proposal(h: HouseholdFacts, e: StoredEvent, f: dict[str, Any], eid: str) -> None:
+def _proposal(h: HouseholdFacts, e: RecordedEvent, f: dict[str, Any], eid: str) -> None:
     income = f.get("per_capita_net_income_yuan")
     h.cases[f["elimination_id"]] = Case(
         case_id=f["elimination_id"],
@@ -270,7 +278,7 @@ def _proposal(h: HouseholdFacts, e: StoredEvent, f: dict[str, Any], eid: str) ->
 def _case_step(person_keys: tuple[str, ...]) -> Any:
     """A step of a case: who acted on it, from the envelope and the payload."""
 
-    def handler(h: HouseholdFacts, e: StoredEvent, f: dict[str, Any], eid: str) -> None:
+    def handler(h: HouseholdFacts, e: RecordedEvent, f: dict[str, Any], eid: str) -> None:
         case = h.cases.get(f.get("case_id") or f.get("lead_id") or "")
         if case is None:
             return
@@ -283,21 +291,21 @@ def _case_step(person_keys: tuple[str, ...]) -> Any:
     return handler
 
 
-def _notice_posted(h: HouseholdFacts, e: StoredEvent, f: dict[str, Any], eid: str) -> None:
+def _notice_posted(h: HouseholdFacts, e: RecordedEvent, f: dict[str, Any], eid: str) -> None:
     case = h.cases.get(f["case_id"])
     if case is not None:
         case.notices.append((date.fromisoformat(f["posted_on"]), None, f["notice_id"]))
         case.acted.append((e.actor_id, eid))
 
 
-def _notice_closed(h: HouseholdFacts, e: StoredEvent, f: dict[str, Any], eid: str) -> None:
+def _notice_closed(h: HouseholdFacts, e: RecordedEvent, f: dict[str, Any], eid: str) -> None:
     for case in h.cases.values():
         for i, (posted, _, notice_id) in enumerate(case.notices):
             if notice_id == f["notice_id"]:
                 case.notices[i] = (posted, date.fromisoformat(f["closed_on"]), notice_id)
 
 
-def _decided(h: HouseholdFacts, e: StoredEvent, f: dict[str, Any], eid: str) -> None:
+def _decided(h: HouseholdFacts, e: RecordedEvent, f: dict[str, Any], eid: str) -> None:
     case = h.cases.get(f["lead_id"])
     if case is None:
         return
@@ -310,7 +318,7 @@ def _decided(h: HouseholdFacts, e: StoredEvent, f: dict[str, Any], eid: str) -> 
         h.monitored.append([on, None, eid])
 
 
-def _eliminated(h: HouseholdFacts, e: StoredEvent, f: dict[str, Any], eid: str) -> None:
+def _eliminated(h: HouseholdFacts, e: RecordedEvent, f: dict[str, Any], eid: str) -> None:
     on = date.fromisoformat(f["decided_on"])
     case = h.cases.get(f["elimination_id"])
     if case is not None:
@@ -323,15 +331,15 @@ def _eliminated(h: HouseholdFacts, e: StoredEvent, f: dict[str, Any], eid: str) 
             period[1] = on
 
 
-def _reverted(h: HouseholdFacts, e: StoredEvent, f: dict[str, Any], eid: str) -> None:
+def _reverted(h: HouseholdFacts, e: RecordedEvent, f: dict[str, Any], eid: str) -> None:
     h.monitored.append([date.fromisoformat(f["reverted_on"]), None, eid])
 
 
-def _plan(h: HouseholdFacts, e: StoredEvent, f: dict[str, Any], eid: str) -> None:
+def _plan(h: HouseholdFacts, e: RecordedEvent, f: dict[str, Any], eid: str) -> None:
     h.plans.append((date.fromisoformat(f["adopted_on"]), f["measures"], eid))
 
 
-def _measure(h: HouseholdFacts, e: StoredEvent, f: dict[str, Any], eid: str) -> None:
+def _measure(h: HouseholdFacts, e: RecordedEvent, f: dict[str, Any], eid: str) -> None:
     amount = f.get("amount_yuan")
     h.measures[f["measure_id"]] = Measure(
         measure_id=f["measure_id"],
@@ -344,7 +352,7 @@ def _measure(h: HouseholdFacts, e: StoredEvent, f: dict[str, Any], eid: str) -> 
     )
 
 
-def _verified(h: HouseholdFacts, e: StoredEvent, f: dict[str, Any], eid: str) -> None:
+def _verified(h: HouseholdFacts, e: RecordedEvent, f: dict[str, Any], eid: str) -> None:
     m = h.measures.get(f["measure_id"])
     if m is not None:
         on = date.fromisoformat(f["verified_on"])
@@ -355,13 +363,13 @@ def _verified(h: HouseholdFacts, e: StoredEvent, f: dict[str, Any], eid: str) ->
 
 
 def _mark(is_set: bool, key: str) -> Any:
-    def handler(h: HouseholdFacts, e: StoredEvent, f: dict[str, Any], eid: str) -> None:
+    def handler(h: HouseholdFacts, e: RecordedEvent, f: dict[str, Any], eid: str) -> None:
         h.marks.append((date.fromisoformat(f[key]), is_set, eid))
 
     return handler
 
 
-def _relation(h: HouseholdFacts, e: StoredEvent, f: dict[str, Any], eid: str) -> None:
+def _relation(h: HouseholdFacts, e: RecordedEvent, f: dict[str, Any], eid: str) -> None:
     h.relations.append(
         Relation(
             cadre_id=f["cadre_id"],
@@ -373,7 +381,7 @@ def _relation(h: HouseholdFacts, e: StoredEvent, f: dict[str, Any], eid: str) ->
     )
 
 
-def _relation_ended(h: HouseholdFacts, e: StoredEvent, f: dict[str, Any], eid: str) -> None:
+def _relation_ended(h: HouseholdFacts, e: RecordedEvent, f: dict[str, Any], eid: str) -> None:
     for r in h.relations:
         if r.cadre_id == f["cadre_id"] and r.person_id == f["relative_person_id"]:
             r.ended_on = date.fromisoformat(f["ended_on"])

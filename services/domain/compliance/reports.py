@@ -92,7 +92,7 @@ def rectification_ledger(problems: Iterable[Problem], township: str | None = Non
                     "on": on,
                     "by": by,
                     "what": text,
-                    "evidence": evidence,
+                    "evidence": " ".join(evidence),
                 }
             )
     return rows

@@ -45,7 +45,7 @@ def check_relatives(
                 evidence=tuple(dict.fromkeys([r.event_id, *evidence])),
                 due_on=due,
                 responsible=township_government(h.village),
-                summary=f"{r.relation} {r.person_id} of {r.cadre_id} in {h.household_id}: {what}",
+                summary=f"{what}: {r.relation} {r.person_id} of {r.cadre_id} ({h.household_id})",
                 scope=f"{h.household_id}:{scope}",
                 concern="favoritism",
             )

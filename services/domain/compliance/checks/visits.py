@@ -4,6 +4,7 @@ signs of perfunctory visiting (counts per day, copied notes) are in compliance.c
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from datetime import date, timedelta
 
@@ -23,11 +24,11 @@ def check_r2_1_monthly_visits(
     lifted = h.household_type == "lifted"
     if not lifted and not h.monitored:
         return
-    visits = [v.on for v in h.visits if v.kind == "visit"]
+    visited = Counter((v.on.year, v.on.month) for v in h.visits if v.kind == "visit")
     for first, last in months(max(h.registered_on, p.checks_from), as_of):
         if first < h.registered_on or not (lifted or h.monitored_on(first)):
             continue
-        if sum(first <= v <= last for v in visits) < p.visits_per_month:
+        if visited[(first.year, first.month)] < p.visits_per_month:
             yield household_finding(
                 h,
                 "R2.1",

@@ -1,0 +1,145 @@
+"""The compliance commands on a real database: sweep a county as of a day, list the
+problems with their evidence, walk one to close-out, export the ledgers and the report."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from support import ingest_village
+
+from services.cli import main
+from services.settings import Settings
+from services.village import VILLAGE
+
+pytestmark = pytest.mark.e2e
+DAY = "2026-03-01"
+
+
+@pytest.fixture
+def village(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> str:
+    ingest_village(settings, "K1")
+    monkeypatch.setenv("DIXIAN_PG_URL", settings.pg_url or "")
+    return VILLAGE[:9]
+
+
+def out(capsys: pytest.CaptureFixture[str]) -> str:
+    return capsys.readouterr().out
+
+
+def test_sweep_list_show_rectify_close_and_export(
+    village: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    assert main(["sweep", "--as-of", DAY]) == 0
+    assert re.search(r"(\d+) suspected problems; \1 new", out(capsys))
+
+    assert main(["problems", "list", "--as-of", DAY, "--rule", "R4.1", "--json"]) == 0
+    rows = json.loads(out(capsys))
+    short = next(r for r in rows if r["check"] == "notice_too_short")
+    assert short["subject"] == f"household {VILLAGE}K1005" and short["evidence"]
+
+    ref = short["problem"]
+    assert main(["problems", "show", ref]) == 0
+    shown = out(capsys)
+    assert "notice_too_short" in shown and "risk_lead_registered" in shown  # the evidence
+
+    who = ["--by", "township-wu", "--role", "township_official", "--on", "2026-03-02"]
+    assert (
+        main(
+            [
+                "problems",
+                "plan",
+                ref,
+                "--plan",
+                "re-run the notice",
+                "--deadline",
+                "2026-03-20",
+                "--responsible",
+                "cadre-li",
+                *who,
+            ]
+        )
+        == 0
+    )
+    assert main(["problems", "close", ref, "--evidence", "x", *who]) == 2
+    assert out(capsys).splitlines()[-1].startswith("RECTIFICATION_REQUIRED")
+    assert (
+        main(
+            [
+                "problems",
+                "act",
+                ref,
+                "--action",
+                "notice re-posted for 5 days",
+                "--evidence",
+                "photo-12",
+                "notice-scan-3",
+                *who,
+            ]
+        )
+        == 0
+    )
+    assert (
+        main(
+            [
+                "problems",
+                "close",
+                ref,
+                "--evidence",
+                "check-1",
+                "--by",
+                "cadre-li",
+                "--role",
+                "village_cadre",
+            ]
+        )
+        == 2
+    )
+    assert "ROLE_NOT_AUTHORISED" in out(capsys)
+    assert main(["problems", "close", ref, "--evidence", "check-1", *who]) == 0
+    assert out(capsys).strip().endswith("closed")
+
+    xlsx, csv_dir = tmp_path / "ledgers.xlsx", tmp_path / "csv"
+    assert (
+        main(
+            [
+                "ledgers",
+                "--township",
+                village,
+                "--as-of",
+                DAY,
+                "--xlsx",
+                str(xlsx),
+                "--csv",
+                str(csv_dir),
+            ]
+        )
+        == 0
+    )
+    book = load_workbook(xlsx)
+    assert book.sheetnames == ["screening_tasks", "suspected_problems", "rectification"]
+    steps = [r[4] for r in book["rectification"].values if r[0] == ref]
+    assert steps == ["planned", "action", "closed out"]
+    with (csv_dir / "suspected_problems.csv").open(encoding="utf-8-sig") as f:
+        closed = [r for r in csv.DictReader(f) if r["problem"] == ref]
+    assert closed[0]["status"] == "closed" and closed[0]["responsible_person"] == "cadre-li"
+
+    def closed_r4_1(as_of: str) -> int:  # the report counts what stood on its day
+        report = tmp_path / f"report-{as_of}.xlsx"
+        assert main(["report", "--level", "village", "--as-of", as_of, "--xlsx", str(report)]) == 0
+        by_rule = list(load_workbook(report)["by_rule"].values)
+        r41 = next(r for r in by_rule if r[1] == "R4.1")
+        return int(dict(zip(by_rule[0], r41, strict=True))["closed"])
+
+    assert (closed_r4_1(DAY), closed_r4_1("2026-03-02")) == (0, 1)
+
+
+def test_an_unknown_problem_is_refused_with_its_reason(
+    village: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["problems", "show", "00000000"]) == 2
+    assert out(capsys).startswith("PROBLEM_NOT_FOUND")

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+from events.codes import ActorRole
 from services import queries
 from services.compliance.commands import apply, find_problem
 from services.compliance.export import render, write_csv, write_xlsx
@@ -256,7 +257,7 @@ def add_compliance_parser(sub: Any) -> None:
         if p is show:
             continue
         p.add_argument("--by", required=True, help="who (person id)")
-        p.add_argument("--role", required=True, help="their role, e.g. township_official")
+        p.add_argument("--role", required=True, choices=[r.value for r in ActorRole])
         p.add_argument("--on", type=day, help="the day (default: today)")
     plan, act, close, reopen = (steps.choices[n] for n in ("plan", "act", "close", "reopen"))
     plan.add_argument("--plan", required=True)

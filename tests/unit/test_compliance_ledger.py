@@ -106,3 +106,53 @@ def test_a_deadline_before_the_plan_is_refused() -> None:
         code(lambda: p.plan_rectification("x", date(2025, 1, 1), "li", "li", "village_cadre", DAY))
         == "DEADLINE_BEFORE_PLAN"
     )
+
+
+def test_the_screening_task_ledger_gives_each_area_its_status() -> None:
+    from services.domain.compliance.ledger import Sweep
+    from services.domain.compliance.reports import screening_task_ledger
+
+    planned, unplanned = rectified(problem()), problem()
+    sweep = Sweep.completed(
+        uuid4(),
+        as_of="2025-01-02",
+        households=3,
+        events=9,
+        findings=2,
+        raised=2,
+        resolved=0,
+        found_again=0,
+        coverage={"610326101201": {"households": 3}},
+        found_by_township_area={"610326101": {"visits": 2}},
+        params={},
+        ran_by="t",
+    )
+    rows = {
+        r["area"]: r for r in screening_task_ledger([planned, unplanned], sweep, DAY, "610326101")
+    }
+    assert rows["visits"]["status"] == "problems without a plan"
+    assert (rows["visits"]["problems"], rows["visits"]["households"]) == (2, 3)
+    assert rows["alerts"]["status"] == "done"
+    only_planned = {r["area"]: r for r in screening_task_ledger([planned], sweep, DAY, "610326101")}
+    assert only_planned["visits"]["status"] == "rectifying"
+    assert screening_task_ledger([], None, DAY, "610326101")[0]["status"] == "not screened"
+
+
+def test_the_report_counts_by_rule_and_phase_what_stood_on_its_day() -> None:
+    from services.domain.compliance.params import ComplianceParams
+    from services.domain.compliance.reports import by_rule, phases
+
+    p = rectified(problem())  # raised, planned and acted on 2 January 2025
+    p.close_out(["r"], "", "z", "county_official", date(2025, 1, 25))
+    row = by_rule([p], date(2025, 1, 21), "township")[0]
+    assert (row["township"], row["rule"], row["found"], row["rectified"]) == (
+        "610326101",
+        "R2.1",
+        1,
+        1,
+    )
+    assert (row["closed"], row["open"], row["overdue"]) == (0, 1, 1)  # deadline was the 20th
+    assert by_rule([p], date(2025, 1, 25), "county")[0]["closed"] == 1
+    ends = ComplianceParams(campaign_year=2025).phases
+    got = [(r["status"], r["found"], r["closed"]) for r in phases([p], date(2025, 6, 1), ends)]
+    assert got == [("done", 1, 1), ("under way", 1, 1), ("ahead", 1, 1)]

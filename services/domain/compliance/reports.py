@@ -27,6 +27,7 @@ def state_on(p: Problem, as_of: date) -> dict[str, bool]:
     deadline = p.plan["deadline"] if p.plan else None
     return {
         "found": p.raised_on <= day,
+        "planned": p.plan is not None and p.plan["on"] <= day,
         "rectified": any(a["on"] <= day for a in p.actions),
         "closed": closed,
         "overdue": not closed and deadline is not None and deadline < day,
@@ -117,6 +118,8 @@ def screening_task_ledger(
         open_ = sum(not s["closed"] for s in states)
         if sweep is None:
             status = "not screened"
+        elif any(not s["closed"] and not s["planned"] for s in states):
+            status = "problems without a plan"
         elif open_:
             status = "rectifying"
         else:

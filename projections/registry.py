@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from projections.audit_trail import AuditTrail
 from projections.household_state import HouseholdState
+from projections.ledger_trail import LedgerTrail
 from projections.runner import Projection
 from services.audit.log import AuditLogProjection
 
@@ -11,4 +12,5 @@ PROJECTIONS: dict[str, type[Projection]] = {
     HouseholdState.name: HouseholdState,
     AuditTrail.name: AuditTrail,
     AuditLogProjection.name: AuditLogProjection,  # type: ignore[dict-item]
+    LedgerTrail.name: LedgerTrail,
 }

@@ -80,11 +80,12 @@ class ProjectionRunner:
         raw = getattr(self.projection, "raw", False)  # the stored record, not the event
         if raw:
             events = [(n.id, n) for n in notifications]
-        else:  # the households' events; the compliance ledger's share the log, not these reads
+        else:  # the events of the topics the projection reads (households' by default)
+            topics = tuple(getattr(self.projection, "topics", (TOPIC_PREFIX,)))
             events = [
                 (n.id, self.store.mapper.to_domain_event(n))
                 for n in notifications
-                if n.topic.startswith(TOPIC_PREFIX)
+                if n.topic.startswith(topics)
             ]
         with self.pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
             cur.execute(

@@ -102,6 +102,14 @@ def test_sweep_list_show_rectify_close_and_export(
     assert "ROLE_NOT_AUTHORISED" in out(capsys)
     assert main(["problems", "close", ref, "--evidence", "check-1", *who]) == 0
     assert out(capsys).strip().endswith("closed")
+    assert main(["projections", "rebuild", "ledger_trail"]) == 0
+    capsys.readouterr()
+    assert main(["audit", "actor", "township-wu"]) == 0  # who closed out what, for inspectors
+    acts = [(r["event_type"], r["rule_id"]) for r in json.loads(out(capsys))]
+    assert ("Problem.ClosedOut", "R4.1") in acts and (
+        "Problem.RectificationPlanned",
+        "R4.1",
+    ) in acts
 
     xlsx, csv_dir = tmp_path / "ledgers.xlsx", tmp_path / "csv"
     assert (

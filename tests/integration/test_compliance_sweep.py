@@ -14,6 +14,7 @@ import pytest
 from openpyxl import load_workbook
 
 from projections.household_state import HouseholdState
+from projections.ledger_trail import LedgerTrail
 from projections.runner import ProjectionRunner
 from services.audit.log import AuditLogProjection
 from services.audit.verify import verify
@@ -22,6 +23,7 @@ from services.compliance.export import write_csv, write_xlsx
 from services.compliance.reading import load_problems, load_sweeps
 from services.compliance.sweep import run_sweep
 from services.domain.compliance import reports
+from services.domain.compliance.findings import RULES
 from services.domain.compliance.ledger import LedgerViolation
 from services.intake.batch import IntakeProcessor
 from services.settings import Settings
@@ -154,6 +156,14 @@ def test_the_ledgers_events_are_in_the_audit_log_and_projections_skip_them(
             runner = ProjectionRunner(store, pool, projection, 500)
             runner.setup()
             assert runner.catch_up() == n + out.raised + 1  # the sweep's own record too
+        trail = ProjectionRunner(store, pool, LedgerTrail(), 500)
+        trail.setup()
+        assert trail.catch_up() == n + out.raised + 1  # it reads the whole log …
+        with pool.connection() as conn:  # … and keeps the ledger's events
+            steps = dict(conn.execute("SELECT step, count(*) FROM ledger_trail GROUP BY 1"))
+            first = conn.execute("SELECT rule_id, actor_id FROM ledger_trail LIMIT 1").fetchone()
+    assert steps == {"Problem.Raised": out.raised, "Sweep.Completed": 1}
+    assert first is not None and first[0] in RULES and first[1] in ("sweep", "t")
     report = verify(store)
     assert report.logged == n + out.raised + 1 and report.findings == []
 

@@ -71,6 +71,9 @@ def test_r2_1_a_month_without_a_visit_raises_for_that_month() -> None:
     h.events = [e for e in h.events if e.facts.get("visit_date") != "2024-07-15"]
     found = h.findings(AS_OF, "R2.1")
     assert [(f.scope, f.due_on.isoformat()) for f in found] == [("2024-07", "2024-07-31")]
+    june = next(e for e in h.events if e.facts.get("visit_date") == "2024-06-15")
+    assert found[0].evidence == (h.events[0].event_id, june.event_id)
+    assert found[0].summary == "not visited in 2024-07 (last visit 2024-06-15)"
 
 
 def test_r2_1_a_visit_on_the_last_day_of_the_month_counts() -> None:
@@ -227,6 +230,8 @@ def test_r4_1_a_notice_of_4_days_is_too_short() -> None:
     h.notice("L1", "2024-03-03", "2024-03-07")
     h.decide("L1", "2024-03-12", outcome="dismissed")
     assert checks(h, "R4.1") == ["notice_too_short"]
+    lead, posted, closed = (e.event_id for e in h.events[-4:-1])
+    assert h.findings(AS_OF, "R4.1")[0].evidence == (lead, posted, closed)
 
 
 def test_r4_1_a_notice_of_5_days_is_enough() -> None:

@@ -59,6 +59,19 @@ class Visit:
 
 
 @dataclass(slots=True)
+class Notice:
+    notice_id: str
+    posted_on: date
+    events: list[str]  # posted, then closed
+    closed_on: date | None = None
+
+    @property
+    def days(self) -> int | None:
+        """How long it ran (closed_on - posted_on), once closed."""
+        return None if self.closed_on is None else (self.closed_on - self.posted_on).days
+
+
+@dataclass(slots=True)
 class Case:
     """An identification (case id = lead id) or an elimination."""
 
@@ -69,7 +82,7 @@ class Case:
     channel: str = ""
     alert_id: str | None = None
     income: Decimal | None = None  # at the proposal or the decision
-    notices: list[tuple[date, date | None, str]] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
     decided_on: date | None = None
     outcome: str | None = None  # identified | dismissed | eliminated
     decision_event: str | None = None
@@ -294,15 +307,16 @@ def _case_step(person_keys: tuple[str, ...]) -> Any:
 def _notice_posted(h: HouseholdFacts, e: RecordedEvent, f: dict[str, Any], eid: str) -> None:
     case = h.cases.get(f["case_id"])
     if case is not None:
-        case.notices.append((date.fromisoformat(f["posted_on"]), None, f["notice_id"]))
+        case.notices.append(Notice(f["notice_id"], date.fromisoformat(f["posted_on"]), [eid]))
         case.acted.append((e.actor_id, eid))
 
 
 def _notice_closed(h: HouseholdFacts, e: RecordedEvent, f: dict[str, Any], eid: str) -> None:
     for case in h.cases.values():
-        for i, (posted, _, notice_id) in enumerate(case.notices):
-            if notice_id == f["notice_id"]:
-                case.notices[i] = (posted, date.fromisoformat(f["closed_on"]), notice_id)
+        for notice in case.notices:
+            if notice.notice_id == f["notice_id"]:
+                notice.closed_on = date.fromisoformat(f["closed_on"])
+                notice.events.append(eid)
 
 
 def _decided(h: HouseholdFacts, e: RecordedEvent, f: dict[str, Any], eid: str) -> None:

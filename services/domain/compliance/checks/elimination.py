@@ -89,18 +89,16 @@ def check_r6_2_elimination_criteria(
                 scope=c.case_id,
                 responsible=township_government(h.village),
             )
-        short = [
-            (po, cl, n) for po, cl, n in c.notices if cl and (cl - po).days < p.min_notice_days
-        ]
+        short = [n for n in c.notices if n.days is not None and n.days < p.min_notice_days]
         if not c.notices or short:
             yield household_finding(
                 h,
                 "R6.2",
                 "elimination_notice_missing_or_short",
-                evidence,
+                [*evidence, *(e for n in short for e in n.events)],
                 c.decided_on,
                 f"elimination {c.case_id}: "
-                + (f"notice ran {(short[0][1] - short[0][0]).days} days" if short else "no notice"),
+                + (f"notice ran {short[0].days} days" if short else "no notice"),
                 scope=c.case_id,
             )
 

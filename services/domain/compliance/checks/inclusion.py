@@ -46,16 +46,16 @@ def check_r4_1_procedure_in_time(
                 ongoing=True,
                 responsible=township_government(h.village),
             )
-        for posted, closed, notice_id in c.notices:
-            if closed is not None and (closed - posted).days < p.min_notice_days:
+        for n in c.notices:
+            if n.days is not None and n.days < p.min_notice_days:
                 yield household_finding(
                     h,
                     "R4.1",
                     "notice_too_short",
-                    [c.event_id],
-                    closed,
-                    f"notice {notice_id} of lead {c.case_id} ran {(closed - posted).days} days",
-                    scope=notice_id,
+                    [c.event_id, *n.events],
+                    n.closed_on or n.posted_on,
+                    f"notice {n.notice_id} of lead {c.case_id} ran {n.days} days",
+                    scope=n.notice_id,
                 )
         if c.outcome == "identified" and not c.notices:
             yield household_finding(

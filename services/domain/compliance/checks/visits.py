@@ -4,6 +4,7 @@ signs of perfunctory visiting (counts per day, copied notes) are in compliance.c
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -24,18 +25,22 @@ def check_r2_1_monthly_visits(
     lifted = h.household_type == "lifted"
     if not lifted and not h.monitored:
         return
-    visited = Counter((v.on.year, v.on.month) for v in h.visits if v.kind == "visit")
+    visits = sorted((v.on, v.event_id) for v in h.visits if v.kind == "visit")
+    visited = Counter((on.year, on.month) for on, _ in visits)
     for first, last in months(max(h.registered_on, p.checks_from), as_of):
         if first < h.registered_on or not (lifted or h.monitored_on(first)):
             continue
         if visited[(first.year, first.month)] < p.visits_per_month:
+            # the evidence of an absence: the household, and its last visit before
+            before = visits[: bisect_left(visits, (first, ""))][-1:]
             yield household_finding(
                 h,
                 "R2.1",
                 "monthly_visit_missing",
-                [h.registered_event],
+                [h.registered_event, *(eid for _, eid in before)],
                 last,
-                f"not visited in {first:%Y-%m}",
+                f"not visited in {first:%Y-%m}"
+                + (f" (last visit {before[0][0]})" if before else " (never visited)"),
                 scope=f"{first:%Y-%m}",
             )
 

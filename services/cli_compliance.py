@@ -48,7 +48,11 @@ def latest_sweep(sweeps: list[Sweep], as_of: date) -> Sweep | None:
 def cmd_sweep(settings: Settings, args: argparse.Namespace) -> int:
     as_of = args.as_of or today()
     with _store(settings) as store:
-        out = run_sweep(store, as_of, settings.compliance_params(), ran_by=args.by)
+        try:
+            out = run_sweep(store, as_of, settings.compliance_params(), ran_by=args.by)
+        except LedgerViolation as e:
+            print(f"{e.code}: {e.detail}")
+            return 2
     e = out.evaluation
     print(
         f"swept {e.households} households ({e.events} events) as of {as_of}: "
@@ -57,6 +61,28 @@ def cmd_sweep(settings: Settings, args: argparse.Namespace) -> int:
     )
     counts = Counter(f.rule_id for f in e.findings)
     print(render([{"rule": r, "findings": n} for r, n in sorted(counts.items())]))
+    return 0
+
+
+def cmd_sweeps(settings: Settings, args: argparse.Namespace) -> int:
+    """Every sweep that ran: as of which day, when, by whom, and what it did."""
+    with _store(settings) as store:
+        sweeps = load_sweeps(store)
+    rows = [
+        {
+            "as_of": w.as_of,
+            "ran_at": f"{w.created_on:%Y-%m-%d %H:%M:%S}",
+            "by": w.ran_by,
+            "households": w.households,
+            "events": w.events,
+            "findings": w.findings,
+            "raised": w.raised,
+            "resolved": w.resolved,
+            "found_again": w.found_again,
+        }
+        for w in sweeps
+    ]
+    print(render(rows))
     return 0
 
 
@@ -180,8 +206,12 @@ def cmd_ledgers(settings: Settings, args: argparse.Namespace) -> int:
         sweep = latest_sweep(load_sweeps(store), as_of)
     sheets = {
         "screening_tasks": reports.screening_task_ledger(problems, sweep, as_of, args.township),
-        "suspected_problems": reports.problem_ledger(problems, as_of, args.township),
-        "rectification": reports.rectification_ledger(problems, args.township),
+        "suspected_problems": reports.problem_ledger(
+            problems, as_of, args.township, args.with_favoritism
+        ),
+        "rectification": reports.rectification_ledger(
+            problems, args.township, args.with_favoritism
+        ),
     }
     print(f"township {args.township}, as of {as_of}")
     print("\n== screening-task ledger (排查任务台账)")
@@ -227,6 +257,9 @@ def add_compliance_parser(sub: Any) -> None:
     sweep.add_argument("--as-of", type=day, help="the day (default: today, UTC+8)")
     sweep.add_argument("--by", default="sweep", help="who runs it (recorded)")
     sweep.set_defaults(func=cmd_sweep)
+    sub.add_parser("sweeps", help="the sweeps that ran and what each did").set_defaults(
+        func=cmd_sweeps
+    )
 
     problems = sub.add_parser("problems", help="the suspected problems: list, show, rectify")
     steps = problems.add_subparsers(dest="what", required=True)
@@ -272,6 +305,12 @@ def add_compliance_parser(sub: Any) -> None:
 
     ledgers = sub.add_parser("ledgers", help="a township's three ledgers, on screen and as files")
     ledgers.add_argument("--township", required=True, help="9-digit township code")
+    ledgers.add_argument(
+        "--with-favoritism",
+        action="store_true",
+        help="include the suspicions of favoritism (the inspectors' copy; left out of the "
+        "township's own)",
+    )
     report = sub.add_parser("report", help="the county bureau's report by village/township/county")
     report.add_argument("--level", choices=list(reports.LEVELS), default="township")
     report.add_argument("--code", help="only units within this code")

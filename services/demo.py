@@ -236,8 +236,10 @@ def compliance(s: Settings, store: EventStore, run: str) -> bool:
             "screening_tasks": reports.screening_task_ledger(
                 problems, load_sweeps(store)[-1], DEMO_DAY, township
             ),
-            "suspected_problems": reports.problem_ledger(problems, DEMO_DAY, township),
-            "rectification": reports.rectification_ledger(problems, township),
+            "suspected_problems": reports.problem_ledger(
+                problems, DEMO_DAY, township, favoritism=False
+            ),
+            "rectification": reports.rectification_ledger(problems, township, favoritism=False),
         },
     )
     print(f"the township's three ledgers: {path}")

@@ -12,11 +12,11 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import IntegrityError, StoredEvent
 from psycopg.rows import tuple_row
 
 from services.domain.compliance.facts import RecordedEvent
-from services.domain.compliance.ledger import Problem, Sweep
+from services.domain.compliance.ledger import LedgerViolation, Problem, Sweep
 from services.domain.events import TOPIC_PREFIX
 from services.store import EventStore
 
@@ -145,5 +145,10 @@ def save(store: EventStore, aggregates: Iterable[Aggregate]) -> int:
     someone else fails the whole write (optimistic concurrency by version)."""
     stored = [store.mapper.to_stored_event(e) for a in aggregates for e in a.collect_events()]
     if stored:
-        store.recorder.insert_events(stored)
+        try:
+            store.recorder.insert_events(stored)
+        except IntegrityError:
+            raise LedgerViolation(
+                "LEDGER_CHANGED_MEANWHILE", "another sweep or command wrote first; nothing saved"
+            ) from None
     return len(stored)

@@ -36,6 +36,11 @@ def test_sweep_list_show_rectify_close_and_export(
 ) -> None:
     assert main(["sweep", "--as-of", DAY]) == 0
     assert re.search(r"(\d+) suspected problems; \1 new", out(capsys))
+    assert main(["sweep", "--as-of", DAY, "--by", "inspector-wang"]) == 0
+    assert "; 0 new, " in out(capsys)
+    assert main(["sweeps"]) == 0
+    listed = out(capsys).splitlines()
+    assert len(listed) == 4 and "inspector-wang" in listed[-1] and DAY in listed[-1]
 
     assert main(["problems", "list", "--as-of", DAY, "--rule", "R4.1", "--json"]) == 0
     rows = json.loads(out(capsys))

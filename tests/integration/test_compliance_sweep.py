@@ -230,3 +230,22 @@ def test_the_running_services_sweep_as_of_the_day_before_at_the_configured_time(
     [sweep] = load_sweeps(store)
     assert sweep.ran_by == "daily sweep"
     assert sweep.as_of == (soon.date() - timedelta(days=1)).isoformat()
+
+
+def test_two_people_changing_one_problem_at_once_cannot_both_write(
+    county: tuple[EventStore, list[dict[str, Any]], int], settings: Settings
+) -> None:
+    from services.compliance.reading import save
+
+    store, _, _ = county
+    run_sweep(store, AS_OF, settings.compliance_params())
+    pid = next(iter(load_problems(store)))
+    mine, theirs = load_problems(store)[pid], load_problems(store)[pid]
+    day = date(2026, 3, 2)
+    mine.record_action("visited", ["photo-1"], "li", "village_cadre", day)
+    theirs.record_action("called", ["call-log-2"], "wu", "village_cadre", day)
+    save(store, [mine])
+    with pytest.raises(LedgerViolation) as lost:
+        save(store, [theirs])
+    assert lost.value.code == "LEDGER_CHANGED_MEANWHILE"
+    assert [a["action"] for a in load_problems(store)[pid].actions] == ["visited"]

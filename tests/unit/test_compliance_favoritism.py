@@ -36,7 +36,7 @@ def test_f1_2_the_evidence_is_the_register_and_the_measure() -> None:
     relation = next(e for e in h.events if e.event_type == "cadre_relative_registered")
     measure = next(e for e in h.events if e.event_type == "assistance_measure_started")
     assert f.evidence == (relation.event_id, measure.event_id)
-    assert f.subject_type == "cadre" and f.responsible == "township 610326101"
+    assert f.subject_type == "cadre" and f.responsible.startswith("county discipline inspection")
 
 
 def test_f1_3_a_relative_kept_on_though_recovered_is_flagged() -> None:
@@ -86,3 +86,18 @@ def test_f1_3_a_relative_below_the_line_is_rightly_kept_on() -> None:
     h.events = [e for e in h.events if e.event_type != "income_assessed"]
     h.income("2024-11-05", 7299)
     assert "F1.3" not in [r for r, _ in favoritism(h, "2025-03-13")]
+
+
+def test_the_townships_ledgers_leave_favoritism_to_the_inspectors() -> None:
+    from datetime import date
+    from uuid import uuid4
+
+    from services.domain.compliance.ledger import Problem
+    from services.domain.compliance.reports import problem_ledger
+
+    h = _relative_assisted("spouse")
+    day = date(2025, 1, 1)
+    problems = [Problem.raise_from(f, day, uuid4()) for f in h.findings(AS_OF)]
+    township = [r["rule"] for r in problem_ledger(problems, day, "610326101", favoritism=False)]
+    inspectors = [r["rule"] for r in problem_ledger(problems, day, "610326101")]
+    assert township == [] and inspectors == ["F1.1", "F1.2"]

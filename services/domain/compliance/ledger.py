@@ -27,6 +27,8 @@ LEDGER_REASONS: dict[str, str] = {
     "PROBLEM_CLOSED": "The problem is closed out; reopen it first.",
     "PROBLEM_NOT_CLOSED": "Only a closed-out problem can be reopened.",
     "DEADLINE_BEFORE_PLAN": "A rectification deadline falls on or after the day of the plan.",
+    "LEDGER_CHANGED_MEANWHILE": "Someone changed the problem (or swept) while this ran; "
+    "nothing was saved: run it again.",
 }
 
 # Who may close out (销号) and reopen by default (ComplianceParams.closing_roles).

@@ -34,18 +34,21 @@ def state_on(p: Problem, as_of: date) -> dict[str, bool]:
     }
 
 
-def _in(p: Problem, township: str | None) -> bool:
-    return township is None or p.village.startswith(township)
+def _in(p: Problem, township: str | None, favoritism: bool = True) -> bool:
+    """Within the township; favoritism only when asked (the inspectors' business)."""
+    return (township is None or p.village.startswith(township)) and (
+        favoritism or p.concern != "favoritism"
+    )
 
 
 def problem_ledger(
-    problems: Iterable[Problem], as_of: date, township: str | None = None
+    problems: Iterable[Problem], as_of: date, township: str | None = None, favoritism: bool = True
 ) -> list[Row]:
     """疑似问题台账: problem, rectification plan, deadline, responsible person, status."""
     rows = []
     for p in sorted(problems, key=lambda p: (p.village, p.rule_id, p.key)):
         s = state_on(p, as_of)
-        if not _in(p, township) or not s["found"]:
+        if not _in(p, township, favoritism) or not s["found"]:
             continue
         plan = p.plan or {}
         rows.append(
@@ -74,11 +77,13 @@ def problem_ledger(
     return rows
 
 
-def rectification_ledger(problems: Iterable[Problem], township: str | None = None) -> list[Row]:
+def rectification_ledger(
+    problems: Iterable[Problem], township: str | None = None, favoritism: bool = True
+) -> list[Row]:
     """整改工作台账: every action taken and every close-out or reopening, with evidence."""
     rows = []
     for p in sorted(problems, key=lambda p: (p.village, p.rule_id, p.key)):
-        if not _in(p, township):
+        if not _in(p, township, favoritism):
             continue
         for what, on, by, text, evidence in p.history:
             if what == "raised":

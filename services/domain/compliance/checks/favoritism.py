@@ -10,8 +10,12 @@ from dataclasses import replace
 from datetime import date
 
 from services.domain.compliance.facts import HouseholdFacts, Relation
-from services.domain.compliance.findings import Finding, township_government
+from services.domain.compliance.findings import Finding
 from services.domain.compliance.params import ComplianceParams
+
+# Suspicions of favoritism go to the discipline inspectors (纪检监察), not to the township
+# whose cadres they concern; the townships' ledgers leave them out unless asked.
+DISCIPLINE_INSPECTION = "county discipline inspection (纪检监察)"
 
 
 def _active(r: Relation, on: date) -> bool:
@@ -44,7 +48,7 @@ def check_relatives(
                 village=h.village,
                 evidence=tuple(dict.fromkeys([r.event_id, *evidence])),
                 due_on=due,
-                responsible=township_government(h.village),
+                responsible=DISCIPLINE_INSPECTION,
                 summary=f"{what}: {r.relation} {r.person_id} of {r.cadre_id} ({h.household_id})",
                 scope=f"{h.household_id}:{scope}",
                 concern="favoritism",

@@ -204,8 +204,13 @@ def cmd_ledgers(settings: Settings, args: argparse.Namespace) -> int:
     with _store(settings) as store:
         problems = list(load_problems(store).values())
         sweep = latest_sweep(load_sweeps(store), as_of)
+    townships = [args.township] if args.township else reports.townships(problems, sweep)
     sheets = {
-        "screening_tasks": reports.screening_task_ledger(problems, sweep, as_of, args.township),
+        "screening_tasks": [
+            row
+            for township in townships
+            for row in reports.screening_task_ledger(problems, sweep, as_of, township)
+        ],
         "suspected_problems": reports.problem_ledger(
             problems, as_of, args.township, args.with_favoritism
         ),
@@ -213,7 +218,7 @@ def cmd_ledgers(settings: Settings, args: argparse.Namespace) -> int:
             problems, args.township, args.with_favoritism
         ),
     }
-    print(f"township {args.township}, as of {as_of}")
+    print(f"{f'township {args.township}' if args.township else 'every township'}, as of {as_of}")
     print("\n== screening-task ledger (排查任务台账)")
     print(render(sheets["screening_tasks"]))
     print(f"\n== suspected-problem ledger (疑似问题台账): {len(sheets['suspected_problems'])} rows")
@@ -304,7 +309,7 @@ def add_compliance_parser(sub: Any) -> None:
     problems.set_defaults(func=cmd_problems)
 
     ledgers = sub.add_parser("ledgers", help="a township's three ledgers, on screen and as files")
-    ledgers.add_argument("--township", required=True, help="9-digit township code")
+    ledgers.add_argument("--township", help="9-digit township code (default: every township)")
     ledgers.add_argument(
         "--with-favoritism",
         action="store_true",

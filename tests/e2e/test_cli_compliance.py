@@ -151,6 +151,20 @@ def test_sweep_list_show_rectify_close_and_export(
     assert (closed_r4_1(DAY), closed_r4_1("2026-03-02")) == (0, 1)
 
 
+def test_the_screening_task_ledger_of_every_township_is_areas_by_townships(
+    village: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    assert main(["sweep", "--as-of", DAY]) == 0
+    assert main(["ledgers", "--as-of", DAY, "--csv", str(tmp_path)]) == 0
+    with (tmp_path / "screening_tasks.csv").open(encoding="utf-8-sig") as f:
+        tasks = list(csv.DictReader(f))
+    assert [(t["township"], t["area"]) for t in tasks][:2] == [
+        (village, "publicity"),
+        (village, "visits"),
+    ]
+    assert len(tasks) == 8 and tasks[1]["status"] == "problems without a plan"
+
+
 def test_an_unknown_problem_is_refused_with_its_reason(
     village: str, capsys: pytest.CaptureFixture[str]
 ) -> None:

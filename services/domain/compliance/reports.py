@@ -104,6 +104,12 @@ def rectification_ledger(
     return rows
 
 
+def townships(problems: Iterable[Problem], sweep: Sweep | None) -> list[str]:
+    """The townships the ledgers cover: those the sweep screened, and any with problems."""
+    screened = {v[:9] for v in sweep.coverage} if sweep else set()
+    return sorted(screened | {p.township for p in problems})
+
+
 def screening_task_ledger(
     problems: Iterable[Problem], sweep: Sweep | None, as_of: date, township: str
 ) -> list[Row]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from services.domain.compliance.checks.common import month_end
-from services.domain.compliance.facts import HouseholdFacts
+from services.domain.compliance.facts import HouseholdFacts, Visit
 from services.domain.compliance.findings import (
     Finding,
     township_government,
@@ -67,7 +67,7 @@ class CountyAccumulator:
         self.coverage: dict[str, dict[str, int]] = {}
         self.visitor_days: dict[tuple[str, date], list[str]] = defaultdict(list)
         self.visitor_village: dict[str, str] = {}
-        self.notes: dict[str, _Note] = defaultdict(_Note)
+        self.notes: dict[int, _Note | tuple[str, str, str, str, date]] = {}
         self.surveys: dict[str, dict[str, _Survey]] = defaultdict(dict)
 
     def add(self, h: HouseholdFacts) -> None:
@@ -91,12 +91,7 @@ class CountyAccumulator:
             self.visitor_village[v.by] = min(h.village, self.visitor_village.get(v.by, h.village))
             text = " ".join(v.notes.split())
             if len(text) >= self.p.identical_notes_min_chars:
-                note = self.notes[hashlib.sha256(text.encode()).hexdigest()[:16]]
-                note.households.add(h.household_id)
-                note.visitors.add(v.by)
-                note.events.append(v.event_id)
-                note.village, note.text = min(note.village or h.village, h.village), text
-                note.last_on = max(note.last_on, v.on)
+                self._note(text, h, v)
         for on, survey_id, aware, event_id in h.surveys:
             s = self.surveys[h.village].setdefault(survey_id, _Survey(on))
             s.last_on = max(s.last_on, on)
@@ -104,6 +99,26 @@ class CountyAccumulator:
             s.aware += aware
             if not aware:
                 s.unaware_events.append(event_id)
+
+    def _note(self, text: str, h: HouseholdFacts, v: Visit) -> None:
+        """Most notes are written once: a note seen once is kept as one small tuple under an
+        8-byte digest, and becomes a `_Note` only when it shows up again."""
+        key = int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest())
+        seen = self.notes.get(key)
+        if seen is None:
+            self.notes[key] = (h.household_id, h.village, v.by, v.event_id, v.on)
+            return
+        if isinstance(seen, tuple):
+            first = seen
+            seen = self.notes[key] = _Note(text=text, village=first[1], last_on=first[4])
+            seen.households.add(first[0])
+            seen.visitors.add(first[2])
+            seen.events.append(first[3])
+        seen.households.add(h.household_id)
+        seen.visitors.add(v.by)
+        seen.events.append(v.event_id)
+        seen.village = min(seen.village, h.village)
+        seen.last_on = max(seen.last_on, v.on)
 
     def findings(self) -> Iterator[Finding]:
         yield from self._awareness()
@@ -158,7 +173,10 @@ class CountyAccumulator:
         """R2.4 (perfunctory): one note, word for word, in the visits of at least
         `identical_notes_households` households."""
         for digest, note in self.notes.items():
-            if len(note.households) >= self.p.identical_notes_households:
+            if (
+                isinstance(note, _Note)
+                and len(note.households) >= self.p.identical_notes_households
+            ):
                 for visitor in sorted(note.visitors):
                     yield Finding(
                         rule_id="R2.4",
@@ -171,6 +189,6 @@ class CountyAccumulator:
                         responsible=township_government(note.village),
                         summary=f"the same note in {len(note.households)} households: "
                         f"{note.text[:60]!r}",
-                        scope=digest,
+                        scope=f"{digest:016x}",
                         concern="perfunctory",
                     )

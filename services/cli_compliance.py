@@ -114,7 +114,7 @@ def _list(store: EventStore, settings: Settings, args: argparse.Namespace) -> in
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
-    shown = rows[: args.limit]
+    shown = [r | {"problem": r["problem"][:8]} for r in rows[: args.limit]]
     columns = ["problem", "rule", "check", "subject", "due_on", "status", "overdue", "summary"]
     print(render(shown, columns, limit=60))
     print(f"{len(rows)} problems" + (f" ({len(shown)} shown)" if len(shown) < len(rows) else ""))
@@ -224,7 +224,7 @@ def cmd_ledgers(settings: Settings, args: argparse.Namespace) -> int:
     print(f"\n== suspected-problem ledger (疑似问题台账): {len(sheets['suspected_problems'])} rows")
     print(
         render(
-            sheets["suspected_problems"][:20],
+            [r | {"problem": r["problem"][:8]} for r in sheets["suspected_problems"][:20]],
             ["problem", "rule", "subject", "deadline", "responsible_person", "status", "overdue"],
         )
     )

@@ -116,7 +116,11 @@ def test_a_problem_walks_through_rectification_to_close_out_and_can_be_reopened(
     assert closed.status == "closed"
     assert load_problems(store)[p.id].status == "closed"  # as stored, replayed
     ledger = reports.rectification_ledger(load_problems(store).values(), p.township)
-    assert [r["step"] for r in ledger if r["problem"] == ref] == ["planned", "action", "closed out"]
+    assert [r["step"] for r in ledger if r["problem"] == str(p.id)] == [
+        "planned",
+        "action",
+        "closed out",
+    ]
     reopened = apply(store, ref, lambda p: p.reopen("photo reused", "wu", "county_official", on))
     assert reopened.status == "rectifying"  # back to work: the close-out did not hold
 

@@ -16,8 +16,9 @@ Row = dict[str, Any]
 LEVELS = {"county": 6, "township": 9, "village": 12}
 
 
-def short_id(p: Problem) -> str:
-    return str(p.id)[:8]
+def problem_id(p: Problem) -> str:
+    """The full id in tables and files (the command line accepts its first 8+ characters)."""
+    return str(p.id)
 
 
 def state_on(p: Problem, as_of: date) -> dict[str, bool]:
@@ -53,7 +54,7 @@ def problem_ledger(
         plan = p.plan or {}
         rows.append(
             {
-                "problem": short_id(p),
+                "problem": problem_id(p),
                 "rule": p.rule_id,
                 "check": p.check,
                 "concern": p.concern or "",
@@ -90,7 +91,7 @@ def rectification_ledger(
                 continue
             rows.append(
                 {
-                    "problem": short_id(p),
+                    "problem": problem_id(p),
                     "rule": p.rule_id,
                     "village": p.village,
                     "subject": f"{p.subject_type} {p.subject}",

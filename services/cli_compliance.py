@@ -93,6 +93,7 @@ def _matches(p: Problem, args: argparse.Namespace, as_of: date) -> bool:
         s["found"]
         and (args.township is None or p.village.startswith(args.township))
         and (args.rule is None or p.rule_id == args.rule)
+        and (args.subject is None or p.subject == args.subject)
         and (args.concern is None or p.concern == args.concern)
         and (args.status is None or args.status in (status, p.status))
     )
@@ -272,6 +273,7 @@ def add_compliance_parser(sub: Any) -> None:
     listing.add_argument("--as-of", type=day)
     listing.add_argument("--township", help="a township's (or village's) code prefix")
     listing.add_argument("--rule", help="e.g. R4.1")
+    listing.add_argument("--subject", help="a household number, cadre, village or department")
     listing.add_argument("--concern", choices=["favoritism", "perfunctory", "paper_only"])
     listing.add_argument(
         "--status", choices=["open", "rectifying", "rectified", "closed", "overdue"]

@@ -48,6 +48,8 @@ def test_sweep_list_show_rectify_close_and_export(
     assert short["subject"] == f"household {VILLAGE}K1005" and short["evidence"]
 
     ref = short["problem"]
+    assert main(["problems", "list", "--as-of", DAY, "--subject", f"{VILLAGE}K1005", "--json"]) == 0
+    assert ref in [r["problem"] for r in json.loads(out(capsys))]
     assert main(["problems", "show", ref]) == 0
     shown = out(capsys)
     assert "notice_too_short" in shown and "risk_lead_registered" in shown  # the evidence

@@ -49,7 +49,9 @@ def cmd_sweep(settings: Settings, args: argparse.Namespace) -> int:
     as_of = args.as_of or today()
     with _store(settings) as store:
         try:
-            out = run_sweep(store, as_of, settings.compliance_params(), ran_by=args.by)
+            out = run_sweep(
+                store, as_of, settings.compliance_params(), args.by, settings.sweep_workers
+            )
         except LedgerViolation as e:
             print(f"{e.code}: {e.detail}")
             return 2

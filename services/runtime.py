@@ -80,7 +80,7 @@ class RunningProjections:
                     return
                 try:  # the day that ended: its lapses are due
                     day = due.date() - timedelta(days=1)
-                    run_sweep(runners[0].store, day, params, ran_by="daily sweep")
+                    run_sweep(runners[0].store, day, params, "daily sweep", settings.sweep_workers)
                 except Exception:
                     log.exception("the daily sweep failed; trying again tomorrow")
 

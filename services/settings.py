@@ -78,6 +78,9 @@ class Settings(BaseSettings):
         description="The campaign rules' parameters: DIXIAN_COMPLIANCE__<NAME>, e.g. "
         "DIXIAN_COMPLIANCE__PLAN_WITHIN_DAYS=10 (see services/domain/compliance/params.py).",
     )
+    sweep_workers: int = Field(
+        default=0, ge=0, description="Processes a sweep checks households in (0: one per core)."
+    )
     sweep_daily: bool = Field(
         default=True, description="`dixian run` sweeps every day (`dixian sweep`: any day)."
     )

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from datetime import date
 from uuid import UUID, uuid4
 
-from services.compliance.reading import household_histories, load_problems, save
-from services.domain.compliance.engine import Evaluation, evaluate
+from services.compliance.parallel import evaluate_store
+from services.compliance.reading import load_problems, save
+from services.domain.compliance.engine import Evaluation
 from services.domain.compliance.ledger import Problem, Sweep, sweep_id
 from services.domain.compliance.params import ComplianceParams
 from services.store import EventStore
@@ -29,9 +30,13 @@ class SweepOutcome:
 
 
 def run_sweep(
-    store: EventStore, as_of: date, params: ComplianceParams, ran_by: str = "sweep"
+    store: EventStore,
+    as_of: date,
+    params: ComplianceParams,
+    ran_by: str = "sweep",
+    workers: int = 1,
 ) -> SweepOutcome:
-    evaluation = evaluate(household_histories(store), as_of, params)
+    evaluation = evaluate_store(store, as_of, params, workers)
     problems = load_problems(store)
     sid = sweep_id(as_of, uuid4().hex)
     changed: dict[UUID, Problem] = {}

@@ -253,3 +253,15 @@ def test_two_people_changing_one_problem_at_once_cannot_both_write(
         save(store, [theirs])
     assert lost.value.code == "LEDGER_CHANGED_MEANWHILE"
     assert [a["action"] for a in load_problems(store)[pid].actions] == ["visited"]
+
+
+def test_worker_processes_find_what_one_process_finds(
+    county: tuple[EventStore, list[dict[str, Any]], int], settings: Settings
+) -> None:
+    from services.compliance.parallel import evaluate_store
+
+    store, _, _ = county
+    params = settings.compliance_params()
+    alone = evaluate_store(store, AS_OF, params, workers=1)
+    together = evaluate_store(store, AS_OF, params, workers=2, share=7)  # 40 households
+    assert together == alone and len(alone.findings) > 0

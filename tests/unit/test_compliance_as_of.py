@@ -66,3 +66,19 @@ def test_with_the_same_knowledge_a_later_day_keeps_every_lapse_of_history() -> N
     later = {f.key for f in evaluate(known, date(2025, 12, 31), ComplianceParams()).findings}
     historic = [f.key for f in earlier if not f.ongoing]
     assert historic and [k for k in historic if k not in later] == []
+
+
+def test_shares_evaluated_apart_and_merged_give_the_same_evaluation() -> None:
+    from services.domain.compliance.engine import conclude, evaluate_share
+
+    day, params = date(2025, 12, 31), ComplianceParams(identical_notes_min_chars=5)
+    households = list(county())
+    whole = evaluate(households, day, params)
+    shares = [households[i::3] for i in range(3)]
+    merged = evaluate_share(shares[2], day, params)
+    for share in shares[:2]:
+        merged.merge(evaluate_share(share, day, params))
+    apart = conclude(merged, day)
+    assert apart == whole
+    # the county-wide checks saw the merged tallies: the copied routine notes (5+ characters)
+    assert any(f.check == "identical_notes" for f in whole.findings)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from services.domain.compliance.checks.common import month_end
-from services.domain.compliance.facts import HouseholdFacts, Visit
+from services.domain.compliance.facts import HouseholdFacts
 from services.domain.compliance.findings import (
     Finding,
     township_government,
@@ -48,14 +48,33 @@ class _Survey:
     unaware_events: list[str] = field(default_factory=list)
 
 
+# One visit's note: household, village, visitor, event id, day.
+Occurrence = tuple[str, str, str, str, date]
+
+
 @dataclass(slots=True)
 class _Note:
+    """A note written in more than one visit (its text is in the evidence events)."""
+
     households: set[str] = field(default_factory=set)
     visitors: set[str] = field(default_factory=set)
     events: list[str] = field(default_factory=list)
-    village: str = ""
+    village: str = "~"
     last_on: date = date.min
-    text: str = ""
+
+    def add(self, o: Occurrence) -> None:
+        self.households.add(o[0])
+        self.village = min(self.village, o[1])
+        self.visitors.add(o[2])
+        self.events.append(o[3])
+        self.last_on = max(self.last_on, o[4])
+
+    def merge(self, other: _Note) -> None:
+        self.households |= other.households
+        self.village = min(self.village, other.village)
+        self.visitors |= other.visitors
+        self.events += other.events
+        self.last_on = max(self.last_on, other.last_on)
 
 
 class CountyAccumulator:
@@ -67,7 +86,7 @@ class CountyAccumulator:
         self.coverage: dict[str, dict[str, int]] = {}
         self.visitor_days: dict[tuple[str, date], list[str]] = defaultdict(list)
         self.visitor_village: dict[str, str] = {}
-        self.notes: dict[int, _Note | tuple[str, str, str, str, date]] = {}
+        self.notes: dict[int, _Note | Occurrence] = {}
         self.surveys: dict[str, dict[str, _Survey]] = defaultdict(dict)
 
     def add(self, h: HouseholdFacts) -> None:
@@ -91,7 +110,8 @@ class CountyAccumulator:
             self.visitor_village[v.by] = min(h.village, self.visitor_village.get(v.by, h.village))
             text = " ".join(v.notes.split())
             if len(text) >= self.p.identical_notes_min_chars:
-                self._note(text, h, v)
+                key = int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest())
+                self._note(key, (h.household_id, h.village, v.by, v.event_id, v.on))
         for on, survey_id, aware, event_id in h.surveys:
             s = self.surveys[h.village].setdefault(survey_id, _Survey(on))
             s.last_on = max(s.last_on, on)
@@ -100,25 +120,41 @@ class CountyAccumulator:
             if not aware:
                 s.unaware_events.append(event_id)
 
-    def _note(self, text: str, h: HouseholdFacts, v: Visit) -> None:
+    def _note(self, key: int, note: _Note | Occurrence) -> None:
         """Most notes are written once: a note seen once is kept as one small tuple under an
-        8-byte digest, and becomes a `_Note` only when it shows up again."""
-        key = int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest())
+        8-byte digest of its text, and becomes a `_Note` only when it shows up again."""
         seen = self.notes.get(key)
         if seen is None:
-            self.notes[key] = (h.household_id, h.village, v.by, v.event_id, v.on)
+            self.notes[key] = note
             return
         if isinstance(seen, tuple):
-            first = seen
-            seen = self.notes[key] = _Note(text=text, village=first[1], last_on=first[4])
-            seen.households.add(first[0])
-            seen.visitors.add(first[2])
-            seen.events.append(first[3])
-        seen.households.add(h.household_id)
-        seen.visitors.add(v.by)
-        seen.events.append(v.event_id)
-        seen.village = min(seen.village, h.village)
-        seen.last_on = max(seen.last_on, v.on)
+            first, seen = seen, _Note()
+            seen.add(first)
+            self.notes[key] = seen
+        if isinstance(note, tuple):
+            seen.add(note)
+        else:
+            seen.merge(note)
+
+    def merge(self, other: CountyAccumulator) -> None:
+        """Add the tallies of other households (a share evaluated elsewhere)."""
+        for village, counts in other.coverage.items():
+            mine = self.coverage.setdefault(village, dict.fromkeys(COVERAGE, 0))
+            for k, n in counts.items():
+                mine[k] += n
+        for key, events in other.visitor_days.items():
+            self.visitor_days[key].extend(events)
+        for visitor, village in other.visitor_village.items():
+            self.visitor_village[visitor] = min(village, self.visitor_village.get(visitor, village))
+        for key, note in other.notes.items():
+            self._note(key, note)
+        for village, rounds in other.surveys.items():
+            for survey_id, theirs in rounds.items():
+                s = self.surveys[village].setdefault(survey_id, _Survey(theirs.last_on))
+                s.last_on = max(s.last_on, theirs.last_on)
+                s.answered += theirs.answered
+                s.aware += theirs.aware
+                s.unaware_events.extend(theirs.unaware_events)
 
     def findings(self) -> Iterator[Finding]:
         yield from self._awareness()
@@ -187,8 +223,8 @@ class CountyAccumulator:
                         evidence=tuple(sorted(note.events)),
                         due_on=note.last_on,
                         responsible=township_government(note.village),
-                        summary=f"the same note in {len(note.households)} households: "
-                        f"{note.text[:60]!r}",
+                        summary=f"the same note (digest {digest:016x}) in "
+                        f"{len(note.households)} households",
                         scope=f"{digest:016x}",
                         concern="perfunctory",
                     )

@@ -4,7 +4,7 @@ Deterministic: the same events and the same day give the same findings, in the s
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from services.domain.compliance.checks import FAVORITISM_CHECK, HOUSEHOLD_CHECKS
@@ -31,24 +31,52 @@ class Evaluation:
     events: int
 
 
+@dataclass(slots=True)
+class Partial:
+    """What a share of the county's households gave: their findings and the county-wide
+    tallies. Partials of disjoint shares merge in any order to the same evaluation."""
+
+    county: CountyAccumulator
+    found: dict[str, Finding] = field(default_factory=dict)
+    households: int = 0
+    events: int = 0
+
+    def merge(self, other: Partial) -> None:
+        self.county.merge(other.county)
+        self.found.update(other.found)
+        self.households += other.households
+        self.events += other.events
+
+
+def evaluate_share(
+    histories: Iterable[Sequence[RecordedEvent]], as_of: date, p: ComplianceParams
+) -> Partial:
+    """The households' own findings and their part of the county's tallies."""
+    part = Partial(CountyAccumulator(p, as_of))
+    for history in histories:
+        part.events += len(history)
+        h = digest(history, as_of)
+        if h is None:
+            continue
+        part.households += 1
+        part.county.add(h)
+        for f in check_household(h, p, as_of):
+            part.found.setdefault(f.key, f)
+    return part
+
+
+def conclude(part: Partial, as_of: date) -> Evaluation:
+    """The county's own checks on the merged tallies, and every finding in key order."""
+    found = dict(part.found)
+    for f in part.county.findings():
+        found.setdefault(f.key, f)
+    ordered = tuple(found[k] for k in sorted(found))
+    coverage = {v: part.county.coverage[v] for v in sorted(part.county.coverage)}
+    return Evaluation(as_of, ordered, coverage, part.households, part.events)
+
+
 def evaluate(
     histories: Iterable[Sequence[RecordedEvent]], as_of: date, p: ComplianceParams
 ) -> Evaluation:
     """The findings as of `as_of` from each household's stored events (in store order)."""
-    county = CountyAccumulator(p, as_of)
-    found: dict[str, Finding] = {}
-    households = events = 0
-    for history in histories:
-        events += len(history)
-        h = digest(history, as_of)
-        if h is None:
-            continue
-        households += 1
-        county.add(h)
-        for f in check_household(h, p, as_of):
-            found.setdefault(f.key, f)
-    for f in county.findings():
-        found.setdefault(f.key, f)
-    ordered = tuple(found[k] for k in sorted(found))
-    coverage = {v: county.coverage[v] for v in sorted(county.coverage)}
-    return Evaluation(as_of, ordered, coverage, households, events)
+    return conclude(evaluate_share(histories, as_of, p), as_of)

@@ -9,7 +9,8 @@ from datetime import date
 
 from services.domain.compliance.checks import FAVORITISM_CHECK, HOUSEHOLD_CHECKS
 from services.domain.compliance.county import CountyAccumulator
-from services.domain.compliance.facts import HouseholdFacts, RecordedEvent, digest
+from services.domain.compliance.digest import digest
+from services.domain.compliance.facts import HouseholdFacts, RecordedEvent
 from services.domain.compliance.findings import Finding
 from services.domain.compliance.params import ComplianceParams
 

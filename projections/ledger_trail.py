@@ -12,8 +12,8 @@ from typing import Any
 from psycopg import Cursor
 
 from projections.runner import Positioned
+from services.domain.compliance.ledger import LEDGER_TOPIC_PREFIX
 
-LEDGER_TOPIC_PREFIX = "services.domain.compliance.ledger:"
 COLUMNS = (
     "position",
     "aggregate_id",

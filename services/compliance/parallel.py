@@ -48,7 +48,7 @@ def evaluate_store(
         shares = chain([first], iter(lambda: list(islice(histories, share)), []))
         for households in shares:
             pending.append(pool.submit(_evaluate_stored, households, as_of, p))
-            while len(pending) > 2 * workers:  # memory: a few shares in flight
+            while len(pending) > workers:  # memory: one share waiting per worker
                 merged = _merge(merged, pending.popleft().result())
         while pending:
             merged = _merge(merged, pending.popleft().result())

@@ -16,21 +16,27 @@ from eventsourcing.persistence import IntegrityError, StoredEvent
 from psycopg.rows import tuple_row
 
 from services.domain.compliance.facts import RecordedEvent
-from services.domain.compliance.ledger import LedgerViolation, Problem, Sweep
+from services.domain.compliance.ledger import (
+    LEDGER_TOPIC_PREFIX,
+    LedgerViolation,
+    Problem,
+    Sweep,
+)
 from services.domain.events import TOPIC_PREFIX
 from services.store import EventStore
 
 HOUSEHOLD_TOPICS = f"{TOPIC_PREFIX}%"
-PROBLEM_TOPICS = "services.domain.compliance.ledger:Problem.%"
-SWEEP_TOPICS = "services.domain.compliance.ledger:Sweep.%"
+PROBLEM_TOPICS = f"{LEDGER_TOPIC_PREFIX}Problem.%"
+SWEEP_TOPICS = f"{LEDGER_TOPIC_PREFIX}Sweep.%"
 FETCH = 5000
 
 
 def _cursor(
     store: EventStore, topics: str, columns: str, where: str = "", params: tuple[Any, ...] = ()
 ) -> Iterator[Any]:
-    """Rows of stored events whose topic matches, by aggregate then version, through a
-    server-side cursor (a county's millions of events never sit in memory at once)."""
+    """Rows of the ledger's stored events whose topic matches, by aggregate then version,
+    through a server-side cursor. The literal condition lets PostgreSQL use the ledger's
+    partial index (EventStore): the households' millions of events are not scanned."""
     with (
         store.connection() as conn,
         conn.transaction(),
@@ -38,7 +44,8 @@ def _cursor(
     ):
         cur.itersize = FETCH
         cur.execute(
-            f"SELECT {columns} FROM {store.events_table} WHERE topic LIKE %s {where} "
+            f"SELECT {columns} FROM {store.events_table} "
+            f"WHERE topic LIKE '{LEDGER_TOPIC_PREFIX}%%' AND topic LIKE %s {where} "
             "ORDER BY originator_id, originator_version",
             (topics, *params),
         )

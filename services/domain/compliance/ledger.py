@@ -35,6 +35,7 @@ LEDGER_REASONS: dict[str, str] = {
 CLOSING_ROLES = frozenset({"township_official", "county_official"})
 
 OPEN, RECTIFYING, RECTIFIED, CLOSED = "open", "rectifying", "rectified", "closed"
+LEDGER_TOPIC_PREFIX = f"{__name__}:"  # how every ledger event's stored topic begins
 
 _SWEEP_NAMESPACE = uuid5(NAMESPACE_URL, "urn:dixian:sweep")
 

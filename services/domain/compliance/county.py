@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from uuid import UUID
 
 from services.domain.compliance.checks.common import month_end
 from services.domain.compliance.facts import HouseholdFacts
@@ -84,7 +85,9 @@ class CountyAccumulator:
         self.p, self.as_of = p, as_of
         self.month = last_full_month(as_of)
         self.coverage: dict[str, dict[str, int]] = {}
-        self.visitor_days: dict[tuple[str, date], list[str]] = defaultdict(list)
+        # the event ids of each person's visits of a day, 16 bytes each: a county's every
+        # visit is kept until the end (the implausible-count check names its evidence)
+        self.visitor_days: dict[tuple[str, date], bytearray] = defaultdict(bytearray)
         self.visitor_village: dict[str, str] = {}
         self.notes: dict[int, _Note | Occurrence] = {}
         self.surveys: dict[str, dict[str, _Survey]] = defaultdict(dict)
@@ -106,7 +109,7 @@ class CountyAccumulator:
             c["monitored"] += 1
             c["assistance_leaflets"] += "assistance_policy" in h.leaflets
         for v in h.visits:
-            self.visitor_days[(v.by, v.on)].append(v.event_id)
+            self.visitor_days[(v.by, v.on)] += bytes.fromhex(v.event_id.replace("-", ""))
             self.visitor_village[v.by] = min(h.village, self.visitor_village.get(v.by, h.village))
             text = " ".join(v.notes.split())
             if len(text) >= self.p.identical_notes_min_chars:
@@ -142,8 +145,8 @@ class CountyAccumulator:
             mine = self.coverage.setdefault(village, dict.fromkeys(COVERAGE, 0))
             for k, n in counts.items():
                 mine[k] += n
-        for key, events in other.visitor_days.items():
-            self.visitor_days[key].extend(events)
+        for key, packed in other.visitor_days.items():
+            self.visitor_days[key] += packed
         for visitor, village in other.visitor_village.items():
             self.visitor_village[visitor] = min(village, self.visitor_village.get(visitor, village))
         for key, note in other.notes.items():
@@ -188,8 +191,11 @@ class CountyAccumulator:
     def _visit_rates(self) -> Iterator[Finding]:
         """R2.4 (perfunctory): more than `max_visits_per_day` visits and screenings
         recorded by one person on one day."""
-        for (visitor, on), events in self.visitor_days.items():
-            if len(events) > self.p.max_visits_per_day:
+        for (visitor, on), packed in self.visitor_days.items():
+            if len(packed) > 16 * self.p.max_visits_per_day:
+                events = [
+                    str(UUID(bytes=bytes(packed[i : i + 16]))) for i in range(0, len(packed), 16)
+                ]
                 village = self.visitor_village[visitor]
                 yield Finding(
                     rule_id="R2.4",

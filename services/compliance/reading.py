@@ -4,13 +4,13 @@ the ledger's new events in one transaction."""
 
 from __future__ import annotations
 
-import json
 import queue
 import threading
 from collections.abc import Iterable, Iterator
 from typing import Any
 from uuid import UUID
 
+import orjson
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, StoredEvent
 from psycopg.rows import tuple_row
@@ -80,8 +80,8 @@ def stored_histories(store: EventStore) -> Iterator[list[bytes]]:
 
 def decoded(history: list[bytes]) -> list[RecordedEvent]:
     """A household's stored JSON straight into what the checks need (the library's full
-    decoding costs three times as much)."""
-    return [RecordedEvent.from_state(json.loads(state)) for state in history]
+    decoding costs three times as much; orjson parses three times as fast as json)."""
+    return [RecordedEvent.from_state(orjson.loads(state)) for state in history]
 
 
 def household_histories(store: EventStore) -> Iterator[list[RecordedEvent]]:

@@ -262,12 +262,16 @@ class Problem(Aggregate):
             raise LedgerViolation("PROBLEM_CLOSED", f"closed out on {self.closed_on}")
 
     # --- reading --------------------------------------------------------------------------
+    def closed_by(self, as_of: date) -> bool:
+        """Closed out, on or before the day (and not reopened since)."""
+        return self.status == CLOSED and self.closed_on is not None and self.closed_on <= str(as_of)
+
     def overdue(self, as_of: date) -> bool:
-        """A rectification past its deadline and not closed out."""
+        """A rectification past its deadline and not closed out by the day."""
         return (
-            self.status != CLOSED
+            not self.closed_by(as_of)
             and self.plan is not None
-            and date.fromisoformat(self.plan["deadline"]) < as_of
+            and self.plan["deadline"] < as_of.isoformat()
         )
 
     @property

@@ -10,7 +10,7 @@ from typing import Any
 
 from services.domain.compliance.county import COVERAGE
 from services.domain.compliance.findings import AREAS, RULES
-from services.domain.compliance.ledger import CLOSED, Problem, Sweep
+from services.domain.compliance.ledger import Problem, Sweep
 
 Row = dict[str, Any]
 LEVELS = {"county": 6, "township": 9, "village": 12}
@@ -24,14 +24,12 @@ def problem_id(p: Problem) -> str:
 def state_on(p: Problem, as_of: date) -> dict[str, bool]:
     """Where the problem stood on the day, by the days its events name."""
     day = as_of.isoformat()
-    closed = p.status == CLOSED and p.closed_on is not None and p.closed_on <= day
-    deadline = p.plan["deadline"] if p.plan else None
     return {
         "found": p.raised_on <= day,
         "planned": p.plan is not None and p.plan["on"] <= day,
         "rectified": any(a["on"] <= day for a in p.actions),
-        "closed": closed,
-        "overdue": not closed and deadline is not None and deadline < day,
+        "closed": p.closed_by(as_of),
+        "overdue": p.overdue(as_of),
     }
 
 

@@ -101,3 +101,9 @@ def test_the_townships_ledgers_leave_favoritism_to_the_inspectors() -> None:
     township = [r["rule"] for r in problem_ledger(problems, day, "610326101", favoritism=False)]
     inspectors = [r["rule"] for r in problem_ledger(problems, day, "610326101")]
     assert township == [] and inspectors == ["F1.1", "F1.2"]
+
+
+def test_f1_3_a_relative_whose_elimination_stalls_is_spared() -> None:
+    h = _relative_assisted("parent")
+    h.propose("E1", "2024-10-01")
+    assert "F1.3" in [r for r, _ in favoritism(h, "2024-10-17")]

@@ -580,3 +580,23 @@ def test_r1_3_every_survey_round_counts_not_only_the_latest() -> None:
         h.survey("2025-10-11", aware=True, survey_id="S2025")
     found = county_findings(households, "2025-12-31", "R1.3")
     assert [f.scope for f in found] == ["S2024"]
+
+
+def test_r6_1_an_elimination_undecided_16_days_after_its_proposal_is_stalled() -> None:
+    h = kept_by_the_book()
+    h.assisted()
+    h.propose("E1", "2024-10-01")
+    h.notice("E1", "2024-10-03", "2024-10-09", kind="elimination")
+    assert checks(h, "R6.1", "2024-10-16") == []  # due that day
+    assert checks(h, "R6.1", "2024-10-17") == ["elimination_stalled"]
+
+
+def test_r6_1_an_elimination_decided_on_day_15_is_in_time_on_day_16_late() -> None:
+    in_time, late = kept_by_the_book(), kept_by_the_book()
+    for h, day in ((in_time, "2024-10-16"), (late, "2024-10-17")):
+        h.assisted()
+        h.propose("E1", "2024-10-01")
+        h.notice("E1", "2024-10-03", "2024-10-09", kind="elimination")
+        h.eliminate("E1", day)
+    assert checks(in_time, "R6.1") == []
+    assert checks(late, "R6.1") == ["elimination_late"]

@@ -31,7 +31,7 @@ RULES: dict[str, tuple[str, str]] = {
     "R8.1": ("data", "household, income and assistance data complete, consistent, current"),
     "F1.1": ("favoritism", "a cadre's relative identified as monitored"),
     "F1.2": ("favoritism", "a cadre's relative given assistance"),
-    "F1.3": ("favoritism", "a cadre's relative kept on though meeting elimination criteria"),
+    "F1.3": ("favoritism", "a cadre's relative kept on or spared elimination"),
     "F1.4": ("favoritism", "a cadre verified, reviewed or decided a relative's case"),
 }
 AREAS = (

@@ -52,6 +52,42 @@ def check_r6_1_eligible_eliminated(
     )
 
 
+def check_r6_1_elimination_in_time(
+    h: HouseholdFacts, p: ComplianceParams, as_of: date
+) -> Iterator[Finding]:
+    """R6.1: the elimination procedure mirrors identification: from the proposal to the
+    county's decision at most `lead_to_decision_days` (the 15th day is in time). One left
+    undecided — returned at a review and never taken up — spares the household."""
+    for c in h.cases.values():
+        if c.kind != "elimination":
+            continue
+        due = c.opened_on + timedelta(days=p.lead_to_decision_days)
+        if c.decided_on is None and due < as_of:
+            yield household_finding(
+                h,
+                "R6.1",
+                "elimination_stalled",
+                [c.event_id],
+                due,
+                f"elimination {c.case_id} proposed {c.opened_on}, still undecided",
+                scope=c.case_id,
+                ongoing=True,
+                responsible=township_government(h.village),
+            )
+        elif c.decided_on is not None and c.decided_on > due:
+            yield household_finding(
+                h,
+                "R6.1",
+                "elimination_late",
+                [c.event_id, c.decision_event or ""],
+                due,
+                f"elimination {c.case_id} decided {(c.decided_on - c.opened_on).days} days after "
+                "its proposal",
+                scope=c.case_id,
+                responsible=township_government(h.village),
+            )
+
+
 def check_r6_2_elimination_criteria(
     h: HouseholdFacts, p: ComplianceParams, as_of: date
 ) -> Iterator[Finding]:
@@ -139,4 +175,9 @@ def check_r7_1_safety_net(h: HouseholdFacts, p: ComplianceParams, as_of: date) -
             )
 
 
-CHECKS = (check_r6_1_eligible_eliminated, check_r6_2_elimination_criteria, check_r7_1_safety_net)
+CHECKS = (
+    check_r6_1_eligible_eliminated,
+    check_r6_1_elimination_in_time,
+    check_r6_2_elimination_criteria,
+    check_r7_1_safety_net,
+)

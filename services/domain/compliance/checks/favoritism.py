@@ -25,8 +25,8 @@ def _active(r: Relation, on: date) -> bool:
 def check_relatives(
     h: HouseholdFacts, p: ComplianceParams, as_of: date, found: Sequence[Finding]
 ) -> Iterator[Finding]:
-    """F1.1 identified, F1.2 assisted, F1.3 kept on (an R6.1 finding), F1.4 a cadre acting
-    on the case of a relative."""
+    """F1.1 identified, F1.2 assisted, F1.3 kept on or spared elimination (any R6.1
+    finding), F1.4 a cadre acting on the case of a relative."""
     for r in h.relations:
         if r.relation not in p.favoured_relations:
             continue
@@ -93,7 +93,7 @@ def check_relatives(
                         "relative_kept_on",
                         list(f.evidence),
                         f.due_on,
-                        "kept on though meeting the elimination criteria",
+                        f"kept on or spared elimination: {f.summary}",
                         f.scope,
                     ),
                     ongoing=True,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 
-from services.domain.compliance.facts import HouseholdFacts
-from services.domain.compliance.findings import Finding, village_committee
+from services.domain.compliance.facts import Case, HouseholdFacts
+from services.domain.compliance.findings import Finding, township_government, village_committee
 
 
 def household_finding(
@@ -50,3 +50,37 @@ def months(start: date, as_of: date) -> Iterator[tuple[date, date]]:
     while (last := month_end(first)) < as_of:
         yield first, last
         first = last + timedelta(days=1)
+
+
+def decided_in_time(
+    h: HouseholdFacts, c: Case, rule_id: str, days: int, as_of: date, checks: tuple[str, str]
+) -> Iterator[Finding]:
+    """A procedure (identification or elimination) decided within `days` of its opening:
+    checks[0] if decided later, checks[1] while undecided past the day (a standing
+    condition). The township answers for the procedure's pace."""
+    due = c.opened_on + timedelta(days=days)
+    late, undecided = checks
+    if c.decided_on is not None and c.decided_on > due:
+        yield household_finding(
+            h,
+            rule_id,
+            late,
+            [c.event_id, c.decision_event or ""],
+            due,
+            f"{c.kind} {c.case_id} decided {(c.decided_on - c.opened_on).days} days after "
+            f"{c.opened_on}",
+            scope=c.case_id,
+            responsible=township_government(h.village),
+        )
+    elif c.decided_on is None and due < as_of:
+        yield household_finding(
+            h,
+            rule_id,
+            undecided,
+            [c.event_id],
+            due,
+            f"{c.kind} {c.case_id} opened {c.opened_on}, still undecided",
+            scope=c.case_id,
+            ongoing=True,
+            responsible=township_government(h.village),
+        )

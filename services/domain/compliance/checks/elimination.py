@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, timedelta
 
-from services.domain.compliance.checks.common import household_finding
+from services.domain.compliance.checks.common import decided_in_time, household_finding
 from services.domain.compliance.facts import HouseholdFacts
 from services.domain.compliance.findings import Finding, township_government
 from services.domain.compliance.params import ComplianceParams
@@ -61,31 +61,14 @@ def check_r6_1_elimination_in_time(
     for c in h.cases.values():
         if c.kind != "elimination":
             continue
-        due = c.opened_on + timedelta(days=p.lead_to_decision_days)
-        if c.decided_on is None and due < as_of:
-            yield household_finding(
-                h,
-                "R6.1",
-                "elimination_stalled",
-                [c.event_id],
-                due,
-                f"elimination {c.case_id} proposed {c.opened_on}, still undecided",
-                scope=c.case_id,
-                ongoing=True,
-                responsible=township_government(h.village),
-            )
-        elif c.decided_on is not None and c.decided_on > due:
-            yield household_finding(
-                h,
-                "R6.1",
-                "elimination_late",
-                [c.event_id, c.decision_event or ""],
-                due,
-                f"elimination {c.case_id} decided {(c.decided_on - c.opened_on).days} days after "
-                "its proposal",
-                scope=c.case_id,
-                responsible=township_government(h.village),
-            )
+        yield from decided_in_time(
+            h,
+            c,
+            "R6.1",
+            p.lead_to_decision_days,
+            as_of,
+            ("elimination_late", "elimination_stalled"),
+        )
 
 
 def check_r6_2_elimination_criteria(

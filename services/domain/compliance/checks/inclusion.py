@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, timedelta
 
-from services.domain.compliance.checks.common import household_finding
+from services.domain.compliance.checks.common import decided_in_time, household_finding
 from services.domain.compliance.facts import HouseholdFacts
 from services.domain.compliance.findings import Finding, township_government
 from services.domain.compliance.params import ComplianceParams
@@ -22,30 +22,9 @@ def check_r4_1_procedure_in_time(
     for c in h.cases.values():
         if c.kind != "identification":
             continue
-        due = c.opened_on + timedelta(days=p.lead_to_decision_days)
-        if c.decided_on is not None and c.decided_on > due:
-            yield household_finding(
-                h,
-                "R4.1",
-                "decision_late",
-                [c.event_id, c.decision_event or ""],
-                due,
-                f"lead {c.case_id} decided after {(c.decided_on - c.opened_on).days} days",
-                scope=c.case_id,
-                responsible=township_government(h.village),
-            )
-        elif c.decided_on is None and due < as_of:
-            yield household_finding(
-                h,
-                "R4.1",
-                "decision_overdue",
-                [c.event_id],
-                due,
-                f"lead {c.case_id} of {c.opened_on} still undecided",
-                scope=c.case_id,
-                ongoing=True,
-                responsible=township_government(h.village),
-            )
+        yield from decided_in_time(
+            h, c, "R4.1", p.lead_to_decision_days, as_of, ("decision_late", "decision_overdue")
+        )
         for n in c.notices:
             if n.days is not None and n.days < p.min_notice_days:
                 yield household_finding(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from projections.audit_trail import AuditTrail
 from projections.household_state import HouseholdState
 from projections.ledger_trail import LedgerTrail
+from projections.problem_ledger import ProblemLedger
 from projections.runner import Projection
 from services.audit.log import AuditLogProjection
 
@@ -13,4 +14,5 @@ PROJECTIONS: dict[str, type[Projection]] = {
     AuditTrail.name: AuditTrail,
     AuditLogProjection.name: AuditLogProjection,  # type: ignore[dict-item]
     LedgerTrail.name: LedgerTrail,
+    ProblemLedger.name: ProblemLedger,
 }

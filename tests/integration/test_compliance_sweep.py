@@ -265,3 +265,46 @@ def test_worker_processes_find_what_one_process_finds(
     alone = evaluate_store(store, AS_OF, params, workers=1)
     together = evaluate_store(store, AS_OF, params, workers=2, share=7)  # 40 households
     assert together == alone and len(alone.findings) > 0
+
+
+def test_the_problem_ledger_table_follows_the_ledger_and_rebuilds_the_same(
+    county: tuple[EventStore, list[dict[str, Any]], int], settings: Settings
+) -> None:
+    from psycopg_pool import ConnectionPool
+
+    from projections.problem_ledger import ProblemLedger
+
+    store, _, _ = county
+    out = run_sweep(store, AS_OF, settings.compliance_params())
+    pid = next(iter(load_problems(store)))
+    on = date(2026, 3, 2)
+
+    def table(pool: ConnectionPool) -> list[tuple[Any, ...]]:
+        with pool.connection() as conn:
+            return conn.execute("SELECT * FROM problem_ledger ORDER BY problem_id").fetchall()
+
+    with ConnectionPool(settings.pg_url or "", min_size=1, max_size=2) as pool:
+        runner = ProjectionRunner(store, pool, ProblemLedger(), 100)  # batches split problems
+        runner.setup()
+        runner.catch_up()  # the sweep's problems, then the rectification: incrementally
+        apply(
+            store,
+            str(pid),
+            lambda p: p.plan_rectification(
+                "fix it", date(2026, 3, 3), "li", "li", "village_cadre", on
+            ),
+        )
+        apply(
+            store, str(pid), lambda p: p.record_action("done", ["photo"], "li", "village_cadre", on)
+        )
+        runner.catch_up()
+        live = table(pool)
+        runner.rebuild()
+        assert table(pool) == live and len(live) == out.raised
+        with pool.connection() as conn:
+            row = conn.execute(
+                "SELECT status, deadline::text, actions, responsible_person FROM problem_ledger "
+                "WHERE problem_id = %s",
+                (pid,),
+            ).fetchone()
+    assert row == ("rectified", "2026-03-03", 1, "li")

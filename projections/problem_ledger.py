@@ -1,0 +1,119 @@
+"""The suspected-problem ledger as a table: one row per problem with where it stands — for
+the county bureau's own queries and dashboards (deadlines, overdue, status by rule). Each
+batch re-reads the problems it touched from the store, up to the batch's versions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from psycopg import Cursor
+from psycopg.types.json import Jsonb
+
+from projections.runner import Positioned
+from services.domain.compliance.ledger import LEDGER_TOPIC_PREFIX, Problem
+
+COLUMNS = (
+    "problem_id",
+    "rule_id",
+    "check_name",
+    "concern",
+    "subject_type",
+    "subject",
+    "village",
+    "township",
+    "due_on",
+    "responsible",
+    "summary",
+    "evidence",
+    "raised_on",
+    "status",
+    "plan",
+    "deadline",
+    "responsible_person",
+    "actions",
+    "last_action_on",
+    "facts_resolved_on",
+    "closed_on",
+    "version",
+    "last_position",
+)
+
+
+class ProblemLedger:
+    name = "problem_ledger"
+    tables = ("problem_ledger",)
+    topics = (f"{LEDGER_TOPIC_PREFIX}Problem.",)
+    ddl = """
+    CREATE TABLE IF NOT EXISTS problem_ledger (
+        problem_id uuid PRIMARY KEY,
+        rule_id text NOT NULL,
+        check_name text NOT NULL,
+        concern text,
+        subject_type text NOT NULL,
+        subject text NOT NULL,
+        village text NOT NULL,
+        township text NOT NULL,
+        due_on date NOT NULL,
+        responsible text NOT NULL,
+        summary text NOT NULL,
+        evidence jsonb NOT NULL,
+        raised_on date NOT NULL,
+        status text NOT NULL,
+        plan text,
+        deadline date,
+        responsible_person text,
+        actions integer NOT NULL,
+        last_action_on date,
+        facts_resolved_on date,
+        closed_on date,
+        version integer NOT NULL,
+        last_position bigint NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS problem_ledger_township ON problem_ledger (township, status);
+    CREATE INDEX IF NOT EXISTS problem_ledger_deadline ON problem_ledger (deadline)
+        WHERE status <> 'closed';
+    """
+
+    def apply(self, cur: Cursor[Any], events: Sequence[Positioned], store: Any) -> None:
+        touched: dict[Any, tuple[int, int]] = {}  # problem → (version, position) in the batch
+        for position, e in events:
+            touched[e.originator_id] = (e.originator_version, position)
+        rows = []
+        for pid, (version, position) in touched.items():
+            p: Problem = store.repository.get(pid, version=version)
+            plan = p.plan or {}
+            rows.append(
+                (
+                    p.id,
+                    p.rule_id,
+                    p.check,
+                    p.concern,
+                    p.subject_type,
+                    p.subject,
+                    p.village,
+                    p.township,
+                    p.due_on,
+                    p.responsible,
+                    p.summary,
+                    Jsonb(p.evidence),
+                    p.raised_on,
+                    p.status,
+                    plan.get("plan"),
+                    plan.get("deadline"),
+                    plan.get("responsible_person"),
+                    len(p.actions),
+                    max((a["on"] for a in p.actions), default=None),
+                    p.facts_resolved_on,
+                    p.closed_on,
+                    p.version,
+                    position,
+                )
+            )
+        updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in COLUMNS[1:])
+        cur.executemany(
+            f"INSERT INTO problem_ledger ({', '.join(COLUMNS)}) "
+            f"VALUES ({', '.join(['%s'] * len(COLUMNS))}) "
+            f"ON CONFLICT (problem_id) DO UPDATE SET {updates}",
+            rows,
+        )

@@ -90,14 +90,18 @@ def cmd_sweeps(settings: Settings, args: argparse.Namespace) -> int:
 
 def _matches(p: Problem, args: argparse.Namespace, as_of: date) -> bool:
     s = reports.state_on(p, as_of)
-    status = "overdue" if s["overdue"] else p.status
+    status = reports.status_on(p, as_of)
     return (
         s["found"]
         and (args.township is None or p.village.startswith(args.township))
         and (args.rule is None or p.rule_id == args.rule)
         and (args.subject is None or p.subject == args.subject)
         and (args.concern is None or p.concern == args.concern)
-        and (args.status is None or args.status in (status, p.status))
+        and (
+            args.status is None
+            or args.status == status
+            or (args.status == "overdue" and s["overdue"])
+        )
     )
 
 

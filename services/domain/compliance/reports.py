@@ -10,7 +10,7 @@ from typing import Any
 
 from services.domain.compliance.county import COVERAGE
 from services.domain.compliance.findings import AREAS, RULES
-from services.domain.compliance.ledger import Problem, Sweep
+from services.domain.compliance.ledger import CLOSED, RECTIFIED, Problem, Sweep
 
 Row = dict[str, Any]
 LEVELS = {"county": 6, "township": 9, "village": 12}
@@ -31,6 +31,11 @@ def state_on(p: Problem, as_of: date) -> dict[str, bool]:
         "closed": p.closed_by(as_of),
         "overdue": p.overdue(as_of),
     }
+
+
+def status_on(p: Problem, as_of: date) -> str:
+    """The problem's status, but not yet closed on a day before its close-out."""
+    return RECTIFIED if p.status == CLOSED and not p.closed_by(as_of) else str(p.status)
 
 
 def _in(p: Problem, township: str | None, favoritism: bool = True) -> bool:
@@ -67,7 +72,7 @@ def problem_ledger(
                 "plan": plan.get("plan", ""),
                 "deadline": plan.get("deadline", ""),
                 "responsible_person": plan.get("responsible_person", ""),
-                "status": p.status,
+                "status": status_on(p, as_of),
                 "overdue": "overdue" if s["overdue"] else "",
                 "resolved_by_facts_on": p.facts_resolved_on or "",
                 "closed_on": p.closed_on or "",

@@ -126,7 +126,7 @@ def test_sweep_list_show_rectify_close_and_export(
                 "--township",
                 village,
                 "--as-of",
-                DAY,
+                "2026-03-02",  # the day of the close-out
                 "--xlsx",
                 str(xlsx),
                 "--csv",

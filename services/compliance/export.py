@@ -28,9 +28,12 @@ def write_xlsx(path: Path, sheets: Mapping[str, Table]) -> Path:
             cell.font = Font(bold=True)
         for row in rows:
             sheet.append([_cell(row[k]) for k in header])
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"  # text typed by people is never a formula
         sheet.freeze_panes = "A2"
         for i, key in enumerate(header, start=1):
-            longest = max([_width(key), *(_width(str(r[key])) for r in rows)])
+            longest = max([display_width(key), *(display_width(str(r[key])) for r in rows)])
             sheet.column_dimensions[sheet.cell(1, i).column_letter].width = min(longest + 2, 60)
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
@@ -54,12 +57,20 @@ def write_csv(directory: Path, sheets: Mapping[str, Table]) -> list[Path]:
             if rows:
                 writer = csv.DictWriter(f, fieldnames=list(rows[0]))
                 writer.writeheader()
-                writer.writerows(rows)
+                writer.writerows({k: _inert(v) for k, v in r.items()} for r in rows)
         written.append(path)
     return written
 
 
-def _width(text: str) -> int:
+def _inert(value: Any) -> Any:
+    """A text a spreadsheet program would run as a formula (=, +, -, @ first) gets a
+    leading apostrophe: summaries, notes and evidence come from people and producers."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def display_width(text: str) -> int:
     """Columns a text takes: a Chinese character takes two."""
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
@@ -70,7 +81,9 @@ def render(rows: Table, columns: Sequence[str] | None = None, limit: int = 48) -
         return "(none)"
     keys = list(columns or rows[0])
     cells = [[_cut(str(r[k]), limit) for k in keys] for r in rows]
-    widths = [max(_width(k), *(_width(c[i]) for c in cells)) for i, k in enumerate(keys)]
+    widths = [
+        max(display_width(k), *(display_width(c[i]) for c in cells)) for i, k in enumerate(keys)
+    ]
     lines = ["  ".join(_pad(k, w) for k, w in zip(keys, widths, strict=True))]
     lines.append("  ".join("-" * w for w in widths))
     lines += ["  ".join(_pad(c, w) for c, w in zip(row, widths, strict=True)) for row in cells]
@@ -78,11 +91,11 @@ def render(rows: Table, columns: Sequence[str] | None = None, limit: int = 48) -
 
 
 def _cut(text: str, limit: int) -> str:
-    if _width(text) <= limit:
+    if display_width(text) <= limit:
         return text
     out, width = "", 0
     for ch in text:
-        width += _width(ch)
+        width += display_width(ch)
         if width > limit - 1:
             break
         out += ch
@@ -90,4 +103,4 @@ def _cut(text: str, limit: int) -> str:
 
 
 def _pad(text: str, width: int) -> str:
-    return text + " " * (width - _width(text))
+    return text + " " * (width - display_width(text))

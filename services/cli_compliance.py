@@ -8,7 +8,7 @@ import contextlib
 import json
 from collections import Counter
 from collections.abc import Callable, Iterator
-from datetime import date, datetime, timedelta, timezone
+from datetime import date
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -18,18 +18,11 @@ from services import queries
 from services.compliance.commands import apply, find_problem
 from services.compliance.export import render, write_csv, write_xlsx
 from services.compliance.reading import load_problems, load_sweeps
-from services.compliance.sweep import run_sweep
+from services.compliance.sweep import run_sweep, today
 from services.domain.compliance import reports
 from services.domain.compliance.ledger import LedgerViolation, Problem, Sweep
 from services.settings import Settings
 from services.store import EventStore
-
-CHINA = timezone(timedelta(hours=8))
-
-
-def today() -> date:
-    """The day in the county (UTC+8): what "as of today" means for a sweep."""
-    return datetime.now(CHINA).date()
 
 
 @contextlib.contextmanager

@@ -15,6 +15,7 @@ from psycopg_pool import ConnectionPool
 from projections.registry import PROJECTIONS
 from projections.runner import ProjectionRunner
 from services.audit.log import Signer, make_checkpoint
+from services.compliance.sweep import CHINA, run_sweep
 from services.intake.service import IntakeService
 from services.settings import Settings
 from services.store import EventStore
@@ -68,9 +69,6 @@ class RunningProjections:
         signer = Signer(settings.signing_key_file())
 
         def sweeps() -> None:
-            from services.cli_compliance import CHINA
-            from services.compliance.sweep import run_sweep
-
             params, at = settings.compliance_params(), settings.sweep_daily_at
             while True:
                 now = datetime.now(CHINA)

@@ -84,11 +84,6 @@ def decoded(history: list[bytes]) -> list[RecordedEvent]:
     return [RecordedEvent.from_state(orjson.loads(state)) for state in history]
 
 
-def household_histories(store: EventStore) -> Iterator[list[RecordedEvent]]:
-    """Each household's stored events, decoded for the checks, one household at a time."""
-    return (decoded(history) for history in stored_histories(store))
-
-
 def _prefetched(store: EventStore, topics: str, chunk: int = 5000) -> Iterator[tuple[Any, bytes]]:
     """(originator id, state) of the matching events, read by a thread a few chunks ahead
     (the network wait overlaps the caller's work; memory stays a few chunks)."""

@@ -7,17 +7,23 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from uuid import UUID, uuid4
 
 from services.compliance.parallel import evaluate_store
 from services.compliance.reading import load_problems, save
 from services.domain.compliance.engine import Evaluation
-from services.domain.compliance.ledger import Problem, Sweep, sweep_id
+from services.domain.compliance.ledger import Problem, Sweep
 from services.domain.compliance.params import ComplianceParams
 from services.store import EventStore
 
 log = logging.getLogger("dixian.compliance")
+CHINA = timezone(timedelta(hours=8))
+
+
+def today() -> date:
+    """The day in the county (UTC+8): what "as of today" means for a sweep."""
+    return datetime.now(CHINA).date()
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +44,7 @@ def run_sweep(
 ) -> SweepOutcome:
     evaluation = evaluate_store(store, as_of, params, workers)
     problems = load_problems(store)
-    sid = sweep_id(as_of, uuid4().hex)
+    sid = uuid4()  # each run is an act of its own, even of the same day
     changed: dict[UUID, Problem] = {}
     raised = resolved = again = 0
     found = set()

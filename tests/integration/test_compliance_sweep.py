@@ -214,7 +214,7 @@ def test_the_running_services_sweep_as_of_the_day_before_at_the_configured_time(
     import time as clock
     from datetime import datetime, timedelta
 
-    from services.cli_compliance import CHINA
+    from services.compliance.sweep import CHINA
     from services.runtime import RunningProjections, projection_pool, projection_runners
 
     store, _, _ = county

@@ -11,7 +11,6 @@ from typing import Any
 
 from services.domain.compliance.facts import (
     CORRECTIONS,
-    GUARANTEES,
     Case,
     HouseholdFacts,
     Income,
@@ -89,9 +88,6 @@ def _visit(kind: str, date_key: str, by_key: str) -> Any:
                 f[by_key],
                 date.fromisoformat(e.recorded_at[:10]),
                 tuple(findings.get("risks_found", ())),
-                tuple(g for g in GUARANTEES if findings.get(g) is False)
-                if not all(findings.get(g, True) for g in GUARANTEES)
-                else (),
                 findings.get("notes", ""),
                 eid,
                 findings.get("income_estimate_yuan") is not None,

@@ -10,12 +10,6 @@ from decimal import Decimal
 from typing import Any
 
 CORRECTIONS = ("event_retracted", "event_amended")
-GUARANTEES = (
-    "compulsory_education_secure",
-    "basic_medical_care_secure",
-    "housing_safe",
-    "drinking_water_safe",
-)
 NO_LABOUR = frozenset({"lost", "none"})
 
 
@@ -51,7 +45,6 @@ class Visit:
     by: str
     recorded_on: date
     risks: tuple[str, ...]
-    insecure: tuple[str, ...]  # guarantees found not secure
     notes: str
     event_id: str
     income_estimated: bool = False  # the visitor estimated income: a check of the criteria

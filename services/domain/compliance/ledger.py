@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
-from uuid import NAMESPACE_URL, UUID, uuid5
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
@@ -36,8 +36,6 @@ CLOSING_ROLES = frozenset({"township_official", "county_official"})
 
 OPEN, RECTIFYING, RECTIFIED, CLOSED = "open", "rectifying", "rectified", "closed"
 LEDGER_TOPIC_PREFIX = f"{__name__}:"  # how every ledger event's stored topic begins
-
-_SWEEP_NAMESPACE = uuid5(NAMESPACE_URL, "urn:dixian:sweep")
 
 
 class LedgerViolation(Exception):
@@ -320,7 +318,3 @@ class Sweep(Aggregate):
     @classmethod
     def completed(cls, sweep_id: UUID, **facts: Any) -> Sweep:
         return cls._create(cls.Completed, id=sweep_id, **facts)
-
-
-def sweep_id(as_of: date, run: str) -> UUID:
-    return uuid5(_SWEEP_NAMESPACE, f"{as_of.isoformat()}:{run}")

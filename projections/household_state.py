@@ -10,11 +10,11 @@ from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
 from projections.runner import Positioned
+from services.domain.corrections import CORRECTIONS
 
 if TYPE_CHECKING:
     from services.store import EventStore
 
-CORRECTIONS = ("event_retracted", "event_amended")
 
 COLUMNS = (
     "household_id", "village_code", "household_type", "monitoring_status", "category",

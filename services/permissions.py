@@ -11,8 +11,7 @@ import json
 from pathlib import Path
 
 from events.catalog import EVENT_TYPES
-
-CORRECTIONS = ("event_retracted", "event_amended")
+from services.domain.corrections import CORRECTIONS
 
 DEPARTMENT_STEPS = (
     "department_risk_alert_pushed",

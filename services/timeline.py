@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from projections.household_state import Row, evolve, new_row
+from services.domain.corrections import corrections, recorded_by
 
 
 def _day(timestamp: str) -> date:
@@ -24,13 +25,8 @@ def state_on(
     known_on: only what had been recorded by that day counts, corrections included.
     occurred_on: only what had happened by that day counts, in the order it happened.
     """
-    known = [e for e in events if known_on is None or _day(e.recorded_at) <= known_on]
-    retracted = {e.facts["target_event_id"] for e in known if e.event_type == "event_retracted"}
-    amended = {
-        e.facts["target_event_id"]: e.facts["amended_payload"]
-        for e in known
-        if e.event_type == "event_amended"
-    }
+    known = recorded_by(events, known_on)
+    retracted, amended = corrections(known)
     chosen = [
         e
         for e in known

@@ -16,14 +16,13 @@ from events.catalog import (
     validate_payload,
 )
 from services.attestation import UNVERIFIED, ProducerKeys
+from services.domain.corrections import CORRECTIONS
 from services.domain.errors import LifecycleViolation
 from services.domain.household import Household
 from services.domain.rules import LifecycleRules
 from services.intake.cache import HouseholdCache
 from services.permissions import Permissions
 from services.store import Accepted, EventStore, IntakeWrite, RawMessage, Rejection
-
-CORRECTIONS = ("event_retracted", "event_amended")
 
 
 @dataclass(slots=True)

@@ -10,7 +10,6 @@ from decimal import Decimal
 from typing import Any
 
 from services.domain.compliance.facts import (
-    CORRECTIONS,
     Case,
     HouseholdFacts,
     Income,
@@ -21,17 +20,13 @@ from services.domain.compliance.facts import (
     Visit,
     day,
 )
+from services.domain.corrections import CORRECTIONS, corrections, recorded_by
 
 
 def digest(events: Sequence[RecordedEvent], as_of: date) -> HouseholdFacts | None:
     """The household's facts as known on `as_of` (None if not registered by then)."""
-    known = [e for e in events if day(e.recorded_at) <= as_of]
-    retracted = {e.facts["target_event_id"] for e in known if e.event_type == "event_retracted"}
-    amended = {
-        e.facts["target_event_id"]: e.facts["amended_payload"]
-        for e in known
-        if e.event_type == "event_amended"
-    }
+    known = recorded_by(events, as_of)
+    retracted, amended = corrections(known)
     chosen = [e for e in known if e.event_id not in retracted and e.event_type not in CORRECTIONS]
     if not chosen or chosen[0].event_type != "household_registered":
         return None

@@ -9,7 +9,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-CORRECTIONS = ("event_retracted", "event_amended")
 NO_LABOUR = frozenset({"lost", "none"})
 
 

@@ -19,7 +19,7 @@ def check_r3_1_alert_pushed_in_time(
     for a in h.alerts:
         arose, pushed = date.fromisoformat(a["risk_arose_on"]), date.fromisoformat(a["pushed_on"])
         if (pushed - arose).days > p.alert_push_days:
-            f = household_finding(
+            yield household_finding(
                 h,
                 "R3.1",
                 "alert_pushed_late",
@@ -29,14 +29,8 @@ def check_r3_1_alert_pushed_in_time(
                 f"{(pushed - arose).days} days after the risk arose",
                 scope=a["alert_id"],
                 responsible=f"department {a['department']}",
+                subject=("department", a["department"]),
             )
-            yield _for_department(f, a["department"])
-
-
-def _for_department(f: Finding, department: str) -> Finding:
-    from dataclasses import replace
-
-    return replace(f, subject_type="department", subject=department)
 
 
 def check_r3_2_alert_followed_up(

@@ -21,12 +21,16 @@ def household_finding(
     ongoing: bool = False,
     responsible: str | None = None,
     concern: str | None = None,
+    subject: tuple[str, str] | None = None,
 ) -> Finding:
+    """A finding from one household's facts, about the household unless `subject` names
+    another (subject type, id): a department that pushed late, a cadre's relative."""
+    subject_type, subject_id = subject or ("household", h.household_id)
     return Finding(
         rule_id=rule_id,
         check=check,
-        subject_type="household",
-        subject=h.household_id,
+        subject_type=subject_type,
+        subject=subject_id,
         village=h.village,
         evidence=tuple(dict.fromkeys(evidence)),
         due_on=due_on,

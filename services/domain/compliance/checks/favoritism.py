@@ -6,9 +6,9 @@ are configuration (close relatives and direct in-laws by default)."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
 from datetime import date
 
+from services.domain.compliance.checks.common import household_finding
 from services.domain.compliance.facts import HouseholdFacts, Relation
 from services.domain.compliance.findings import Finding
 from services.domain.compliance.params import ComplianceParams
@@ -38,20 +38,21 @@ def check_relatives(
             due: date,
             what: str,
             scope: str,
+            ongoing: bool = False,
             r: Relation = r,
         ) -> Finding:
-            return Finding(
-                rule_id=rule,
-                check=check,
-                subject_type="cadre",
-                subject=r.cadre_id,
-                village=h.village,
-                evidence=tuple(dict.fromkeys([r.event_id, *evidence])),
-                due_on=due,
-                responsible=DISCIPLINE_INSPECTION,
-                summary=f"{what}: {r.relation} {r.person_id} of {r.cadre_id} ({h.household_id})",
+            return household_finding(
+                h,
+                rule,
+                check,
+                [r.event_id, *evidence],
+                due,
+                f"{what}: {r.relation} {r.person_id} of {r.cadre_id} ({h.household_id})",
                 scope=f"{h.household_id}:{scope}",
+                ongoing=ongoing,
+                responsible=DISCIPLINE_INSPECTION,
                 concern="favoritism",
+                subject=("cadre", r.cadre_id),
             )
 
         for c in h.cases.values():
@@ -87,14 +88,12 @@ def check_relatives(
                 )
         for f in found:
             if f.rule_id == "R6.1" and _active(r, f.due_on):
-                yield replace(
-                    finding(
-                        "F1.3",
-                        "relative_kept_on",
-                        list(f.evidence),
-                        f.due_on,
-                        f"kept on or spared elimination: {f.summary}",
-                        f.scope,
-                    ),
+                yield finding(
+                    "F1.3",
+                    "relative_kept_on",
+                    list(f.evidence),
+                    f.due_on,
+                    f"kept on or spared elimination: {f.summary}",
+                    f.scope,
                     ongoing=True,
                 )

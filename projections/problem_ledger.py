@@ -1,6 +1,7 @@
 """The suspected-problem ledger as a table: one row per problem with where it stands — for
 the county bureau's own queries and dashboards (deadlines, overdue, status by rule). Each
-batch re-reads the problems it touched from the store, up to the batch's versions."""
+batch re-reads the problems it touched from the store, up to the batch's versions, in one
+query."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from psycopg import Cursor
 from psycopg.types.json import Jsonb
 
 from projections.runner import Positioned
-from services.domain.compliance.ledger import LEDGER_TOPIC_PREFIX, Problem
+from services.compliance.reading import problems_at
+from services.domain.compliance.ledger import LEDGER_TOPIC_PREFIX
 
 COLUMNS = (
     "problem_id",
@@ -79,9 +81,10 @@ class ProblemLedger:
         touched: dict[Any, tuple[int, int]] = {}  # problem → (version, position) in the batch
         for position, e in events:
             touched[e.originator_id] = (e.originator_version, position)
+        problems = problems_at(store, {pid: version for pid, (version, _) in touched.items()})
         rows = []
-        for pid, (version, position) in touched.items():
-            p: Problem = store.repository.get(pid, version=version)
+        for pid, (_, position) in touched.items():
+            p = problems[pid]
             plan = p.plan or {}
             rows.append(
                 (

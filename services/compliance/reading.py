@@ -146,6 +146,18 @@ def load_problems(store: EventStore, prefix: str | None = None) -> dict[UUID, Pr
     return _fold(_rows(store, PROBLEM_TOPICS))
 
 
+def problems_at(store: EventStore, versions: dict[UUID, int]) -> dict[UUID, Problem]:
+    """These problems, each as it stood at the given version, in one query."""
+    rows = _rows(
+        store,
+        PROBLEM_TOPICS,
+        "AND originator_id = ANY(%s) AND originator_version <= "
+        "(SELECT v FROM unnest(%s::uuid[], %s::int[]) AS t(id, v) WHERE t.id = originator_id)",
+        (list(versions), list(versions), list(versions.values())),
+    )
+    return _fold(rows)
+
+
 def load_sweeps(store: EventStore) -> list[Sweep]:
     """Every sweep, oldest as-of day first (runs of one day in the order they ran)."""
     sweeps = list(_fold(_rows(store, SWEEP_TOPICS)).values())

@@ -375,7 +375,8 @@ def test_r5_3_a_verification_without_evidence_or_by_the_starter_raises() -> None
     assert checks(h, "R5.3") == ["verification_without_evidence"] * 2
 
 
-def test_r5_3_an_allowance_that_never_shows_in_income_is_paper_only() -> None:
+def _allowance_of_4800() -> History:
+    """Assisted, then a verified allowance of 4,800 yuan from June."""
     h = kept_by_the_book()
     h.assisted()
     h.measure(
@@ -386,22 +387,16 @@ def test_r5_3_an_allowance_that_never_shows_in_income_is_paper_only() -> None:
         amount="4800",
     )
     h.verify("M2", "2024-06-20")
-    assert checks(h, "R5.3") == ["amount_not_in_income"]
+    return h
+
+
+def test_r5_3_an_allowance_that_never_shows_in_income_is_paper_only() -> None:
+    assert checks(_allowance_of_4800(), "R5.3") == ["amount_not_in_income"]
 
 
 def test_r5_3_an_allowance_that_shows_in_income_is_not_flagged() -> None:
-    h = kept_by_the_book()
-    h.assisted()
-    h.measure(
-        "M2",
-        "2024-06-01",
-        measure_type="minimum_living_allowance",
-        risk="high_expenditure",
-        amount="4800",
-    )
-    h.verify("M2", "2024-06-20")
-    _with_income(h, 9000)
-    h.events.pop()
+    h = _allowance_of_4800()
+    h.events = [e for e in h.events if e.event_type != "income_assessed"]
     h.income("2024-11-06", 9000, components={"wages": "4200", "minimum_living_allowance": "4800"})
     assert checks(h, "R5.3") == []
 

@@ -23,6 +23,7 @@ from services.compliance.export import write_xlsx
 from services.compliance.reading import load_problems, load_sweeps
 from services.compliance.sweep import run_sweep
 from services.domain.compliance import reports
+from services.domain.compliance.findings import township_of
 from services.domain.compliance.ledger import LedgerViolation
 from services.embedded import servers
 from services.permissions import DEFAULT_PERMISSIONS
@@ -229,7 +230,7 @@ def compliance(s: Settings, store: EventStore, run: str) -> bool:
     )
     print(f"problem {ref} ({p.rule_id}): " + " → ".join(h[0] for h in p.history))
     problems = list(load_problems(store).values())
-    township = VILLAGE[:9]
+    township = township_of(VILLAGE)
     path = write_xlsx(
         s.data_dir / "demo" / f"ledgers-{run}.xlsx",
         {

@@ -76,7 +76,7 @@ class Finding:
 
     @property
     def township(self) -> str:
-        return self.village[:9]
+        return township_of(self.village)
 
     @property
     def area(self) -> str:
@@ -87,9 +87,14 @@ def problem_id(key: str) -> UUID:
     return uuid5(_PROBLEM_NAMESPACE, key)
 
 
+def township_of(village: str) -> str:
+    """A village's township: the first 9 of its 12 region-code digits."""
+    return village[:9]
+
+
 def village_committee(village: str) -> str:
     return f"village committee {village}"
 
 
 def township_government(village: str) -> str:
-    return f"township {village[:9]}"
+    return f"township {township_of(village)}"

@@ -15,7 +15,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from services.domain.compliance.findings import Finding
+from services.domain.compliance.findings import Finding, township_of
 
 LEDGER_REASONS: dict[str, str] = {
     "PROBLEM_NOT_FOUND": "Name a problem the ledger holds (its id, or a unique prefix of 8+).",
@@ -274,7 +274,7 @@ class Problem(Aggregate):
 
     @property
     def township(self) -> str:
-        return str(self.village)[:9]
+        return township_of(str(self.village))
 
 
 def _need_evidence(evidence: list[str]) -> None:

@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from services.domain.compliance.county import COVERAGE
-from services.domain.compliance.findings import AREAS, RULES
+from services.domain.compliance.findings import AREAS, RULES, township_of
 from services.domain.compliance.ledger import CLOSED, RECTIFIED, Problem, Sweep
 
 Row = dict[str, Any]
@@ -110,7 +110,7 @@ def rectification_ledger(
 
 def townships(problems: Iterable[Problem], sweep: Sweep | None) -> list[str]:
     """The townships the ledgers cover: those the sweep screened, and any with problems."""
-    screened = {v[:9] for v in sweep.coverage} if sweep else set()
+    screened = {township_of(v) for v in sweep.coverage} if sweep else set()
     return sorted(screened | {p.township for p in problems})
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -84,6 +83,24 @@ CONTRACT_REASONS: dict[str, str] = {
     "SIGNATURE_INVALID": "Sign exactly the bytes sent, with the producer's own key.",
     "SOURCE_MISMATCH": "source_system must be the producer whose key signed the message.",
     "CORRECTION_TARGET_UNKNOWN": "Correct only an accepted event of the same household.",
+    "MESSAGE_TOO_LARGE": "Send one event per message, within the size limit (1 MiB by "
+    "default); put documents in the evidence store, not in the event.",
+    "JSON_TOO_DEEP": "Send the envelope and payload as their schemas nest them (a few levels).",
+    "TEXT_TOO_LONG": "Keep each text within the limit (10,000 characters by default); "
+    "attach long documents as evidence.",
+    "TOO_MANY_MEMBERS": "A household has at most the configured number of members (100 by "
+    "default): check the registration for a list that was joined by mistake.",
+    "TEXT_NOT_STORABLE": "Remove NUL characters and unpaired surrogates from the text: no "
+    "name, note or id contains one.",
+    "OCCURRED_IN_FUTURE": "Send what has happened, with its real date and time; check the "
+    "producing system's clock and time zone.",
+    "EVENT_ID_REUSED": "Give every event its own id; resend an event only with the very "
+    "bytes first sent, and send a correction (event_amended) to change one.",
+    "INTERNAL_ERROR": "Nothing the producer can fix alone: the intake failed on this message "
+    "(the class of the error is in the reason). Report it with the rejection id; the "
+    "message is kept and can be sent again once it is fixed.",
+    "STORE_REFUSED": "The event store refused this message's data (the reason names why); "
+    "fix the field it names and send it again under a new event id.",
 }
 
 
@@ -109,37 +126,14 @@ class ParsedEvent:
         return self.payload.model_dump(mode="json")
 
 
-def _first_error(err: ValidationError) -> str:
-    e = err.errors()[0]
-    where = ".".join(str(p) for p in e["loc"]) or "(root)"
-    more = f" (+{err.error_count() - 1} more)" if err.error_count() > 1 else ""
-    return f"{where}: {e['msg']}{more}"
-
-
-def parse_event(raw: bytes) -> ParsedEvent:
-    """Parse and validate one message value, or raise ContractViolation with a reason code."""
-    try:
-        data = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise ContractViolation("NOT_JSON", f"the message is not UTF-8 JSON: {e}") from None
-    if not isinstance(data, dict):
-        raise ContractViolation("ENVELOPE_INVALID", "the message is JSON but not an object")
-    try:
-        envelope = EventEnvelope.model_validate(data)
-    except ValidationError as e:
-        raise ContractViolation("ENVELOPE_INVALID", _first_error(e)) from None
-    entry = EVENT_TYPES.get(envelope.event_type)
-    if entry is None:
-        raise ContractViolation(
-            "UNKNOWN_EVENT_TYPE", f"{envelope.event_type!r} is not one of {sorted(EVENT_TYPES)}"
-        )
-    model, version = entry
-    if envelope.schema_version != version:
-        raise ContractViolation(
-            "UNSUPPORTED_SCHEMA_VERSION",
-            f"{envelope.event_type} is at schema version {version}, got {envelope.schema_version}",
-        )
-    return ParsedEvent(envelope=envelope, payload=validate_payload(model, envelope.payload))
+def first_error(err: ValidationError, most: int = 10) -> str:
+    """Every error of a validation (the first `most`), each with its field path."""
+    parts = []
+    for e in err.errors(include_url=False, include_input=False)[:most]:
+        where = ".".join(str(p) for p in e["loc"]) or "(root)"
+        parts.append(f"{where}: {e['msg']}")
+    more = f"; and {err.error_count() - most} more" if err.error_count() > most else ""
+    return "; ".join(parts) + more
 
 
 def validate_payload(model: type[BaseModel], payload: dict[str, Any]) -> BaseModel:
@@ -147,4 +141,4 @@ def validate_payload(model: type[BaseModel], payload: dict[str, Any]) -> BaseMod
     try:
         return model.model_validate(payload)
     except ValidationError as e:
-        raise ContractViolation("PAYLOAD_INVALID", _first_error(e)) from None
+        raise ContractViolation("PAYLOAD_INVALID", first_error(e)) from None

@@ -19,7 +19,18 @@ class RejectedMessage(Contract):
     partition: int = Field(description="Its partition.")
     offset: int = Field(description="Its offset.")
     key_base64: str | None = Field(description="The original key bytes, base64.")
-    value_base64: str | None = Field(description="The original value bytes, base64.")
+    value_base64: str | None = Field(
+        description="The original value bytes, base64; null when value_omitted is true."
+    )
+    value_bytes: int | None = Field(default=None, description="The original value's size.")
+    value_sha256: str | None = Field(
+        default=None, description="SHA-256 of the original value, hex: match it to what you sent."
+    )
+    value_omitted: bool = Field(
+        default=False,
+        description="The original bytes were too large for this topic and are left out: "
+        "ask the operators for them by rejection_id (`dixian rejected show ID --value-to F`).",
+    )
     event_id: str | None = Field(description="The event id, when the envelope could be read.")
     event_type: str | None = Field(description="The event type, when it could be read.")
     household_id: str | None = Field(description="The household, when it could be read.")

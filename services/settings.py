@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import time, timedelta
 from pathlib import Path
 
 from psycopg.conninfo import conninfo_to_dict
@@ -13,6 +13,7 @@ from events.monitoring_lines import MonitoringLines
 from services.attestation import ProducerKeys
 from services.domain.compliance.params import ComplianceParams
 from services.domain.rules import LifecycleRules
+from services.intake.edge import EdgeLimits
 from services.permissions import Permissions
 
 
@@ -38,6 +39,36 @@ class Settings(BaseSettings):
     intake_group: str = Field(default="dixian-intake", description="Intake consumer group.")
     batch_max_records: int = Field(default=2000, ge=1, description="Most messages per batch.")
     batch_timeout_ms: int = Field(default=200, ge=1, description="Longest wait to fill a batch.")
+    max_message_bytes: int = Field(
+        default=1024 * 1024, ge=1024, description="Largest message the intake reads (bytes)."
+    )
+    max_json_depth: int = Field(default=64, ge=8, description="Deepest JSON nesting accepted.")
+    max_text_chars: int = Field(
+        default=10_000, ge=100, description="Longest text (a note, a name) in a message."
+    )
+    max_members: int = Field(default=100, ge=1, description="Most members in a registration.")
+    future_skew_seconds: float = Field(
+        default=600,
+        ge=0,
+        description="How far ahead of the intake's clock a producer's clock may run; a time "
+        "or date later than that is OCCURRED_IN_FUTURE.",
+    )
+    rejected_max_bytes: int = Field(
+        default=900_000,
+        ge=1024,
+        description="Largest rejection published whole on the rejected topic; a larger one is "
+        "published as a notice (id, code, size, SHA-256) and read with `dixian rejected show`.",
+    )
+    intake_instance_id: str | None = Field(
+        default=None,
+        description="Static group membership (e.g. the pod's name): a restarted worker takes "
+        "its partitions back at once, without a rebalance.",
+    )
+    intake_session_timeout_ms: int = Field(
+        default=10_000,
+        ge=1000,
+        description="How soon the group gives a dead worker's partitions away.",
+    )
     aggregate_cache_size: int = Field(
         default=50_000, ge=0, description="Household aggregates kept in memory per worker."
     )
@@ -98,6 +129,15 @@ class Settings(BaseSettings):
             else MonitoringLines()
         )
         return LifecycleRules(min_notice_days=self.min_notice_days, lines=lines)
+
+    def edge_limits(self) -> EdgeLimits:
+        return EdgeLimits(
+            max_message_bytes=self.max_message_bytes,
+            max_depth=self.max_json_depth,
+            max_text_chars=self.max_text_chars,
+            max_members=self.max_members,
+            future_skew=timedelta(seconds=self.future_skew_seconds),
+        )
 
     def compliance_params(self) -> ComplianceParams:
         """The rules' parameters with the monitoring lines and notice minimum the intake uses."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -16,22 +17,22 @@ from events.catalog import (
     EVENT_TYPES,
     ContractViolation,
     ParsedEvent,
-    parse_event,
 )
 from events.common import Member
 from events.household import HouseholdRegistered
 from events.identification import IdentificationDecided
 from services.domain.household import Household
 from services.intake.batch import IntakeProcessor, check_message, envelope_meta
+from services.intake.edge import parse_message
 from services.permissions import Permissions
-from services.store import RawMessage
+from services.store import RawMessage, Seen
 
 OTHER = "610326101201T002"
 
 
 def code_of(raw: bytes) -> str:
     with pytest.raises(ContractViolation) as e:
-        parse_event(raw)
+        parse_message(raw)
     assert e.value.code in CONTRACT_REASONS
     return e.value.code
 
@@ -41,9 +42,7 @@ def raw(body: dict[str, Any] | bytes | None, key: bytes | None = HID.encode()) -
     return RawMessage("dixian.events", 0, 0, key, value)
 
 
-def intake(
-    message: RawMessage, targets: dict[UUID, tuple[str, str, str]] | None = None
-) -> Household:
+def intake(message: RawMessage, targets: dict[UUID, Seen] | None = None) -> Household:
     """What the intake does with one message for a registered household, without a store."""
     households = {HID: registered(), OTHER: registered(OTHER)}
     parsed, _ = check_message(message, Permissions())
@@ -54,8 +53,8 @@ def intake(
 VISIT = UUID("00000000-0000-5000-8000-000000000001")
 VISIT_OF_OTHER = UUID("00000000-0000-5000-8000-000000000002")
 TARGETS = {
-    VISIT: (HID, "visit_recorded", "village_app"),
-    VISIT_OF_OTHER: (OTHER, "visit_recorded", "village_app"),
+    VISIT: Seen(HID, "visit_recorded", "village_app", None),
+    VISIT_OF_OTHER: Seen(OTHER, "visit_recorded", "village_app", None),
 }
 
 
@@ -72,6 +71,14 @@ class Broken:
 
 def with_payload(event_type: str, **over: Any) -> dict[str, Any]:
     return envelope(event_type, payload=payload(event_type, **over))
+
+
+def deep(levels: int) -> dict[str, Any]:
+    """A value nested `levels` deep."""
+    value: dict[str, Any] = {}
+    for _ in range(levels):
+        value = {"x": value}
+    return value
 
 
 def without(field: str) -> dict[str, Any]:
@@ -136,6 +143,42 @@ BROKEN = [
            raw(envelope("event_retracted"))),
     Broken("a correction of another household's event", "CORRECTION_TARGET_UNKNOWN",
            raw(with_payload("event_retracted", target_event_id=str(VISIT_OF_OTHER)))),
+    # the edge's limits (services/intake/edge.py)
+    Broken("a message of more than a mebibyte", "MESSAGE_TOO_LARGE",
+           raw(with_payload("visit_recorded", team="x" * (1024 * 1024)))),
+    Broken("JSON nested a thousand levels deep", "JSON_TOO_DEEP",
+           raw(b'{"a":' * 1000 + b"1" + b"}" * 1000)),
+    Broken("JSON nested a hundred levels deep", "JSON_TOO_DEEP",
+           raw(b"[" * 100 + b"]" * 100)),
+    Broken("a payload nested past the limit under a known key", "JSON_TOO_DEEP",
+           raw(with_payload("visit_recorded", findings=deep(80)))),
+    Broken("a note of fifty thousand characters", "TEXT_TOO_LONG",
+           raw(with_payload("visit_recorded", visitor_id="长" * 50_000))),
+    Broken("a registration of five hundred members", "TOO_MANY_MEMBERS",
+           raw(with_payload("household_registered",
+                            members=[member(f"P{i}", i) for i in range(500)]))),
+    Broken("a NUL in a person id", "TEXT_NOT_STORABLE",
+           raw(with_payload("member_changed", member=member("ghost\u0000x")))),
+    Broken("a NUL in the actor", "TEXT_NOT_STORABLE",
+           raw(envelope("visit_recorded",
+                        actor={"person_id": "li\u0000", "role": "village_cadre"}))),
+    Broken("a NUL in a key of the payload", "TEXT_NOT_STORABLE",
+           raw(envelope("visit_recorded", payload={"no\u0000te": 1}))),
+    Broken("an unpaired surrogate in a note", "TEXT_NOT_STORABLE",
+           raw(encoded(with_payload("visit_recorded")).replace(b'"cadre-li"', b'"li\\udc00"', 1))),
+    Broken("a visit on the last day of 9999", "OCCURRED_IN_FUTURE",
+           raw(with_payload("visit_recorded", visit_date="9999-12-31"))),
+    Broken("an event that occurs at the end of time", "OCCURRED_IN_FUTURE",
+           raw(envelope("visit_recorded", occurred_at="9999-12-31T23:59:59+08:00"))),
+    Broken("an event recorded tomorrow", "OCCURRED_IN_FUTURE",
+           raw(envelope("visit_recorded", recorded_at=(datetime.now(UTC) + timedelta(days=1))
+                        .isoformat()))),
+    Broken("a plan whose measures are fine but its day is next year", "OCCURRED_IN_FUTURE",
+           raw(with_payload("assistance_plan_adopted",
+                            adopted_on=(date.today() + timedelta(days=400)).isoformat()))),
+    Broken("an amendment that moves a visit into the future", "OCCURRED_IN_FUTURE",
+           raw(amendment(target_event_id=str(VISIT), amended_payload=payload(
+               "visit_recorded", visit_date=(date.today() + timedelta(days=3)).isoformat())))),
 ]  # fmt: skip
 
 
@@ -148,10 +191,12 @@ def test_each_contract_failure_has_its_reason_code(case: Broken) -> None:
 
 
 SIGNED_ONLY = {"SIGNATURE_MISSING", "SIGNATURE_INVALID", "SOURCE_MISMATCH"}  # test_attestation
+# Codes of the batch, not of one message alone (test_intake_batch, test_intake_store).
+OF_THE_BATCH = {"EVENT_ID_REUSED", "INTERNAL_ERROR", "STORE_REFUSED"}
 
 
 def test_every_contract_reason_code_has_a_failing_example() -> None:
-    assert {b.code for b in BROKEN} | SIGNED_ONLY == set(CONTRACT_REASONS)
+    assert {b.code for b in BROKEN} | SIGNED_ONLY | OF_THE_BATCH == set(CONTRACT_REASONS)
 
 
 def test_a_violation_with_a_code_that_is_not_in_the_contract_cannot_be_raised() -> None:
@@ -160,7 +205,7 @@ def test_a_violation_with_a_code_that_is_not_in_the_contract_cannot_be_raised() 
 
 
 def test_a_valid_message_parses_into_its_payload_model() -> None:
-    parsed = parse_event(encoded(envelope("risk_lead_registered")))
+    parsed = parse_message(encoded(envelope("risk_lead_registered")))
     assert parsed.payload.lead_id == "L1"  # type: ignore[attr-defined]
     assert parsed.facts()["risk_types"] == ["illness"]
     assert parsed.facts()["reported_on"] == "2025-03-24"
@@ -170,7 +215,7 @@ def test_a_valid_message_parses_into_its_payload_model() -> None:
 def test_every_event_type_has_a_valid_message_whose_facts_are_plain_json(
     event_type: str,
 ) -> None:
-    parsed = parse_event(encoded(envelope(event_type)))
+    parsed = parse_message(encoded(envelope(event_type)))
     assert isinstance(parsed, ParsedEvent)
     model, _ = EVENT_TYPES[event_type]
     assert isinstance(parsed.payload, model)
@@ -181,7 +226,7 @@ def test_every_event_type_has_a_valid_message_whose_facts_are_plain_json(
 
 def test_the_envelope_becomes_the_stored_events_who_when_and_where_from() -> None:
     body = envelope("visit_recorded")
-    meta = envelope_meta(parse_event(encoded(body)))
+    meta = envelope_meta(parse_message(encoded(body)))
     assert meta == {
         "event_id": body["event_id"],
         "event_type": "visit_recorded",
@@ -199,7 +244,7 @@ def test_the_envelope_becomes_the_stored_events_who_when_and_where_from() -> Non
 def test_the_error_detail_names_the_field_that_is_wrong() -> None:
     body = with_payload("member_added", member=member("P2") | {"id_number": "1"})
     with pytest.raises(ContractViolation) as e:
-        parse_event(encoded(body))
+        parse_message(encoded(body))
     assert e.value.detail.startswith("member.id_number:")
 
 

@@ -28,7 +28,7 @@ from household_steps import (
     state,
 )
 
-from events.catalog import EVENT_TYPES, parse_event
+from events.catalog import EVENT_TYPES
 from events.monitoring_lines import MonitoringLine, MonitoringLines
 from services.domain import events as ev
 from services.domain.errors import LIFECYCLE_REASONS, LifecycleViolation
@@ -43,6 +43,7 @@ from services.domain.household import (
 )
 from services.domain.rules import LifecycleRules
 from services.intake.batch import IntakeProcessor
+from services.intake.edge import parse_message
 
 
 def last_event(h: Household) -> ev.HouseholdEvent:
@@ -691,14 +692,14 @@ def test_an_event_the_lifecycle_forbids_is_rejected_with_its_code_and_changes_no
 
 
 def test_an_event_for_a_household_never_registered_is_rejected() -> None:
-    parsed = parse_event(encoded(envelope("visit_recorded")))
+    parsed = parse_message(encoded(envelope("visit_recorded")))
     with pytest.raises(LifecycleViolation) as e:
         IntakeProcessor(store=None, cache_size=0)._decide({}, parsed, {})  # type: ignore[arg-type]
     assert e.value.code == "HOUSEHOLD_NOT_REGISTERED"
 
 
 def test_a_registration_through_the_intake_creates_the_household() -> None:
-    parsed = parse_event(encoded(envelope("household_registered")))
+    parsed = parse_message(encoded(envelope("household_registered")))
     households: dict[str, Household] = {}
     h = IntakeProcessor(store=None, cache_size=0)._decide(households, parsed, {})  # type: ignore[arg-type]
     assert households == {HID: h} and h.members.keys() == {"P1"}

@@ -1,0 +1,208 @@
+"""The intake's edge: the bytes of one Kafka record to a validated event, or a reason code.
+
+The cheap limits come first (size, then JSON with its depth, text and member limits), then
+the envelope and the payload, then the clock. A message that fails any of them is refused
+with a stable code; nothing here can raise anything but ContractViolation for any input.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, timezone
+from functools import cache
+from typing import Any, get_args, get_origin
+
+import orjson
+from pydantic import BaseModel, ValidationError
+
+from events.catalog import (
+    EVENT_TYPES,
+    ContractViolation,
+    ParsedEvent,
+    first_error,
+    validate_payload,
+)
+from events.envelope import EventEnvelope
+
+CHINA = timezone(timedelta(hours=8))  # the county's day: what a payload's date means
+
+
+@dataclass(frozen=True, slots=True)
+class EdgeLimits:
+    """What one message may be at most (DIXIAN_MAX_* settings)."""
+
+    max_message_bytes: int = 1024 * 1024
+    max_depth: int = 64
+    max_text_chars: int = 10_000
+    max_members: int = 100
+    future_skew: timedelta = timedelta(minutes=10)
+
+
+def parse_message(
+    raw: bytes, limits: EdgeLimits | None = None, now: datetime | None = None
+) -> ParsedEvent:
+    """Parse and validate one message value received at `now`, or raise ContractViolation."""
+    limits = limits or EdgeLimits()
+    now = now or datetime.now(UTC)
+    if len(raw) > limits.max_message_bytes:
+        raise ContractViolation(
+            "MESSAGE_TOO_LARGE",
+            f"the message has {len(raw)} bytes, more than {limits.max_message_bytes}",
+        )
+    data = _json(raw)
+    if raw.count(b"{") + raw.count(b"[") > limits.max_depth or len(raw) > limits.max_text_chars:
+        _inspect(data, limits)  # only a message that could break a limit is walked
+    elif b"\\u0000" in raw:
+        _inspect(data, limits)
+    if not isinstance(data, dict):
+        raise ContractViolation("ENVELOPE_INVALID", "the message is JSON but not an object")
+    try:
+        envelope = EventEnvelope.model_validate(data)
+    except ValidationError as e:
+        raise ContractViolation("ENVELOPE_INVALID", first_error(e)) from None
+    entry = EVENT_TYPES.get(envelope.event_type)
+    if entry is None:
+        raise ContractViolation(
+            "UNKNOWN_EVENT_TYPE", f"{envelope.event_type!r} is not one of the event types"
+        )
+    model, version = entry
+    if envelope.schema_version != version:
+        raise ContractViolation(
+            "UNSUPPORTED_SCHEMA_VERSION",
+            f"{envelope.event_type} is at schema version {version}, got {envelope.schema_version}",
+        )
+    members = envelope.payload.get("members")
+    if isinstance(members, list) and len(members) > limits.max_members:
+        raise ContractViolation(
+            "TOO_MANY_MEMBERS",
+            f"{len(members)} members, more than {limits.max_members} in one household",
+        )
+    payload = validate_payload(model, envelope.payload)
+    check_not_in_future(envelope, payload, limits, now)
+    return ParsedEvent(envelope=envelope, payload=payload)
+
+
+def _json(raw: bytes) -> Any:
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError as e:
+        text = str(e)
+        if "depth limit" in text:
+            raise ContractViolation("JSON_TOO_DEEP", "the JSON nests too deep") from None
+        if "surrogate" in text and "not valid UTF-8" not in text:
+            raise ContractViolation(
+                "TEXT_NOT_STORABLE", "a string holds an unpaired UTF-16 surrogate"
+            ) from None
+        raise ContractViolation("NOT_JSON", f"the message is not UTF-8 JSON: {text}") from None
+    except Exception as e:  # nothing a producer sends may escape as an error
+        raise ContractViolation(
+            "NOT_JSON", f"the message is not JSON: {type(e).__name__}"
+        ) from None
+
+
+def _inspect(data: Any, limits: EdgeLimits) -> None:
+    """Walk the parsed JSON without recursion: depth, text length, and text PostgreSQL
+    cannot hold (NUL). A key counts as text."""
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, str):
+            _text(value, limits)
+            continue
+        if not isinstance(value, dict | list):
+            continue
+        if depth > limits.max_depth:
+            raise ContractViolation(
+                "JSON_TOO_DEEP", f"the JSON nests deeper than {limits.max_depth} levels"
+            )
+        if isinstance(value, dict):
+            for k, v in value.items():
+                _text(k, limits)
+                stack.append((v, depth + 1))
+        else:
+            stack.extend((v, depth + 1) for v in value)
+
+
+def _text(value: str, limits: EdgeLimits) -> None:
+    if "\x00" in value:
+        raise ContractViolation(
+            "TEXT_NOT_STORABLE",
+            "a string holds a NUL character (\\u0000), which no name, note or id contains",
+        )
+    if len(value) > limits.max_text_chars:
+        raise ContractViolation(
+            "TEXT_TOO_LONG",
+            f"a string of {len(value)} characters, more than {limits.max_text_chars}",
+        )
+
+
+def check_not_in_future(
+    envelope: EventEnvelope | None, payload: BaseModel, limits: EdgeLimits, now: datetime
+) -> None:
+    """OCCURRED_IN_FUTURE: what has not happened yet cannot be recorded as having happened.
+    Times are compared with the intake's clock plus the allowed skew; a payload's dates
+    (days in the county) with the county's day at that time."""
+    latest = now + limits.future_skew
+    last_day = latest.astimezone(CHINA).date()
+    if envelope is not None:
+        for name in ("occurred_at", "recorded_at"):
+            if getattr(envelope, name) > latest:
+                raise _future(name, getattr(envelope, name), latest)
+    for path, value in _dated(payload):
+        if isinstance(value, datetime):
+            if value > latest:
+                raise _future(f"payload.{path}", value, latest)
+        elif value > last_day:
+            raise _future(f"payload.{path}", value, last_day)
+
+
+def _future(where: str, value: date, limit: date) -> ContractViolation:
+    return ContractViolation(
+        "OCCURRED_IN_FUTURE",
+        f"{where} {value.isoformat()} is later than the intake's clock allows "
+        f"({limit.isoformat()})",
+    )
+
+
+def _dated(model: BaseModel, prefix: str = "") -> list[tuple[str, date]]:
+    """Every date and time in the model, with its path."""
+    found: list[tuple[str, date]] = []
+    for name, kind in _date_fields(type(model)):
+        value = getattr(model, name)
+        if value is None:
+            continue
+        path = f"{prefix}{name}"
+        if kind == "date":
+            found.append((path, value))
+        elif kind == "model":
+            found.extend(_dated(value, f"{path}."))
+        else:  # a list of models
+            for i, item in enumerate(value):
+                found.extend(_dated(item, f"{path}.{i}."))
+    return found
+
+
+@cache
+def _date_fields(model: type[BaseModel]) -> tuple[tuple[str, str], ...]:
+    """The fields of a model that hold dates, directly or in models they hold."""
+    fields = []
+    for name, info in model.model_fields.items():
+        kind = _kind(info.annotation)
+        if kind is not None:
+            fields.append((name, kind))
+    return tuple(fields)
+
+
+def _kind(annotation: Any) -> str | None:
+    if isinstance(annotation, type):
+        if issubclass(annotation, date):  # datetime is a date too
+            return "date"
+        if issubclass(annotation, BaseModel):
+            return "model" if _date_fields(annotation) else None
+    origin, args = get_origin(annotation), get_args(annotation)
+    if origin is list and args and isinstance(args[0], type) and issubclass(args[0], BaseModel):
+        return "models" if _date_fields(args[0]) else None
+    inner = [a for a in args if a is not type(None)]
+    if origin is not None and origin is not list and len(inner) == 1:  # Optional[X]
+        return _kind(inner[0])
+    return None

@@ -140,7 +140,7 @@ def _show(store: EventStore, settings: Settings, args: argparse.Namespace) -> in
 def evidence_lines(store: EventStore, event_ids: list[str], most: int = 25) -> list[str]:
     """The evidence events as the store holds them (personal information masked)."""
     wanted = [UUID(e) for e in event_ids[:most] if e]
-    households = {h for h, _, _ in store.accepted_events(wanted).values()}
+    households = {s.household_id for s in store.accepted_events(wanted).values()}
     found: dict[str, str] = {}
     for hid in sorted(households):
         for position, e in queries.household_events(store, hid):

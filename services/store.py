@@ -3,7 +3,7 @@ a recorder that writes the intake's bookkeeping in the same transaction as the e
 
 from __future__ import annotations
 
-import contextlib
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +19,9 @@ from psycopg.types.json import Jsonb
 from services.domain.compliance.ledger import LEDGER_TOPIC_PREFIX
 from services.domain.household import Household, household_uuid
 from services.settings import Settings
+from services.storable import storable
+
+log = logging.getLogger("dixian.store")
 
 INTAKE_SCHEMA = """
 CREATE TABLE IF NOT EXISTS intake_positions (
@@ -65,6 +68,10 @@ CREATE TABLE IF NOT EXISTS intake_rejected (
 );
 CREATE INDEX IF NOT EXISTS intake_rejected_unpublished
     ON intake_rejected (rejection_id) WHERE published_at IS NULL;
+-- The SHA-256 of the accepted bytes: a repeat is absorbed only if it is the same message.
+ALTER TABLE intake_accepted ADD COLUMN IF NOT EXISTS value_sha256 bytea;
+-- Which worker last stored a batch of the partition (for operators, and the tests).
+ALTER TABLE intake_positions ADD COLUMN IF NOT EXISTS updated_by text;
 """
 
 
@@ -103,6 +110,18 @@ class Accepted:
     event_type: str
     source_system: str
     message: RawMessage
+    value_sha256: bytes | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Seen:
+    """An event id the intake accepted before: whose it was, and a digest of its bytes
+    (None for the rows written before digests were kept)."""
+
+    household_id: str
+    event_type: str
+    source_system: str
+    value_sha256: bytes | None
 
 
 @dataclass(slots=True)
@@ -110,6 +129,7 @@ class IntakeWrite:
     """What one batch writes beside its events, in the same transaction."""
 
     positions: dict[tuple[str, int], tuple[int, int]] = field(default_factory=dict)
+    worker: str | None = None
     accepted: list[Accepted] = field(default_factory=list)
     duplicates: list[tuple[UUID, RawMessage]] = field(default_factory=list)
     rejected: list[Rejection] = field(default_factory=list)
@@ -174,10 +194,11 @@ def write_intake(curs: Cursor[Any], w: IntakeWrite) -> None:
             SELECT * FROM unnest(%s::text[], %s::int[], %s::bigint[], %s::bigint[])
                 AS b(topic, partition, first_offset, next_offset)
         )
-        INSERT INTO intake_positions AS p (topic, partition, next_offset)
-        SELECT topic, partition, next_offset FROM b
+        INSERT INTO intake_positions AS p (topic, partition, next_offset, updated_by)
+        SELECT topic, partition, next_offset, %s FROM b
         ON CONFLICT (topic, partition) DO UPDATE
-            SET next_offset = EXCLUDED.next_offset, updated_at = now()
+            SET next_offset = EXCLUDED.next_offset, updated_at = now(),
+                updated_by = EXCLUDED.updated_by
             WHERE p.next_offset <= (
                 SELECT b.first_offset FROM b
                 WHERE b.topic = p.topic AND b.partition = p.partition)
@@ -188,6 +209,7 @@ def write_intake(curs: Cursor[Any], w: IntakeWrite) -> None:
             [k[1] for k in keys],
             [w.positions[k][0] for k in keys],
             [w.positions[k][1] for k in keys],
+            w.worker,
         ),
     )
     if len(curs.fetchall()) != len(keys):
@@ -195,9 +217,9 @@ def write_intake(curs: Cursor[Any], w: IntakeWrite) -> None:
     if w.accepted:
         with curs.copy(
             "COPY intake_accepted (event_id, household_id, event_type, source_system, topic, "
-            'partition, "offset") FROM STDIN (FORMAT BINARY)'
+            'partition, "offset", value_sha256) FROM STDIN (FORMAT BINARY)'
         ) as copy:
-            copy.set_types(["uuid", "text", "text", "text", "text", "int4", "int8"])
+            copy.set_types(["uuid", "text", "text", "text", "text", "int4", "int8", "bytea"])
             for a in w.accepted:
                 m = a.message
                 copy.write_row(
@@ -209,6 +231,7 @@ def write_intake(curs: Cursor[Any], w: IntakeWrite) -> None:
                         m.topic,
                         m.partition,
                         m.offset,
+                        a.value_sha256,
                     )
                 )
     if w.duplicates:
@@ -233,12 +256,12 @@ def write_intake(curs: Cursor[Any], w: IntakeWrite) -> None:
                     r.message.offset,
                     r.message.key,
                     r.message.value,
-                    Jsonb([[k, v.hex()] for k, v in r.message.headers]),
+                    Jsonb([[storable(k), v.hex()] for k, v in r.message.headers]),
                     r.code,
-                    r.reason,
+                    storable(r.reason),
                     r.event_id,
-                    r.event_type,
-                    r.household_id,
+                    storable(r.event_type) if r.event_type is not None else None,
+                    storable(r.household_id) if r.household_id is not None else None,
                 )
                 for r in w.rejected
             ],
@@ -287,8 +310,12 @@ class EventStore(Application):
         the same after ten years as after one. Written after the events' transaction: a
         missing one only means a longer load."""
         if households and self.snapshots is not None:
-            with contextlib.suppress(IntegrityError):  # another worker took the same one
+            try:
                 self.snapshots.put([Household.Snapshot.take(h) for h in households])
+            except IntegrityError:  # another worker took the same one
+                pass
+            except Exception:  # the events are committed; never undo a batch for this
+                log.exception("snapshots of %d households not taken", len(households))
 
     @property
     def events_table(self) -> str:
@@ -335,19 +362,25 @@ class EventStore(Application):
             loaded[hid] = event.mutate(loaded.get(hid))  # type: ignore[assignment]
         return loaded
 
-    def accepted_events(self, event_ids: Iterable[UUID]) -> dict[UUID, tuple[str, str, str]]:
-        """Of these event ids, those accepted before: id → (household, type, source)."""
+    def accepted_events(self, event_ids: Iterable[UUID]) -> dict[UUID, Seen]:
+        """Of these event ids, those accepted before."""
         ids = list(set(event_ids))
         if not ids:
             return {}
         with self.connection() as conn:
             rows = conn.execute(
-                "SELECT event_id, household_id, event_type, source_system FROM intake_accepted "
-                "WHERE event_id = ANY(%s::uuid[])",
+                "SELECT event_id, household_id, event_type, source_system, value_sha256 "
+                "FROM intake_accepted WHERE event_id = ANY(%s::uuid[])",
                 (ids,),
             ).fetchall()
         return {
-            r["event_id"]: (r["household_id"], r["event_type"], r["source_system"]) for r in rows
+            r["event_id"]: Seen(
+                r["household_id"],
+                r["event_type"],
+                r["source_system"],
+                bytes(r["value_sha256"]) if r["value_sha256"] is not None else None,
+            )
+            for r in rows
         }
 
     def stored_positions(self, topic: str) -> dict[int, int]:

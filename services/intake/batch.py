@@ -1,28 +1,71 @@
 """One batch of intake messages: parse, check the producer, absorb repeats, resolve
-corrections, decide on the aggregates, save once."""
+corrections, decide on the aggregates, save once.
+
+No message can fail the batch: whatever goes wrong with one message makes it a rejection
+with a reason code and its bytes. If the store refuses the batch's data, the batch is
+split until the message it refuses is found, and that one is refused alone.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import logging
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from events.catalog import (
-    EVENT_TYPES,
-    ContractViolation,
-    ParsedEvent,
-    parse_event,
-    validate_payload,
-)
+import orjson
+import psycopg
+import psycopg.errors
+from eventsourcing import persistence
+
+from events.catalog import EVENT_TYPES, ContractViolation, ParsedEvent, validate_payload
 from services.attestation import UNVERIFIED, ProducerKeys
 from services.domain.corrections import CORRECTIONS
 from services.domain.errors import LifecycleViolation
 from services.domain.household import Household
 from services.domain.rules import LifecycleRules
 from services.intake.cache import HouseholdCache
+from services.intake.edge import EdgeLimits, check_not_in_future, parse_message
 from services.permissions import Permissions
-from services.store import Accepted, EventStore, IntakeWrite, RawMessage, Rejection
+from services.store import Accepted, EventStore, IntakeWrite, RawMessage, Rejection, Seen
+
+log = logging.getLogger("dixian.intake")
+
+# What a message's data can make the store refuse; anything else (a lost connection, a
+# missing table, a concurrent writer) is the system's trouble, and the batch is retried.
+# (eventsourcing wraps psycopg's errors in its own, keeping psycopg's as the cause.)
+MESSAGE_CAUSED: tuple[type[BaseException], ...] = (
+    persistence.DataError,
+    psycopg.DataError,
+    psycopg.errors.ProgramLimitExceeded,
+    psycopg.errors.NotNullViolation,
+    psycopg.errors.CheckViolation,
+    UnicodeError,
+    RecursionError,
+    TypeError,
+    ValueError,
+)
+
+
+def message_caused(error: BaseException) -> bool:
+    """Whether the error, or one it was raised from, is one a message's data can cause."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, MESSAGE_CAUSED):
+            return True
+        seen = seen.__cause__
+    return False
+
+
+def root_cause(error: BaseException) -> BaseException:
+    """The first error of the chain (what the database said, not the library's wrapping)."""
+    while error.__cause__ is not None:
+        error = error.__cause__
+    return error
 
 
 @dataclass(slots=True)
@@ -30,6 +73,15 @@ class BatchOutcome:
     accepted: int = 0
     duplicates: int = 0
     rejected: Counter[str] = field(default_factory=Counter)
+    split: int = 0  # how many times the batch was split to isolate a message
+
+    def __add__(self, other: BatchOutcome) -> BatchOutcome:
+        return BatchOutcome(
+            self.accepted + other.accepted,
+            self.duplicates + other.duplicates,
+            self.rejected + other.rejected,
+            self.split + other.split,
+        )
 
 
 def envelope_meta(parsed: ParsedEvent, attestation: str = UNVERIFIED) -> dict[str, Any]:
@@ -50,14 +102,24 @@ def envelope_meta(parsed: ParsedEvent, attestation: str = UNVERIFIED) -> dict[st
 
 
 def check_message(
-    m: RawMessage, permissions: Permissions, keys: ProducerKeys | None = None
+    m: RawMessage,
+    permissions: Permissions,
+    keys: ProducerKeys | None = None,
+    limits: EdgeLimits | None = None,
+    now: datetime | None = None,
 ) -> tuple[ParsedEvent, str]:
     """Parse one message, check its key, its producer's signature and permissions; return it
     with its attestation, or raise ContractViolation."""
     if m.value is None:
         raise ContractViolation("NOT_JSON", "the message has no value (a tombstone)")
+    limits = limits or EdgeLimits()
+    if len(m.value) > limits.max_message_bytes:  # before a signature is computed over it
+        raise ContractViolation(
+            "MESSAGE_TOO_LARGE",
+            f"the message has {len(m.value)} bytes, more than {limits.max_message_bytes}",
+        )
     producer = keys.attest(m.value, m.headers) if keys else None
-    parsed = parse_event(m.value)
+    parsed = parse_message(m.value, limits, now or datetime.now(UTC))
     env = parsed.envelope
     if producer is not None and producer != env.source_system:
         raise ContractViolation(
@@ -67,7 +129,9 @@ def check_message(
     if key != env.household_id:
         # The key decides the partition, so it must be the household: that keeps its order.
         raise ContractViolation(
-            "KEY_MISMATCH", f"the message key {key!r} must equal household_id {env.household_id!r}"
+            "KEY_MISMATCH",
+            f"the message key must equal household_id {env.household_id}; it is "
+            + ("missing" if key is None else f"'{key}'"),
         )
     refusal = permissions.refusal(env.source_system, env.event_type)
     if refusal:
@@ -75,22 +139,76 @@ def check_message(
     return parsed, f"signature:{producer}" if producer else UNVERIFIED
 
 
+def readable_identity(value: bytes | None) -> tuple[UUID | None, str | None, str | None]:
+    """The event id, type and household of a refused message, as far as they can be read
+    (so that its producer can match the rejection to what it sent)."""
+    try:
+        data = orjson.loads(value or b"")
+    except Exception:  # whatever it is, it has no readable identity
+        return None, None, None
+    if not isinstance(data, dict):
+        return None, None, None
+
+    def text(name: str) -> str | None:
+        v = data.get(name)
+        return v[:64] if isinstance(v, str) else None
+
+    try:
+        event_id = UUID(str(data.get("event_id")))
+    except ValueError:
+        event_id = None
+    return event_id, text("event_type"), text("household_id")
+
+
+def rejection(m: RawMessage, code: str, detail: str) -> Rejection:
+    return Rejection(m, code, detail, *readable_identity(m.value))
+
+
+def digest(value: bytes | None) -> bytes:
+    return hashlib.sha256(value or b"").digest()
+
+
 def resolve_correction(
-    parsed: ParsedEvent, facts: dict[str, Any], targets: dict[UUID, tuple[str, str, str]]
+    parsed: ParsedEvent,
+    facts: dict[str, Any],
+    targets: dict[UUID, Seen],
+    limits: EdgeLimits,
+    now: datetime,
 ) -> dict[str, Any]:
     """The correction's facts with what its target is; the amended payload validated."""
     target = targets.get(UUID(facts["target_event_id"]))
-    if target is None or target[0] != parsed.envelope.household_id:
+    if target is None or target.household_id != parsed.envelope.household_id:
         raise ContractViolation(
             "CORRECTION_TARGET_UNKNOWN",
             f"no accepted event {facts['target_event_id']} of {parsed.envelope.household_id}",
         )
-    _, target_type, target_source = target
     if parsed.envelope.event_type == "event_amended":
-        model, _ = EVENT_TYPES[target_type]
-        amended = validate_payload(model, facts["amended_payload"]).model_dump(mode="json")
-        facts = {**facts, "amended_payload": amended}
-    return {**facts, "target_event_type": target_type, "target_source_system": target_source}
+        model, _ = EVENT_TYPES[target.event_type]
+        amended_model = validate_payload(model, facts["amended_payload"])
+        check_not_in_future(None, amended_model, limits, now)
+        facts = {**facts, "amended_payload": amended_model.model_dump(mode="json")}
+    return {
+        **facts,
+        "target_event_type": target.event_type,
+        "target_source_system": target.source_system,
+    }
+
+
+class _StoreRefused(Exception):
+    """The store refused the batch's data (not the connection, not a concurrent writer)."""
+
+    def __init__(self, error: BaseException) -> None:
+        super().__init__(f"{type(error).__name__}: {error}")
+        self.error = error
+
+
+class _Unforeseen(Exception):
+    """Deciding one message failed in a way nobody foresaw: the batch is decided again
+    without it (its household's state in memory may be half-changed)."""
+
+    def __init__(self, message: RawMessage, household_id: str, error: Exception) -> None:
+        super().__init__(f"{type(error).__name__}: {error}")
+        self.message, self.household_id, self.error = message, household_id, error
 
 
 class IntakeProcessor:
@@ -103,22 +221,74 @@ class IntakeProcessor:
         rules: LifecycleRules | None = None,
         permissions: Permissions | None = None,
         keys: ProducerKeys | None = None,
+        limits: EdgeLimits | None = None,
+        clock: Callable[[], datetime] | None = None,
+        worker: str | None = None,
     ) -> None:
         self.store = store
+        self.worker = worker
         self.cache = HouseholdCache(cache_size)
         self.rules = rules or LifecycleRules()
         self.permissions = permissions or Permissions()
         self.keys = keys
+        self.limits = limits or EdgeLimits()
+        self.clock = clock or (lambda: datetime.now(UTC))
 
     def process(self, messages: list[RawMessage]) -> BatchOutcome:
-        write = IntakeWrite()
+        """Store the batch; if the store refuses its data, split it until the message it
+        refuses is found, refuse that one, and store the rest."""
+        try:
+            return self._process_deciding(messages)
+        except _StoreRefused as refused:
+            e = root_cause(refused.error)
+            if len(messages) == 1:
+                log.error("the store refused one message (%s); it is rejected", type(e).__name__)
+                return self._refuse(messages[0], "STORE_REFUSED", e)
+            log.error(
+                "the store refused a batch of %d messages (%s: %s); splitting it",
+                len(messages),
+                type(e).__name__,
+                e,
+            )
+            mid = len(messages) // 2
+            first = self.process(messages[:mid])
+            outcome = first + self.process(messages[mid:])
+            outcome.split += 1
+            return outcome
+
+    def _process_deciding(self, messages: list[RawMessage]) -> BatchOutcome:
+        unforeseen: dict[tuple[str, int, int], str] = {}
+        while True:
+            try:
+                return self._process(messages, unforeseen)
+            except _Unforeseen as e:
+                log.exception("deciding a message failed unforeseen; it is rejected")
+                m = e.message
+                unforeseen[(m.topic, m.partition, m.offset)] = str(e)
+                self.cache.evict([e.household_id])
+
+    def _refuse(self, m: RawMessage, code: str, error: BaseException) -> BatchOutcome:
+        write = IntakeWrite(worker=self.worker)
+        write.consumed(m)
+        write.rejected.append(rejection(m, code, f"{type(error).__name__}: {error}"[:2000]))
+        self.store.save_batch([], intake=write)
+        return BatchOutcome(rejected=Counter({code: 1}))
+
+    def _process(
+        self, messages: list[RawMessage], unforeseen: dict[tuple[str, int, int], str]
+    ) -> BatchOutcome:
+        now = self.clock()  # the batch's receipt: one clock reading for all its messages
+        write = IntakeWrite(worker=self.worker)
         parsed: list[tuple[RawMessage, ParsedEvent, str]] = []
         for m in messages:
             write.consumed(m)
             try:
-                parsed.append((m, *check_message(m, self.permissions, self.keys)))
+                parsed.append((m, *check_message(m, self.permissions, self.keys, self.limits, now)))
             except ContractViolation as e:
-                write.rejected.append(Rejection(m, e.code, e.detail))
+                write.rejected.append(rejection(m, e.code, e.detail))
+            except Exception as e:  # one message never fails the batch
+                log.exception("checking a message failed unforeseen; it is rejected")
+                write.rejected.append(rejection(m, "INTERNAL_ERROR", f"{type(e).__name__}: {e}"))
 
         # One query for repeats and correction targets alike: both are accepted event ids.
         asked = [p.envelope.event_id for _, p, _ in parsed] + [
@@ -130,28 +300,19 @@ class IntakeProcessor:
         households, missing = self.cache.take({p.envelope.household_id for _, p, _ in parsed})
         households.update(self.store.load_households(missing))
         touched: dict[str, Household] = {}
-        for m, p, attestation in parsed:
-            env = p.envelope
-            if env.event_id in seen:
-                write.duplicates.append((env.event_id, m))
-                continue
-            try:
-                touched[env.household_id] = self._decide(households, p, seen, attestation)
-            except (LifecycleViolation, ContractViolation) as e:
-                write.rejected.append(
-                    Rejection(m, e.code, e.detail, env.event_id, env.event_type, env.household_id)
-                )
-                continue
-            seen[env.event_id] = (env.household_id, env.event_type, env.source_system)
-            write.accepted.append(
-                Accepted(env.event_id, env.household_id, env.event_type, env.source_system, m)
-            )
-
+        try:
+            for m, p, attestation in parsed:
+                self._one(m, p, attestation, now, seen, households, touched, write, unforeseen)
+        except _Unforeseen as e:
+            self.cache.evict([*touched, e.household_id])
+            raise
         try:
             self.store.save_batch(touched.values(), intake=write)
-        except BaseException:
+        except BaseException as e:
             # The cached aggregates hold events that were not stored: forget them.
             self.cache.evict(touched)
+            if message_caused(e):
+                raise _StoreRefused(e) from e
             raise
         self.cache.put(households.values())
         return BatchOutcome(
@@ -160,16 +321,79 @@ class IntakeProcessor:
             rejected=Counter(r.code for r in write.rejected),
         )
 
+    def _one(
+        self,
+        m: RawMessage,
+        p: ParsedEvent,
+        attestation: str,
+        now: datetime,
+        seen: dict[UUID, Seen],
+        households: dict[str, Household],
+        touched: dict[str, Household],
+        write: IntakeWrite,
+        unforeseen: dict[tuple[str, int, int], str],
+    ) -> None:
+        env = p.envelope
+        where = (m.topic, m.partition, m.offset)
+        if where in unforeseen:
+            write.rejected.append(
+                Rejection(
+                    m,
+                    "INTERNAL_ERROR",
+                    unforeseen[where],
+                    env.event_id,
+                    env.event_type,
+                    env.household_id,
+                )
+            )
+            return
+        sha = digest(m.value)
+        prior = seen.get(env.event_id)
+        if prior is not None:
+            if prior.household_id == env.household_id and prior.value_sha256 in (None, sha):
+                write.duplicates.append((env.event_id, m))  # the same message again
+            else:
+                write.rejected.append(
+                    Rejection(
+                        m,
+                        "EVENT_ID_REUSED",
+                        f"event id {env.event_id} was accepted before with other content"
+                        + (
+                            f" (for household {prior.household_id})"
+                            if prior.household_id != env.household_id
+                            else ""
+                        ),
+                        env.event_id,
+                        env.event_type,
+                        env.household_id,
+                    )
+                )
+            return
+        try:
+            touched[env.household_id] = self._decide(households, p, seen, attestation, now)
+        except (LifecycleViolation, ContractViolation) as e:
+            write.rejected.append(
+                Rejection(m, e.code, e.detail, env.event_id, env.event_type, env.household_id)
+            )
+            return
+        except Exception as e:  # decided again without it
+            raise _Unforeseen(m, env.household_id, e) from e
+        seen[env.event_id] = Seen(env.household_id, env.event_type, env.source_system, sha)
+        write.accepted.append(
+            Accepted(env.event_id, env.household_id, env.event_type, env.source_system, m, sha)
+        )
+
     def _decide(
         self,
         households: dict[str, Household],
         p: ParsedEvent,
-        targets: dict[UUID, tuple[str, str, str]],
+        targets: dict[UUID, Seen],
         attestation: str = UNVERIFIED,
+        now: datetime | None = None,
     ) -> Household:
         meta, facts = envelope_meta(p, attestation), p.facts()
         if p.envelope.event_type in CORRECTIONS:
-            facts = resolve_correction(p, facts, targets)
+            facts = resolve_correction(p, facts, targets, self.limits, now or self.clock())
         h = households.get(p.envelope.household_id)
         if h is None:
             if p.envelope.event_type != "household_registered":

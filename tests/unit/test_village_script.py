@@ -15,7 +15,7 @@ from services.domain.errors import LIFECYCLE_REASONS, LifecycleViolation
 from services.domain.household import MONITORED, NOT_MONITORED, Household
 from services.intake.batch import IntakeProcessor, check_message
 from services.permissions import Permissions
-from services.store import RawMessage
+from services.store import RawMessage, Seen
 from services.village import VILLAGE, village_messages
 
 
@@ -25,7 +25,7 @@ class Replay:
 
     outcomes: list[tuple[str, str]] = field(default_factory=list)  # (expected, got)
     households: dict[str, Household] = field(default_factory=dict)
-    accepted: dict[UUID, tuple[str, str, str]] = field(default_factory=dict)
+    accepted: dict[UUID, Seen] = field(default_factory=dict)
 
 
 def replay(run: str) -> Replay:
@@ -40,7 +40,9 @@ def replay(run: str) -> Replay:
                 r.outcomes.append((m.expect, "duplicate"))
                 continue
             processor._decide(r.households, parsed, r.accepted)
-            r.accepted[env.event_id] = (env.household_id, env.event_type, env.source_system)
+            r.accepted[env.event_id] = Seen(
+                env.household_id, env.event_type, env.source_system, None
+            )
             r.outcomes.append((m.expect, "accepted"))
         except (ContractViolation, LifecycleViolation) as e:
             r.outcomes.append((m.expect, e.code))

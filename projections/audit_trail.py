@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
 from psycopg import Cursor
 
 from projections.runner import Positioned
+from services.storable import storable, storable_json
 
 COLUMNS = (
     "position",
@@ -62,19 +62,19 @@ class AuditTrail:
                 copy.write_row(
                     (
                         position,
-                        e.household_id,
+                        storable(e.household_id),
                         e.event_id,
-                        e.event_type,
+                        storable(e.event_type),
                         type(e).__name__,
                         e.schema_version,
                         e.originator_version,
                         e.occurred_at,
                         e.recorded_at,
                         e.timestamp,
-                        e.source_system,
-                        e.actor_id,
-                        e.actor_role,
-                        e.attestation,
-                        json.dumps(e.facts, ensure_ascii=False, sort_keys=True),
+                        storable(e.source_system),
+                        storable(e.actor_id),
+                        storable(e.actor_role),
+                        storable(e.attestation),
+                        storable_json(e.facts, sort_keys=True),
                     )
                 )

@@ -5,7 +5,6 @@ households' events, so an inspector sees who closed out what."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -13,6 +12,7 @@ from psycopg import Cursor
 
 from projections.runner import Positioned
 from services.domain.compliance.ledger import LEDGER_TOPIC_PREFIX
+from services.storable import storable, storable_json
 
 COLUMNS = (
     "position",
@@ -82,13 +82,13 @@ class LedgerTrail:
                     e.originator_version,
                     step,
                     rule_id,
-                    subject,
+                    storable(subject) if subject is not None else None,
                     village,
                     day,
-                    actor,
-                    role,
+                    storable(actor),
+                    storable(role),
                     e.timestamp,
-                    json.dumps(facts, ensure_ascii=False, sort_keys=True, default=str),
+                    storable_json(facts, sort_keys=True, default=str),
                 )
             )
         with cur.copy(f"COPY ledger_trail ({', '.join(COLUMNS)}) FROM STDIN") as copy:

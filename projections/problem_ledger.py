@@ -14,6 +14,7 @@ from psycopg.types.json import Jsonb
 from projections.runner import Positioned
 from services.compliance.reading import problems_at
 from services.domain.compliance.ledger import LEDGER_TOPIC_PREFIX
+from services.storable import storable, storable_value
 
 COLUMNS = (
     "problem_id",
@@ -40,6 +41,10 @@ COLUMNS = (
     "version",
     "last_position",
 )
+
+
+def _text(value: str | None) -> str | None:
+    return None if value is None else storable(value)
 
 
 class ProblemLedger:
@@ -93,18 +98,18 @@ class ProblemLedger:
                     p.check,
                     p.concern,
                     p.subject_type,
-                    p.subject,
+                    storable(p.subject),
                     p.village,
                     p.township,
                     p.due_on,
-                    p.responsible,
-                    p.summary,
-                    Jsonb(p.evidence),
+                    storable(p.responsible),
+                    storable(p.summary),
+                    Jsonb(storable_value(p.evidence)),
                     p.raised_on,
                     p.status,
-                    plan.get("plan"),
+                    _text(plan.get("plan")),
                     plan.get("deadline"),
-                    plan.get("responsible_person"),
+                    _text(plan.get("responsible_person")),
                     len(p.actions),
                     max((a["on"] for a in p.actions), default=None),
                     p.facts_resolved_on,

@@ -8,11 +8,14 @@ import threading
 from collections.abc import Sequence
 from typing import Any, Protocol
 
+import psycopg
+import psycopg.errors
 from psycopg import Cursor
 from psycopg_pool import ConnectionPool
 
 from services.domain.events import TOPIC_PREFIX
 from services.domain.household import Household
+from services.storable import storable
 from services.store import EventStore
 
 log = logging.getLogger("dixian.projections")
@@ -23,7 +26,18 @@ CREATE TABLE IF NOT EXISTS projection_positions (
     position bigint NOT NULL DEFAULT 0,
     updated_at timestamptz NOT NULL DEFAULT now()
 );
+-- An event a projection could not apply: it is passed over, never silently.
+CREATE TABLE IF NOT EXISTS projection_skipped (
+    name text NOT NULL,
+    position bigint NOT NULL,
+    error text NOT NULL,
+    skipped_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (name, position)
+);
 """
+
+# Trouble of the system, not of an event: the batch is tried again as it is.
+TRANSIENT: tuple[type[BaseException], ...] = (psycopg.OperationalError, psycopg.InterfaceError)
 
 Positioned = tuple[int, Household.Event]
 
@@ -96,8 +110,51 @@ class ProjectionRunner:
             if cur.rowcount != 1:
                 raise PositionMoved(self.projection.name)
             if events:
-                self.projection.apply(cur, events, self.store)  # type: ignore[arg-type]
+                self._apply(cur, events)
         return len(notifications)
+
+    def _apply(self, cur: Cursor[Any], events: Sequence[Any]) -> None:
+        """Apply the events; if they fail, split them until the one that fails is found,
+        record it as skipped (with the error) and apply the others. Each try runs in a
+        savepoint, so a failed one leaves nothing behind."""
+        try:
+            with cur.connection.transaction():
+                self.projection.apply(cur, events, self.store)  # type: ignore[arg-type]
+        except Exception as e:
+            if isinstance(e, TRANSIENT) and not isinstance(e, psycopg.errors.ProgramLimitExceeded):
+                raise
+            self._split(cur, events, e)
+
+    def _split(self, cur: Cursor[Any], events: Sequence[Any], error: Exception) -> None:
+        if len(events) > 1:
+            mid = len(events) // 2
+            self._apply(cur, events[:mid])
+            self._apply(cur, events[mid:])
+            return
+        position = events[0][0]
+        log.error(
+            "projection %s cannot apply the event at position %d (%s: %s); it is skipped "
+            "and recorded in projection_skipped",
+            self.projection.name,
+            position,
+            type(error).__name__,
+            error,
+        )
+        cur.execute(
+            "INSERT INTO projection_skipped (name, position, error) VALUES (%s, %s, %s) "
+            "ON CONFLICT (name, position) DO UPDATE SET error = EXCLUDED.error, "
+            "skipped_at = now()",
+            (self.projection.name, position, storable(f"{type(error).__name__}: {error}")[:2000]),
+        )
+
+    def skipped(self) -> int:
+        """How many events this projection passed over."""
+        with self.pool.connection() as conn:
+            row = conn.execute(
+                "SELECT count(*) FROM projection_skipped WHERE name = %s",
+                (self.projection.name,),
+            ).fetchone()
+        return int(row[0]) if row else 0
 
     def catch_up(self) -> int:
         """Apply batches until the store has nothing newer; return the events applied."""
@@ -112,21 +169,33 @@ class ProjectionRunner:
             total += n
 
     def run_until(self, stop: threading.Event, poll_seconds: float) -> None:
-        """Tail the store until asked to stop."""
+        """Tail the store until asked to stop; after a failure, wait longer each time."""
         self.setup()
+        failures = 0
         while not stop.is_set():
             try:
+                if failures:
+                    self.setup()  # the database may have come back empty-handed
                 if self.catch_up() == 0:
                     stop.wait(poll_seconds)
+                failures = 0
             except Exception:
-                log.exception("projection %s failed a batch; retrying", self.projection.name)
-                stop.wait(1.0)
+                failures += 1
+                delay = min(30.0, 0.5 * 2 ** (failures - 1))
+                log.exception(
+                    "projection %s failed a batch (%d in a row); retrying in %.1f s",
+                    self.projection.name,
+                    failures,
+                    delay,
+                )
+                stop.wait(delay)
 
     def rebuild(self) -> int:
         """Empty the projection and replay every event from the store."""
         self.setup()
         with self.pool.connection() as conn, conn.transaction():
             conn.execute(f"TRUNCATE {', '.join(self.projection.tables)}")
+            conn.execute("DELETE FROM projection_skipped WHERE name = %s", (self.projection.name,))
             conn.execute(
                 "UPDATE projection_positions SET position = 0, updated_at = now() WHERE name = %s",
                 (self.projection.name,),

@@ -53,7 +53,6 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-        assert s.kafka_bootstrap is not None
         await serve(
             s,
             s.kafka_bootstrap,
@@ -168,6 +167,17 @@ def cmd_projections(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_rejected(settings: Settings, args: argparse.Namespace) -> int:
     with open_store(settings) as (_, store):
+        if args.show is not None:
+            row = queries.rejected_message(store, args.show)
+            if row is None:
+                print(f"REJECTION_NOT_FOUND: no rejection {args.show}")
+                return 1
+            value = row.pop("message_value")
+            if args.value_to:
+                args.value_to.write_bytes(bytes(value or b""))
+                print(f"wrote the {len(value or b'')} original bytes to {args.value_to}")
+            _print_json(row | {"value_bytes": len(value or b"")})
+            return 0
         for r in queries.rejected_messages(store, args.limit):
             print(
                 f"#{r['rejection_id']:<5} {r['topic']}[{r['partition']}]@{r['offset']:<6} "
@@ -259,6 +269,10 @@ def parser() -> argparse.ArgumentParser:
 
     rejected = sub.add_parser("rejected", help="the rejected messages and their reasons")
     rejected.add_argument("--limit", type=int, default=50)
+    rejected.add_argument("--show", type=int, metavar="ID", help="one rejection, in full")
+    rejected.add_argument(
+        "--value-to", type=Path, metavar="FILE", help="with --show: write its original bytes"
+    )
     rejected.set_defaults(func=cmd_rejected)
 
     schemas = sub.add_parser("schemas", help="write JSON Schemas and the AsyncAPI document")

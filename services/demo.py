@@ -36,11 +36,17 @@ from services.village import VILLAGE, village_messages
 
 
 async def publish(
-    bootstrap: str, topic: str, messages: list[Any], keyring: ProducerKeyring | None = None
+    bootstrap: str,
+    topic: str,
+    messages: list[Any],
+    keyring: ProducerKeyring | None = None,
+    max_request_size: int = 1024 * 1024,
 ) -> dict[int, int]:
     """Produce with a real producer (each message signed by its source when a keyring is
     given); return partition → offset after the last message."""
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    producer = AIOKafkaProducer(
+        bootstrap_servers=bootstrap, acks="all", max_request_size=max_request_size
+    )
     await producer.start()
     try:
         ends: dict[int, int] = {}

@@ -102,3 +102,17 @@ def rejected_messages(store: EventStore, limit: int, after: int = 0) -> list[dic
             "WHERE rejection_id > %s ORDER BY rejection_id LIMIT %s",
             (after, limit),
         ).fetchall()
+
+
+def rejected_message(store: EventStore, rejection_id: int) -> dict[str, Any] | None:
+    """One rejection with everything kept of it, the original bytes included."""
+    with store.connection() as conn:
+        row = conn.execute(
+            "SELECT * FROM intake_rejected WHERE rejection_id = %s", (rejection_id,)
+        ).fetchone()
+    if row is None:
+        return None
+    row = dict(row)
+    key = row.pop("message_key")
+    row["key"] = bytes(key).decode("utf-8", "replace") if key is not None else None
+    return row

@@ -117,7 +117,7 @@ class RunningProjections:
 
 async def serve(
     settings: Settings,
-    bootstrap: str,
+    bootstrap: str | None,
     stop: asyncio.Event,
     *,
     intake: bool = True,
@@ -127,8 +127,11 @@ async def serve(
     store = EventStore(settings)
     with projection_pool(settings) as pool:
         running = RunningProjections(settings, projection_runners(settings, store, pool), pool)
-        service = IntakeService(settings, store, bootstrap) if intake else None
+        if intake and bootstrap is None:
+            raise ValueError("the intake needs a Kafka bootstrap address")
+        service = IntakeService(settings, store, bootstrap) if intake and bootstrap else None
         if service:
+            assert bootstrap is not None
             await ensure_topics(settings, bootstrap)
             await service.broker.start()
             await service.publish_rejections()

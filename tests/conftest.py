@@ -88,4 +88,5 @@ def settings(pg_url: str) -> Settings:
         intake_partitions=3,
         batch_timeout_ms=50,
         projection_poll_ms=20,
+        intake_session_timeout_ms=4000,
     )

@@ -10,11 +10,16 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import hashlib
 import logging
+import os
+import socket
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
+from aiokafka.errors import MessageSizeTooLargeError, RecordListTooLargeError, RecordTooLargeError
 from aiokafka.structs import OffsetAndMetadata
 from faststream import AckPolicy, FastStream, NoCast
 from faststream.kafka import KafkaBroker, KafkaMessage
@@ -23,7 +28,7 @@ from events.envelope import EventEnvelope
 from events.rejection import RejectedMessage
 from services.intake.batch import BatchOutcome, IntakeProcessor
 from services.settings import Settings
-from services.store import EventStore, RawMessage
+from services.store import EventStore, RawMessage, StaleBatch
 
 log = logging.getLogger("dixian.intake")
 
@@ -36,15 +41,19 @@ class IntakeStats:
     accepted: int = 0
     duplicates: int = 0
     rejected: int = 0
-    retries: int = 0
+    retries: int = 0  # batches that failed as a whole and were read again
+    stale: int = 0  # batches another worker (or an earlier delivery) had stored already
+    splits: int = 0  # times a batch was split to isolate a message the store refused
     published_rejections: int = 0
     assigned: set[int] = field(default_factory=set)
+    halted: set[int] = field(default_factory=set)  # partitions paused: the log lost events
 
     def add(self, o: BatchOutcome) -> None:
         self.batches += 1
         self.accepted += o.accepted
         self.duplicates += o.duplicates
         self.rejected += sum(o.rejected.values())
+        self.splits += o.split
 
 
 class ResumeFromStore(ConsumerRebalanceListener):  # type: ignore[misc]
@@ -54,9 +63,14 @@ class ResumeFromStore(ConsumerRebalanceListener):  # type: ignore[misc]
         self.service = service
 
     async def on_partitions_revoked(self, revoked: set[TopicPartition]) -> None:
+        # A batch being stored finishes first: its positions are then the stored ones that
+        # the next assignment seeks to, so no batch is delivered twice after a rebalance.
+        async with self.service.storing:
+            pass
         # Another worker may write these households now: our cached copies go stale.
         self.service.processor.cache.clear()
         self.service.stats.assigned -= {tp.partition for tp in revoked}
+        self.service.stats.halted -= {tp.partition for tp in revoked}
 
     async def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
         self.service.stats.assigned |= {tp.partition for tp in assigned}
@@ -74,14 +88,23 @@ class IntakeService:
     def __init__(self, settings: Settings, store: EventStore, bootstrap: str) -> None:
         self.settings = settings
         self.store = store
+        # Who stores a batch, in intake_positions: the configured instance, or this process.
+        self.worker = settings.intake_instance_id or (
+            f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        )
         self.processor = IntakeProcessor(
             store,
             settings.aggregate_cache_size,
             settings.lifecycle_rules(),
             settings.permissions(),
             settings.producer_keys(),
+            settings.edge_limits(),
+            worker=self.worker,
         )
         self.stats = IntakeStats()
+        self.bootstrap = bootstrap
+        self.storing = asyncio.Lock()  # held while a batch is being stored
+        self._failures = 0  # batches failed in a row: the backoff grows with them
         self.broker = KafkaBroker(
             bootstrap,
             allow_auto_create_topics=False,
@@ -105,6 +128,10 @@ class IntakeService:
             # Positions live in PostgreSQL; nothing is acknowledged to Kafka on our behalf.
             ack_policy=AckPolicy.MANUAL,
             auto_offset_reset="earliest",
+            group_instance_id=settings.intake_instance_id,
+            session_timeout_ms=settings.intake_session_timeout_ms,
+            heartbeat_interval_ms=max(settings.intake_session_timeout_ms // 4, 250),
+            max_partition_fetch_bytes=max(1024 * 1024, settings.max_message_bytes * 2),
             listener=ResumeFromStore(self),
             decoder=_raw_records,
             title="household-events",
@@ -118,16 +145,34 @@ class IntakeService:
             RawMessage(r.topic, r.partition, r.offset, r.key, r.value, tuple(r.headers or ()))
             for r in records
         ]
-        try:
-            outcome = await asyncio.to_thread(self.processor.process, batch)
-        except Exception:
-            # Nothing of the batch was stored: read again from the stored positions.
-            log.exception("intake batch of %d failed; re-reading from stored positions", len(batch))
-            self.stats.retries += 1
-            self.processor.cache.clear()
-            await self.seek_to_stored(self._consumer().assignment())
-            await asyncio.sleep(0.5)
-            return
+        async with self.storing:
+            try:
+                outcome = await asyncio.to_thread(self.processor.process, batch)
+            except StaleBatch:
+                # Stored already (a redelivery, or another worker before a rebalance).
+                log.info("a batch of %d was stored already; reading on from the store", len(batch))
+                self.stats.stale += 1
+                self.processor.cache.clear()
+                await self.seek_to_stored(self._consumer().assignment())
+                return
+            except Exception:
+                # Nothing of the batch was stored (the database, not a message: one bad
+                # message is a rejection). Read it again, waiting longer each time.
+                self._failures += 1
+                self.stats.retries += 1
+                delay = min(30.0, 0.5 * 2 ** (self._failures - 1))
+                log.error(
+                    "intake batch of %d failed (%d in a row); reading it again in %.1f s",
+                    len(batch),
+                    self._failures,
+                    delay,
+                    exc_info=True,
+                )
+                self.processor.cache.clear()
+                await self.seek_to_stored(self._consumer().assignment())
+                await asyncio.sleep(delay)
+                return
+        self._failures = 0
         self.stats.add(outcome)
         await self.publish_rejections()
         await self._commit_copy(batch)
@@ -143,22 +188,46 @@ class IntakeService:
         ends = await consumer.end_offsets(list(partitions)) if partitions else {}
         fresh = []
         for tp in partitions:
-            if tp.partition in stored:
-                if stored[tp.partition] > ends.get(tp, 0):
-                    # The broker lost messages the store has (a new cluster, a memory broker):
-                    # reading on would skip or refuse events. An operator has to decide.
-                    log.critical(
-                        "POSITION_BEYOND_LOG_END: %s[%d] stored at %d, the log ends at %d",
-                        tp.topic,
-                        tp.partition,
-                        stored[tp.partition],
-                        ends.get(tp, 0),
-                    )
-                consumer.seek(tp, stored[tp.partition])
-            else:
+            if tp.partition not in stored:
                 fresh.append(tp)
+                continue
+            at = stored[tp.partition]
+            if at > ends.get(tp, 0) and not await self._log_reaches(tp, at):
+                # The broker lost messages the store has (a new cluster, a memory broker):
+                # reading on would skip or refuse events. This partition stops until an
+                # operator decides; the others go on.
+                log.critical(
+                    "POSITION_BEYOND_LOG_END: %s[%d] is stored at offset %d, and the log "
+                    "holds no message before it; the partition is paused",
+                    tp.topic,
+                    tp.partition,
+                    at,
+                )
+                consumer.pause(tp)
+                self.stats.halted.add(tp.partition)
+                continue
+            consumer.seek(tp, at)
         if fresh:
             await consumer.seek_to_beginning(*fresh)
+
+    async def _log_reaches(self, tp: TopicPartition, offset: int) -> bool:
+        """Whether the partition holds the message before `offset`: end offsets alone are
+        not to be trusted (Tansu answers with the start of its last batch)."""
+        probe = AIOKafkaConsumer(bootstrap_servers=self.bootstrap, enable_auto_commit=False)
+        await probe.start()
+        try:
+            probe.assign([tp])
+            probe.seek(tp, offset - 1)
+            for _ in range(3):
+                found = await probe.getmany(tp, timeout_ms=1000, max_records=1)
+                if found.get(tp):
+                    return found[tp][0].offset >= offset - 1
+            return False
+        except Exception:  # the broker answers nothing sensible: do not trust the log
+            log.exception("could not read %s[%d] at %d", tp.topic, tp.partition, offset - 1)
+            return False
+        finally:
+            await probe.stop()
 
     async def _commit_copy(self, batch: list[RawMessage]) -> None:
         """Copy the positions to Kafka for lag tools, only for this batch's partitions."""
@@ -172,32 +241,43 @@ class IntakeService:
             log.info("offset copy to Kafka skipped: %s", e)
 
     async def publish_rejections(self, limit: int = 500) -> int:
-        """Publish stored rejections not yet published (an outbox: at least once)."""
-        rows = await asyncio.to_thread(self._unpublished, limit)
+        """Publish the stored rejections not yet published, in order, each marked as it goes
+        (an outbox: at least once, and once unless the process dies between the two). A
+        rejection too large for the topic goes out as a notice of itself."""
+        try:
+            rows = await asyncio.to_thread(self._unpublished, limit)
+        except Exception:
+            log.exception("the rejections outbox could not be read; trying after the next batch")
+            return 0
+        sent = 0
         for row in rows:
-            message = RejectedMessage(
-                rejection_id=row["rejection_id"],
-                reason_code=row["reason_code"],
-                reason=row["reason"],
-                topic=row["topic"],
-                partition=row["partition"],
-                offset=row["offset"],
-                key_base64=_b64(row["message_key"]),
-                value_base64=_b64(row["message_value"]),
-                event_id=str(row["event_id"]) if row["event_id"] else None,
-                event_type=row["event_type"],
-                household_id=row["household_id"],
-                rejected_at=row["rejected_at"],
-            )
+            try:
+                await self._publish_rejection(row)
+                await asyncio.to_thread(self._mark_published, [row["rejection_id"]])
+            except Exception:
+                log.exception(
+                    "rejection %d not published; the outbox tries again after the next batch",
+                    row["rejection_id"],
+                )
+                break
+            sent += 1
+        self.stats.published_rejections += sent
+        return sent
+
+    async def _publish_rejection(self, row: dict[str, Any]) -> None:
+        key = bytes(row["message_key"]) if row["message_key"] is not None else None
+        headers = {"dixian-reason-code": row["reason_code"]}
+        size = len(row["message_value"] or b"") + len(key or b"")
+        whole = size * 4 // 3 + 2048 <= self.settings.rejected_max_bytes  # base64, and the rest
+        message = rejected_message(row, whole)
+        try:
+            await self.rejected_publisher.publish(message, key=key, headers=headers)
+        except (MessageSizeTooLargeError, RecordTooLargeError, RecordListTooLargeError):
+            if not whole:
+                raise
             await self.rejected_publisher.publish(
-                message,
-                key=bytes(row["message_key"]) if row["message_key"] is not None else None,
-                headers={"dixian-reason-code": row["reason_code"]},
+                rejected_message(row, whole=False), key=key, headers=headers
             )
-        if rows:
-            await asyncio.to_thread(self._mark_published, [r["rejection_id"] for r in rows])
-            self.stats.published_rejections += len(rows)
-        return len(rows)
 
     def _unpublished(self, limit: int) -> list[dict[str, Any]]:
         with self.store.connection() as conn:
@@ -223,6 +303,29 @@ class IntakeService:
         app = FastStream(self.broker)
         app.after_startup(self.publish_rejections)
         return app
+
+
+def rejected_message(row: dict[str, Any], whole: bool = True) -> RejectedMessage:
+    """The rejected topic's message for a stored rejection: with the original bytes, or (too
+    large for the topic) a notice with their size and SHA-256 instead."""
+    value = bytes(row["message_value"]) if row["message_value"] is not None else None
+    return RejectedMessage(
+        rejection_id=row["rejection_id"],
+        reason_code=row["reason_code"],
+        reason=row["reason"],
+        topic=row["topic"],
+        partition=row["partition"],
+        offset=row["offset"],
+        key_base64=_b64(row["message_key"]),
+        value_base64=_b64(value) if whole else None,
+        value_bytes=len(value) if value is not None else None,
+        value_sha256=hashlib.sha256(value).hexdigest() if value is not None else None,
+        value_omitted=not whole,
+        event_id=str(row["event_id"]) if row["event_id"] else None,
+        event_type=row["event_type"],
+        household_id=row["household_id"],
+        rejected_at=row["rejected_at"],
+    )
 
 
 def _b64(value: bytes | memoryview | None) -> str | None:

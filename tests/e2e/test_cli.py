@@ -66,6 +66,18 @@ def test_rejected_lists_each_reason_code(loaded: str, capsys: pytest.CaptureFixt
         assert code in out
 
 
+def test_one_rejection_in_full_gives_back_the_bytes_that_were_sent(
+    loaded: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    assert main(["rejected", "--show", "1", "--value-to", str(tmp_path / "value.bin")]) == 0
+    out = capsys.readouterr().out
+    shown = json.loads(out[out.index("{") :])
+    assert shown["rejection_id"] == 1 and shown["reason_code"]
+    assert (tmp_path / "value.bin").stat().st_size == shown["value_bytes"] > 0
+    assert main(["rejected", "--show", "99999"]) == 1
+    assert "REJECTION_NOT_FOUND" in capsys.readouterr().out
+
+
 def test_an_unknown_projection_is_refused_with_its_reason(
     loaded: str, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -165,6 +165,15 @@ async def test_a_failing_batch_is_read_again_and_stored_once(
     assert stored_event_count(store) == expected_counts(messages)["accepted"]
 
 
+def _stored_by(store: EventStore, topic: str) -> dict[int, str]:
+    """partition → the worker that stored its latest batch."""
+    with store.connection() as conn:
+        rows = conn.execute(
+            "SELECT partition, updated_by FROM intake_positions WHERE topic = %s", (topic,)
+        ).fetchall()
+    return {r["partition"]: r["updated_by"] for r in rows}
+
+
 async def test_two_workers_in_one_group_through_rebalances_lose_and_duplicate_nothing(
     kafka_settings: Settings, store: EventStore
 ) -> None:
@@ -174,18 +183,34 @@ async def test_two_workers_in_one_group_through_rebalances_lose_and_duplicate_no
         [m for run in range(w * 4, w * 4 + 4) for m in village_messages(f"W{run}")]
         for w in range(3)
     ]
+    partitions = set(range(s.intake_partitions))
     a = await _start_worker(s, store)
     b: IntakeService | None = None
     ends: dict[int, int] = {}
     try:
         ends = await publish(s.kafka_bootstrap, s.intake_topic, waves[0])
-        b = await _start_worker(s, store)  # the group rebalances over two workers
+        await wait_until(lambda: _positions_reached(store, s.intake_topic, ends), 90)
+        b = await _start_worker(s, store)  # the group rebalances over the two workers
+        await wait_until(
+            lambda: (
+                a.stats.assigned
+                and b.stats.assigned  # type: ignore[union-attr]
+                and a.stats.assigned | b.stats.assigned == partitions  # type: ignore[union-attr]
+                and not a.stats.assigned & b.stats.assigned
+            ),  # type: ignore[union-attr]
+            60,
+        )
+        mine = {w.worker: set(w.stats.assigned) for w in (a, b)}
         ends = _merge(ends, await publish(s.kafka_bootstrap, s.intake_topic, waves[1]))
         await wait_until(lambda: _positions_reached(store, s.intake_topic, ends), 90)
-        assert a.stats.accepted > 0 and b.stats.accepted > 0  # both took part
+        stored_by = _stored_by(store, s.intake_topic)
+        # both took part: each stored the second wave of the partitions it was given
+        for worker, assigned in mine.items():
+            assert {p for p, w in stored_by.items() if w == worker} == assigned
         await a.broker.stop()  # and again, onto the one that is left
         ends = _merge(ends, await publish(s.kafka_bootstrap, s.intake_topic, waves[2]))
         await wait_until(lambda: _positions_reached(store, s.intake_topic, ends), 90)
+        assert set(_stored_by(store, s.intake_topic).values()) == {b.worker}
     finally:
         await a.broker.stop()
         if b is not None:
@@ -196,3 +221,46 @@ async def test_two_workers_in_one_group_through_rebalances_lose_and_duplicate_no
     assert stored_event_count(store) == want["accepted"]
     assert count(store, "SELECT count(DISTINCT event_id) FROM intake_accepted") == want["accepted"]
     assert count(store, "SELECT count(*) FROM intake_rejected") == rejected_count(everything)
+    # the rebalances cost no failed batch: every batch was read from where the store stood
+    assert (a.stats.retries, b.stats.retries) == (0, 0)
+    assert (a.stats.stale, b.stats.stale) == (0, 0)
+
+
+async def test_a_restarted_worker_finds_the_log_where_the_store_left_it_without_a_false_alarm(
+    kafka_settings: Settings, store: EventStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    s = kafka_settings
+    assert s.kafka_bootstrap
+    for run in ("B1", "B2"):  # two waves, a restart between: Tansu's end offsets lag
+        worker = await _start_worker(s, store)
+        try:
+            ends = await publish(s.kafka_bootstrap, s.intake_topic, village_messages(run))
+            await wait_until(lambda e=ends: _positions_reached(store, s.intake_topic, e))
+        finally:
+            await worker.broker.stop()
+        assert worker.stats.halted == set()
+    assert "POSITION_BEYOND_LOG_END" not in caplog.text
+
+
+async def test_a_partition_whose_log_lost_what_the_store_holds_is_paused_and_the_rest_go_on(
+    kafka_settings: Settings, store: EventStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    s = kafka_settings
+    assert s.kafka_bootstrap
+    with store.connection() as conn:  # as if a new, empty cluster replaced the old one
+        conn.execute(
+            "INSERT INTO intake_positions (topic, partition, next_offset) VALUES (%s, 0, 500)",
+            (s.intake_topic,),
+        )
+    worker = await _start_worker(s, store)
+    try:
+        messages = village_messages("B3")
+        ends = await publish(s.kafka_bootstrap, s.intake_topic, messages)
+        others = {p: end for p, end in ends.items() if p != 0}
+        await wait_until(lambda: _positions_reached(store, s.intake_topic, others))
+        await wait_until(lambda: worker.stats.halted == {0})
+    finally:
+        await worker.broker.stop()
+    assert store.stored_positions(s.intake_topic)[0] == 500  # nothing read there
+    assert "POSITION_BEYOND_LOG_END" in caplog.text
+    assert worker.stats.retries == 0  # paused: not read again and again

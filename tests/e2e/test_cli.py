@@ -179,3 +179,33 @@ def test_the_inspectors_audit_commands_work_on_the_demo_village(
         conn.execute("DELETE FROM dixian_events WHERE notification_id = 3")
     assert main(["audit", "verify"]) == 1
     assert "TAMPERED: first bad position: leaf 2" in capsys.readouterr().out
+
+
+def test_the_projections_service_runs_without_a_broker_and_stops_cleanly_on_sigterm(
+    settings: Settings,
+) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DIXIAN_")}
+    env |= {"DIXIAN_PG_URL": settings.pg_url or "", "DIXIAN_SWEEP_DAILY": "false"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "services.cli", "run", "--no-intake"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    deadline = time.monotonic() + 30
+    with psycopg.connect(settings.pg_url or "", autocommit=True) as conn:  # it sets itself up
+        while time.monotonic() < deadline:
+            if conn.execute("SELECT to_regclass('projection_positions')").fetchone()[0]:
+                break
+            time.sleep(0.2)
+    proc.send_signal(signal.SIGTERM)
+    out, _ = proc.communicate(timeout=30)
+    assert proc.returncode == 0, out
+    assert "Traceback" not in out

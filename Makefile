@@ -37,4 +37,4 @@ clean:
 # The benchmark (not part of the tests): BENCH_SIZE=small|medium|large (default large).
 BENCH_SIZE ?= large
 bench: $(STAMP)
-	BENCH_SIZE=$(BENCH_SIZE) $(BIN)/python -m services.bench.run
+	BENCH_SIZE=$(BENCH_SIZE) $(BIN)/python -m services.devtools.bench.run

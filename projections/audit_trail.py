@@ -8,7 +8,7 @@ from typing import Any
 from psycopg import Cursor
 
 from projections.runner import Positioned
-from services.storable import storable, storable_json
+from services.adapters.storable import storable, storable_json
 
 COLUMNS = (
     "position",

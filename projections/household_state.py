@@ -2,170 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import Any
 
 from psycopg import Cursor
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
 from projections.runner import Positioned
+from services.adapters.eventstore import EventStore
+from services.adapters.queries import household_events
 from services.domain.corrections import CORRECTIONS
-
-if TYPE_CHECKING:
-    from services.store import EventStore
-
-
-COLUMNS = (
-    "household_id", "village_code", "household_type", "monitoring_status", "category",
-    "risks", "eliminated_risks", "member_count", "open_case", "open_case_step", "last_visit_on",
-    "last_screening_on", "identified_on", "eliminated_on", "safety_net_marked",
-    "measure_count", "measures_verified", "alert_count", "per_capita_net_income_yuan",
-    "correction_count", "version", "last_event_type", "last_occurred_at", "last_position",
-)  # fmt: skip
-
-Row = dict[str, Any]
-Handler = Callable[[Row, dict[str, Any]], None]
-
-
-def new_row(household_id: str) -> Row:
-    return {c: None for c in COLUMNS} | {"household_id": household_id}
-
-
-def _registered(row: Row, f: dict[str, Any]) -> None:
-    row.update(
-        village_code=f["village_code"],
-        household_type=f["household_type"],
-        monitoring_status="not_monitored",
-        risks=[],
-        eliminated_risks=[],
-        member_count=len(f["members"]),
-        safety_net_marked=False,
-        measure_count=0,
-        measures_verified=0,
-        alert_count=0,
-        correction_count=0,
-    )
-
-
-def _member_changed(row: Row, f: dict[str, Any]) -> None:
-    if f.get("left_household"):
-        row["member_count"] -= 1
-
-
-def _latest(column: str, key: str) -> Handler:
-    def handler(row: Row, f: dict[str, Any]) -> None:
-        day = f[key]
-        row[column] = max(day, str(row[column] or day))
-
-    return handler
-
-
-def _count(column: str, step: int = 1) -> Handler:
-    def handler(row: Row, _: dict[str, Any]) -> None:
-        row[column] += step
-
-    return handler
-
-
-def _case_step(step: str, key: str = "case_id", kind: str | None = None) -> Handler:
-    def handler(row: Row, f: dict[str, Any]) -> None:
-        row["open_case"] = f"{kind or f['case_kind']}:{f[key]}"
-        row["open_case_step"] = step
-
-    return handler
-
-
-def _notice_step(step: str) -> Handler:
-    def handler(row: Row, _: dict[str, Any]) -> None:
-        row["open_case_step"] = step
-
-    return handler
-
-
-def _identified(row: Row, f: dict[str, Any]) -> None:
-    row.update(
-        monitoring_status="monitored",
-        category=f["category"],
-        risks=list(f["risks"]),
-        identified_on=f["decided_on"],
-        eliminated_on=None,
-        open_case=None,
-        open_case_step=None,
-    )
-
-
-def _case_closed(row: Row, _: dict[str, Any]) -> None:
-    row.update(open_case=None, open_case_step=None)
-
-
-def _eliminated(row: Row, f: dict[str, Any]) -> None:
-    row.update(
-        monitoring_status="risk_eliminated",
-        risks=[],
-        eliminated_risks=row["risks"],
-        eliminated_on=f["decided_on"],
-        open_case=None,
-        open_case_step=None,
-    )
-
-
-def _reverted(row: Row, _: dict[str, Any]) -> None:
-    row.update(
-        monitoring_status="monitored",
-        eliminated_on=None,
-        risks=row["eliminated_risks"],
-        eliminated_risks=[],
-    )
-
-
-def _income(row: Row, f: dict[str, Any]) -> None:
-    row["per_capita_net_income_yuan"] = f["per_capita_net_income_yuan"]
-
-
-def _marked(value: bool) -> Handler:
-    def handler(row: Row, _: dict[str, Any]) -> None:
-        row["safety_net_marked"] = value
-
-    return handler
-
-
-# Domain event class name → how it changes the row; events not named change nothing here.
-HANDLERS: dict[str, Handler] = {
-    "Registered": _registered,
-    "MemberAdded": _count("member_count"),
-    "MemberChanged": _member_changed,
-    "IncomeAssessed": _income,
-    "VisitRecorded": _latest("last_visit_on", "visit_date"),
-    "ScreeningRecorded": _latest("last_screening_on", "screening_date"),
-    "DepartmentRiskAlertPushed": _count("alert_count"),
-    "RiskLeadRegistered": _case_step("lead", "lead_id", "identification"),
-    "HouseholdConsentSigned": _case_step("consent", "lead_id", "identification"),
-    "VillageReviewHeld": _case_step("village_review"),
-    "PublicNoticePosted": _case_step("public_notice"),
-    "PublicNoticeClosed": _notice_step("notice_closed"),
-    "TownshipReviewDone": _case_step("township_review"),
-    "Identified": _identified,
-    "LeadDismissed": _case_closed,
-    "AssistanceMeasureStarted": _count("measure_count"),
-    "AssistanceMeasureVerified": _count("measures_verified"),
-    "RiskEliminationProposed": _case_step("proposed", "elimination_id", "elimination"),
-    "RiskEliminated": _eliminated,
-    "RiskEliminationReverted": _reverted,
-    "SafetyNetMarkSet": _marked(True),
-    "SafetyNetMarkRemoved": _marked(False),
-    "EventRetracted": _count("correction_count"),
-    "EventAmended": _count("correction_count"),
-}
-
-
-def _nothing(row: Row, f: dict[str, Any]) -> None:
-    pass
-
-
-def evolve(row: Row, event_class: str, facts: dict[str, Any]) -> None:
-    """Apply one event to a row (also used to compute a household's state as of a date)."""
-    HANDLERS.get(event_class, _nothing)(row, facts)
+from services.domain.timeline import COLUMNS, Row, evolve, new_row, state_on
 
 
 class HouseholdState:
@@ -220,9 +68,6 @@ class HouseholdState:
         if corrected:
             # A retraction or amendment changes what earlier events mean: recompute those
             # households from their history up to this batch (corrections are rare).
-            from services.queries import household_events  # import here: it imports us
-            from services.timeline import state_on
-
             upto = events[-1][0]
             for hid in corrected:
                 history = [e for p, e in household_events(store, hid) if p <= upto]

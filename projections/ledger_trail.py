@@ -11,8 +11,8 @@ from typing import Any
 from psycopg import Cursor
 
 from projections.runner import Positioned
+from services.adapters.storable import storable, storable_json
 from services.domain.compliance.ledger import LEDGER_TOPIC_PREFIX
-from services.storable import storable, storable_json
 
 COLUMNS = (
     "position",

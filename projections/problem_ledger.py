@@ -12,9 +12,9 @@ from psycopg import Cursor
 from psycopg.types.json import Jsonb
 
 from projections.runner import Positioned
-from services.compliance.reading import problems_at
+from services.adapters.compliance_store import problems_at
+from services.adapters.storable import storable, storable_value
 from services.domain.compliance.ledger import LEDGER_TOPIC_PREFIX
-from services.storable import storable, storable_value
 
 COLUMNS = (
     "problem_id",

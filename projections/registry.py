@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from projections.audit_log import AuditLogProjection
 from projections.audit_trail import AuditTrail
 from projections.household_state import HouseholdState
 from projections.ledger_trail import LedgerTrail
 from projections.problem_ledger import ProblemLedger
 from projections.runner import Projection
-from services.audit.log import AuditLogProjection
 
 PROJECTIONS: dict[str, type[Projection]] = {
     HouseholdState.name: HouseholdState,

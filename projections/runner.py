@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, Protocol
 
 import psycopg
@@ -13,10 +14,11 @@ import psycopg.errors
 from psycopg import Cursor
 from psycopg_pool import ConnectionPool
 
+from services.adapters.eventstore import EventStore
+from services.adapters.storable import storable
 from services.domain.events import TOPIC_PREFIX
 from services.domain.household import Household
-from services.storable import storable
-from services.store import EventStore
+from services.settings import Settings
 
 log = logging.getLogger("dixian.projections")
 
@@ -40,6 +42,15 @@ CREATE TABLE IF NOT EXISTS projection_skipped (
 TRANSIENT: tuple[type[BaseException], ...] = (psycopg.OperationalError, psycopg.InterfaceError)
 
 Positioned = tuple[int, Household.Event]
+
+
+@contextmanager
+def projection_pool(settings: Settings) -> Iterator[ConnectionPool]:
+    pool = ConnectionPool(settings.pg_url or "", min_size=1, max_size=4, open=True)
+    try:
+        yield pool
+    finally:
+        pool.close()
 
 
 class Projection(Protocol):

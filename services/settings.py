@@ -10,11 +10,11 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from events.monitoring_lines import MonitoringLines
-from services.attestation import ProducerKeys
+from services.adapters.attestation import ProducerKeys
 from services.domain.compliance.params import ComplianceParams
+from services.domain.permissions import Permissions
 from services.domain.rules import LifecycleRules
-from services.intake.edge import EdgeLimits
-from services.permissions import Permissions
+from services.usecases.intake.edge import EdgeLimits
 
 
 class Settings(BaseSettings):

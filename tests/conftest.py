@@ -19,7 +19,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from services.embedded import embedded_postgres, tansu_broker, with_database
+from services.devtools.embedded import embedded_postgres, tansu_broker, with_database
 from services.settings import Settings
 
 LOCAL_PG = "postgresql://postgres@127.0.0.1:5432/postgres"

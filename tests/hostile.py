@@ -9,7 +9,7 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
-from services.village import (
+from services.devtools.village import (
     CADRE,
     VILLAGE,
     Message,

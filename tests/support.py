@@ -8,8 +8,11 @@ import zlib
 from collections.abc import Callable
 from typing import Any
 
-from services.store import EventStore, RawMessage
-from services.village import Message
+from services.adapters.eventstore import EventStore
+from services.adapters.intake_store import PostgresIntakeUnitOfWork, stored_positions
+from services.devtools.village import Message
+from services.usecases.intake.batch import IntakeProcessor
+from services.usecases.intake.unit_of_work import RawMessage
 
 
 def as_raw(messages: list[Message], topic: str, partitions: int = 3) -> list[RawMessage]:
@@ -76,14 +79,22 @@ async def wait_until(predicate: Callable[[], Any], timeout: float = 60.0) -> Non
         await asyncio.sleep(0.1)
 
 
+def intake(store: EventStore, cache_size: int = 100, **kw: Any) -> IntakeProcessor:
+    """The intake's batch processor on the store, as a worker has it."""
+    return IntakeProcessor(PostgresIntakeUnitOfWork(store, cache_size), **kw)
+
+
+def positions(store: EventStore, topic: str) -> dict[int, int]:
+    return stored_positions(store, topic)
+
+
 def ingest_village(settings: Any, run: str) -> None:
     """The demo village's messages of a run, through the intake into the test's store."""
-    from services.intake.batch import IntakeProcessor
-    from services.store import EventStore
-    from services.village import village_messages
+    from services.adapters.eventstore import EventStore
+    from services.devtools.village import village_messages
 
     store = EventStore(settings)
     try:
-        IntakeProcessor(store, 100).process(as_raw(village_messages(run), settings.intake_topic))
+        intake(store, 100).process(as_raw(village_messages(run), settings.intake_topic))
     finally:
         store.close()

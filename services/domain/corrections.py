@@ -1,6 +1,6 @@
 """A household's history as known on a day: the events recorded by then, which of them
 later events retracted, and the payloads amendments put in their place. The as-of views
-(services.timeline) and the compliance engine read corrections the same way."""
+(services.domain.timeline) and the compliance engine read corrections the same way."""
 
 from __future__ import annotations
 

@@ -9,9 +9,9 @@ import psycopg
 import pytest
 from support import ingest_village
 
-from services.cli import main
+from services.devtools.village import VILLAGE
+from services.entrypoints.cli import main
 from services.settings import Settings
-from services.village import VILLAGE
 
 pytestmark = pytest.mark.e2e
 
@@ -193,7 +193,7 @@ def test_the_projections_service_runs_without_a_broker_and_stops_cleanly_on_sigt
     env = {k: v for k, v in os.environ.items() if not k.startswith("DIXIAN_")}
     env |= {"DIXIAN_PG_URL": settings.pg_url or "", "DIXIAN_SWEEP_DAILY": "false"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "services.cli", "run", "--no-intake"],
+        [sys.executable, "-m", "services.entrypoints.cli", "run", "--no-intake"],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

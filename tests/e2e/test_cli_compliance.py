@@ -12,9 +12,9 @@ import pytest
 from openpyxl import load_workbook
 from support import ingest_village
 
-from services.cli import main
+from services.devtools.village import VILLAGE
+from services.entrypoints.cli import main
 from services.settings import Settings
-from services.village import VILLAGE
 
 pytestmark = pytest.mark.e2e
 DAY = "2026-03-01"

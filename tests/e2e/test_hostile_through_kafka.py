@@ -12,17 +12,17 @@ from typing import Any
 import pytest
 from aiokafka import AIOKafkaConsumer
 from hostile import hostile_messages
-from support import count, expected_counts, stored_event_count, wait_until
+from support import count, expected_counts, positions, stored_event_count, wait_until
 
 from events.catalog import CONTRACT_REASONS
 from events.rejection import RejectedMessage
-from services.demo import publish
+from services.adapters.eventstore import EventStore
+from services.adapters.kafka_topics import ensure_topics
+from services.devtools.demo import publish
+from services.devtools.village import Message
 from services.domain.errors import LIFECYCLE_REASONS
-from services.runtime import serve
+from services.entrypoints.runtime import serve
 from services.settings import Settings
-from services.store import EventStore
-from services.topics import ensure_topics
-from services.village import Message
 
 pytestmark = pytest.mark.e2e
 
@@ -55,7 +55,7 @@ async def rejected_records(bootstrap: str, topic: str, want: int) -> list[Reject
 
 
 def _reached(store: EventStore, topic: str, ends: dict[int, int]) -> bool:
-    stored = store.stored_positions(topic)
+    stored = positions(store, topic)
     return all(stored.get(p, 0) >= end for p, end in ends.items())
 
 

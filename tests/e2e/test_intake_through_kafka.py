@@ -7,19 +7,26 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from support import count, expected_counts, rejected_count, stored_event_count, wait_until
+from support import (
+    count,
+    expected_counts,
+    positions,
+    rejected_count,
+    stored_event_count,
+    wait_until,
+)
 
 from events.catalog import EVENT_TYPES
-from services.attestation import ProducerKeyring
-from services.demo import caught_up, publish, read_rejections
-from services.intake.service import IntakeService
-from services.permissions import DEFAULT_PERMISSIONS
-from services.queries import household_history
-from services.runtime import serve
+from services.adapters.attestation import ProducerKeyring
+from services.adapters.eventstore import EventStore
+from services.adapters.kafka_topics import ensure_topics
+from services.adapters.queries import household_history
+from services.devtools.demo import caught_up, publish, read_rejections
+from services.devtools.village import VILLAGE, Message, village_messages
+from services.domain.permissions import DEFAULT_PERMISSIONS
+from services.entrypoints.intake_consumer import IntakeService
+from services.entrypoints.runtime import serve
 from services.settings import Settings
-from services.store import EventStore
-from services.topics import ensure_topics
-from services.village import VILLAGE, Message, village_messages
 
 pytestmark = pytest.mark.e2e
 
@@ -39,7 +46,7 @@ async def store(kafka_settings: Settings) -> AsyncIterator[EventStore]:
 
 
 def _positions_reached(store: EventStore, topic: str, ends: dict[int, int]) -> bool:
-    stored = store.stored_positions(topic)
+    stored = positions(store, topic)
     return all(stored.get(p, 0) >= end for p, end in ends.items())
 
 
@@ -261,6 +268,6 @@ async def test_a_partition_whose_log_lost_what_the_store_holds_is_paused_and_the
         await wait_until(lambda: worker.stats.halted == {0})
     finally:
         await worker.broker.stop()
-    assert store.stored_positions(s.intake_topic)[0] == 500  # nothing read there
+    assert positions(store, s.intake_topic)[0] == 500  # nothing read there
     assert "POSITION_BEYOND_LOG_END" in caplog.text
     assert worker.stats.retries == 0  # paused: not read again and again

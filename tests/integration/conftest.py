@@ -4,8 +4,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from services.adapters.eventstore import EventStore
 from services.settings import Settings
-from services.store import EventStore
 
 
 @pytest.fixture

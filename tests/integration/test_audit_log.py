@@ -9,20 +9,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from support import as_raw
+from support import as_raw, intake
 
 from projections.audit_trail import AuditTrail
 from projections.registry import PROJECTIONS
-from projections.runner import ProjectionRunner
-from services.audit import offline
-from services.audit.proofs import consistency_proof, inclusion_proof
-from services.audit.verify import Report, verify
-from services.cli_audit import checkpoint_now
-from services.intake.batch import IntakeProcessor
-from services.runtime import projection_pool
+from projections.runner import ProjectionRunner, projection_pool
+from services.adapters.eventstore import EventStore
+from services.devtools.village import village_messages
+from services.domain.audit import offline
+from services.entrypoints.cli.inspecting import checkpoint_now
 from services.settings import Settings
-from services.store import EventStore
-from services.village import village_messages
+from services.usecases.audit.proofs import consistency_proof, inclusion_proof
+from services.usecases.audit.verify import Report, verify
 
 pytestmark = pytest.mark.integration
 
@@ -31,7 +29,7 @@ pytestmark = pytest.mark.integration
 def audited(settings: Settings, tmp_path: Path) -> Iterator[tuple[Settings, EventStore]]:
     s = settings.model_copy(update={"audit_key_file": tmp_path / "key"})
     store = EventStore(s)
-    IntakeProcessor(store, 100).process(as_raw(village_messages("A1"), "events"))
+    intake(store, 100).process(as_raw(village_messages("A1"), "events"))
     checkpoint_now(s, store)
     yield s, store
     store.close()
@@ -141,7 +139,7 @@ def test_a_later_checkpoint_is_shown_to_extend_an_earlier_one(
     audited: tuple[Settings, EventStore], tmp_path: Path
 ) -> None:
     s, store = audited
-    IntakeProcessor(store, 100).process(as_raw(village_messages("A2"), "events2"))
+    intake(store, 100).process(as_raw(village_messages("A2"), "events2"))
     old_size = verify(store).logged
     new = checkpoint_now(s, store)
     proof = consistency_proof(store, old_size, new["tree_size"])

@@ -12,24 +12,25 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
+from support import intake
 
+from projections.audit_log import AuditLogProjection
 from projections.household_state import HouseholdState
 from projections.ledger_trail import LedgerTrail
 from projections.runner import ProjectionRunner
-from services.audit.log import AuditLogProjection
-from services.audit.verify import verify
-from services.compliance.commands import apply
-from services.compliance.export import write_csv, write_xlsx
-from services.compliance.reading import load_problems, load_sweeps
-from services.compliance.sweep import run_sweep
+from services.adapters.compliance_store import load_problems, load_sweeps
+from services.adapters.eventstore import EventStore
+from services.adapters.exports import write_csv, write_xlsx
+from services.devtools.simulate.county import build_county
+from services.devtools.simulate.generator import generate
 from services.domain.compliance import reports
 from services.domain.compliance.findings import RULES
 from services.domain.compliance.ledger import LedgerViolation
-from services.intake.batch import IntakeProcessor
 from services.settings import Settings
-from services.simulate.county import build_county
-from services.simulate.generator import generate
-from services.store import EventStore, RawMessage
+from services.usecases.audit.verify import verify
+from services.usecases.compliance.ledger import apply
+from services.usecases.compliance.sweep import run_sweep
+from services.usecases.intake.unit_of_work import RawMessage
 
 pytestmark = pytest.mark.integration
 
@@ -40,7 +41,7 @@ EXACT = ("R1.1", "R2.2", "R3.1", "R3.2", "R4.1", "R5.1", "R8.1")
 
 
 def ingest(store: EventStore, events: list[tuple[str, dict[str, Any]]], first: int = 0) -> None:
-    processor = IntakeProcessor(store, 10_000)
+    processor = intake(store, 10_000)
     for i in range(0, len(events), 1000):
         raw = [
             RawMessage("sim", 0, first + i + j, key.encode(), json.dumps(env).encode())
@@ -214,8 +215,9 @@ def test_the_running_services_sweep_as_of_the_day_before_at_the_configured_time(
     import time as clock
     from datetime import datetime, timedelta
 
-    from services.compliance.sweep import CHINA
-    from services.runtime import RunningProjections, projection_pool, projection_runners
+    from projections.runner import projection_pool
+    from services.entrypoints.scheduler import Scheduler
+    from services.usecases.compliance.sweep import CHINA
 
     store, _, _ = county
     soon = datetime.now(CHINA) + timedelta(seconds=2)
@@ -223,7 +225,7 @@ def test_the_running_services_sweep_as_of_the_day_before_at_the_configured_time(
         update={"sweep_daily_at": soon.time(), "audit_key_file": tmp_path / "key"}
     )
     with projection_pool(s) as pool:
-        running = RunningProjections(s, projection_runners(s, store, pool), pool)
+        running = Scheduler(s, store, pool)
         running.start()
         try:
             deadline = clock.monotonic() + 30
@@ -239,7 +241,7 @@ def test_the_running_services_sweep_as_of_the_day_before_at_the_configured_time(
 def test_two_people_changing_one_problem_at_once_cannot_both_write(
     county: tuple[EventStore, list[dict[str, Any]], int], settings: Settings
 ) -> None:
-    from services.compliance.reading import save
+    from services.adapters.compliance_store import save
 
     store, _, _ = county
     run_sweep(store, AS_OF, settings.compliance_params())
@@ -258,7 +260,7 @@ def test_two_people_changing_one_problem_at_once_cannot_both_write(
 def test_worker_processes_find_what_one_process_finds(
     county: tuple[EventStore, list[dict[str, Any]], int], settings: Settings
 ) -> None:
-    from services.compliance.parallel import evaluate_store
+    from services.usecases.compliance.parallel import evaluate_store
 
     store, _, _ = county
     params = settings.compliance_params()

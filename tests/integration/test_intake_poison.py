@@ -9,15 +9,15 @@ from typing import Any
 import psycopg
 import pytest
 from hostile import SQL, hostile_messages
-from support import as_raw, count, expected_counts, rejected_count, stored_event_count
+from support import as_raw, count, expected_counts, intake, rejected_count, stored_event_count
 
 from events.catalog import CONTRACT_REASONS
+from services.adapters.eventstore import BatchRecorder, EventStore
+from services.adapters.queries import household_events
+from services.devtools.village import Message, village_messages
 from services.domain.errors import LIFECYCLE_REASONS
 from services.domain.household import Household
-from services.intake.batch import IntakeProcessor
-from services.queries import household_events
-from services.store import EventStore, IntakeRecorder, RawMessage
-from services.village import Message, village_messages
+from services.usecases.intake.unit_of_work import RawMessage
 
 pytestmark = pytest.mark.integration
 
@@ -55,7 +55,7 @@ def test_a_hostile_batch_leaves_every_valid_message_stored_and_every_hostile_one
 ) -> None:
     first, second = hostile_messages("H1")
     raw = as_raw(first + second, "events")
-    processor = IntakeProcessor(store, 100)
+    processor = intake(store, 100)
     one = processor.process(raw[: len(first)])
     two = processor.process(raw[len(first) :])
 
@@ -71,7 +71,7 @@ def test_a_hostile_batch_leaves_every_valid_message_stored_and_every_hostile_one
 
 def test_sql_in_every_text_field_is_stored_as_the_data_it_is(store: EventStore) -> None:
     first, _ = hostile_messages("H2")
-    IntakeProcessor(store, 100).process(as_raw(first, "events"))
+    intake(store, 100).process(as_raw(first, "events"))
     hid = next(json.loads(m.value)["household_id"] for m in first if SQL[:20].encode() in m.value)
     events = [e for _, e in household_events(store, hid)]
     assert [e.event_type for e in events] == [
@@ -87,7 +87,7 @@ def test_sql_in_every_text_field_is_stored_as_the_data_it_is(store: EventStore) 
 def test_a_reason_quoting_a_nul_is_stored_escaped(store: EventStore) -> None:
     valid = village_messages("H3")
     nul_key = Message(b"ab\x00\xff", valid[1].value, "KEY_MISMATCH")
-    IntakeProcessor(store, 100).process(as_raw([valid[0], nul_key, *valid[1:]], "events"))
+    intake(store, 100).process(as_raw([valid[0], nul_key, *valid[1:]], "events"))
     with store.connection() as conn:
         reason = conn.execute(
             "SELECT reason FROM intake_rejected WHERE message_key = %s", (b"ab\x00\xff",)
@@ -110,7 +110,7 @@ def test_an_event_id_sent_again_with_other_bytes_is_refused_and_the_same_bytes_a
     again = Message(registration.key, registration.value, "duplicate")
     # in one batch: the original, a changed copy, the very same bytes
     raw = as_raw([registration, changed, again], "events")
-    outcome = IntakeProcessor(store, 100).process(raw)
+    outcome = intake(store, 100).process(raw)
     assert (outcome.accepted, outcome.duplicates, dict(outcome.rejected)) == (
         1,
         1,
@@ -118,7 +118,7 @@ def test_an_event_id_sent_again_with_other_bytes_is_refused_and_the_same_bytes_a
     )
     # and in a later batch
     later = [RawMessage("events", r.partition, r.offset + 10, r.key, r.value) for r in raw[1:]]
-    outcome = IntakeProcessor(store, 100).process(later)
+    outcome = intake(store, 100).process(later)
     assert (outcome.duplicates, dict(outcome.rejected)) == (1, {"EVENT_ID_REUSED": 1})
     assert count(store, "SELECT count(*) FROM intake_duplicates") == 2
 
@@ -129,7 +129,7 @@ def test_a_message_the_store_refuses_is_isolated_and_refused_alone(
     messages = village_messages("H5")
     visit = next(m for m in messages if b'"visit_recorded"' in m.value and m.expect == "accepted")
     poisoned = json.loads(visit.value)["event_id"]
-    real = IntakeRecorder._copy_events
+    real = BatchRecorder._copy_events
 
     def refuse_one(self, curs, stored_events):  # type: ignore[no-untyped-def]
         for e in stored_events:
@@ -137,9 +137,9 @@ def test_a_message_the_store_refuses_is_isolated_and_refused_alone(
                 raise psycopg.errors.CharacterNotInRepertoire("invalid byte sequence")
         real(self, curs, stored_events)
 
-    monkeypatch.setattr(IntakeRecorder, "_copy_events", refuse_one)
+    monkeypatch.setattr(BatchRecorder, "_copy_events", refuse_one)
     raw = as_raw(messages, "events")
-    outcome = IntakeProcessor(store, 100).process(raw)
+    outcome = intake(store, 100).process(raw)
 
     assert outcome.split > 0 and outcome.rejected["STORE_REFUSED"] == 1
     with store.connection() as conn:
@@ -170,7 +170,7 @@ def test_an_unforeseen_failure_deciding_one_message_rejects_it_and_leaves_its_ho
         return real(self, facts)
 
     monkeypatch.setattr(Household, "add_member", half_done)
-    processor = IntakeProcessor(store, 100)
+    processor = intake(store, 100)
     outcome = processor.process(as_raw(messages, "events"))
 
     assert outcome.rejected["INTERNAL_ERROR"] == 1
@@ -178,5 +178,5 @@ def test_an_unforeseen_failure_deciding_one_message_rejects_it_and_leaves_its_ho
     hid = json.loads(target.value)["household_id"]
     loaded = store.load_households([hid])[hid]
     assert person not in loaded.members
-    cached, _ = processor.cache.take([hid])
+    cached, _ = processor.uow.cache.take([hid])
     assert person not in cached.get(hid, loaded).members  # nor in the worker's memory

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import pytest
-from support import as_raw, count, expected_counts, rejected_count, snapshot, stored_event_count
+from support import (
+    as_raw,
+    count,
+    expected_counts,
+    intake,
+    rejected_count,
+    snapshot,
+    stored_event_count,
+)
 
-from services.intake.batch import IntakeProcessor
+from services.adapters.eventstore import BatchRecorder, EventStore
+from services.devtools.village import village_messages
 from services.settings import Settings
-from services.store import EventStore, IntakeRecorder, RawMessage, StaleBatch
-from services.village import village_messages
+from services.usecases.intake.unit_of_work import RawMessage, StaleBatch
 
 pytestmark = pytest.mark.integration
 
@@ -18,7 +26,7 @@ def test_a_batch_stores_accepted_events_and_keeps_each_rejected_message_with_byt
 ) -> None:
     messages = village_messages("R1")
     raw = as_raw(messages, "events")
-    outcome = IntakeProcessor(store, 100).process(raw)
+    outcome = intake(store, 100).process(raw)
 
     want = expected_counts(messages)
     assert outcome.accepted == want["accepted"] == stored_event_count(store)
@@ -45,13 +53,13 @@ def test_a_batch_stores_accepted_events_and_keeps_each_rejected_message_with_byt
 
 def test_a_redelivered_batch_changes_nothing(store: EventStore) -> None:
     raw = as_raw(village_messages("R2"), "events")
-    IntakeProcessor(store, 100).process(raw)
+    intake(store, 100).process(raw)
     before = snapshot(store)
 
     with pytest.raises(StaleBatch):
-        IntakeProcessor(store, 100).process(raw)  # a restarted worker, same messages
+        intake(store, 100).process(raw)  # a restarted worker, same messages
     with pytest.raises(StaleBatch):
-        IntakeProcessor(store, 100).process(raw[5:9])  # a part of it, after a rebalance
+        intake(store, 100).process(raw[5:9])  # a part of it, after a rebalance
 
     assert snapshot(store) == before
 
@@ -59,13 +67,13 @@ def test_a_redelivered_batch_changes_nothing(store: EventStore) -> None:
 def test_a_repeated_event_id_at_a_new_offset_is_absorbed(store: EventStore) -> None:
     messages = village_messages("R3")
     raw = as_raw(messages, "events")
-    processor = IntakeProcessor(store, 100)
+    processor = intake(store, 100)
     processor.process(raw)
     events = stored_event_count(store)
     first = raw[0]
     resent = RawMessage("events", first.partition, 10_000, first.key, first.value)
 
-    outcome = IntakeProcessor(store, 100).process([resent])
+    outcome = intake(store, 100).process([resent])
 
     assert (outcome.accepted, outcome.duplicates) == (0, 1)
     assert stored_event_count(store) == events
@@ -82,23 +90,23 @@ def test_a_crash_in_the_middle_of_a_batch_loses_and_duplicates_nothing(
 ) -> None:
     messages = village_messages("R4")
     raw = as_raw(messages, "events")
-    processor = IntakeProcessor(store, 100)
+    processor = intake(store, 100)
     processor.process(raw[:10])
     before = snapshot(store)
 
-    real = IntakeRecorder._copy_events
+    real = BatchRecorder._copy_events
 
     def insert_then_crash(self, curs, stored_events):  # type: ignore[no-untyped-def]
         real(self, curs, stored_events)  # the rows are written, not committed
         raise Crash
 
-    monkeypatch.setattr(IntakeRecorder, "_copy_events", insert_then_crash)
+    monkeypatch.setattr(BatchRecorder, "_copy_events", insert_then_crash)
     with pytest.raises(Crash):
         processor.process(raw[10:])
     assert snapshot(store) == before  # the half-done batch left no trace
 
     monkeypatch.undo()
-    worker = IntakeProcessor(store, 100) if restart else processor
+    worker = intake(store, 100) if restart else processor
     worker.process(raw[10:])
 
     want = expected_counts(messages)
@@ -118,7 +126,7 @@ def test_any_split_into_batches_gives_the_same_households(settings: Settings) ->
                     f"TRUNCATE {db.events_table}, dixian_snapshots, intake_positions, "
                     "intake_accepted, intake_rejected, intake_duplicates"
                 )
-            processor = IntakeProcessor(db, 2)  # a tiny cache: households are reloaded
+            processor = intake(db, 2)  # a tiny cache: households are reloaded
             for i in range(0, len(raw), size):
                 processor.process(raw[i : i + size])
             ids = {m.key.decode() for m in raw if m.key}
@@ -133,9 +141,9 @@ def test_a_household_loaded_from_the_store_equals_the_one_built_in_memory(
     store: EventStore,
 ) -> None:
     raw = as_raw(village_messages("R6"), "events")
-    processor = IntakeProcessor(store, 100)
+    processor = intake(store, 100)
     processor.process(raw)
-    cached, _ = processor.cache.take({m.key.decode() for m in raw if m.key})
+    cached, _ = processor.uow.cache.take({m.key.decode() for m in raw if m.key})
     loaded = store.load_households(cached)
     assert {k: _state(v) for k, v in loaded.items()} == {k: _state(v) for k, v in cached.items()}
 
@@ -152,10 +160,10 @@ def test_a_household_loads_from_its_latest_snapshot_and_the_events_after_it(
     store = EventStore(settings.model_copy(update={"snapshot_interval": 3}))
     try:
         raw = as_raw(village_messages("R7"), "events")
-        processor = IntakeProcessor(store, 100)
+        processor = intake(store, 100)
         for i in range(0, len(raw), 2):
             processor.process(raw[i : i + 2])
-        cached, _ = processor.cache.take({m.key.decode() for m in raw if m.key})
+        cached, _ = processor.uow.cache.take({m.key.decode() for m in raw if m.key})
         snapshots = count(store, "SELECT count(*) FROM dixian_snapshots")
         h1 = next(h for h in cached.values() if h.version == 8)
         assert snapshots >= 5

@@ -7,17 +7,15 @@ import json
 from datetime import date
 
 import pytest
-from support import as_raw, count
+from support import as_raw, count, intake
 
 from projections.household_state import COLUMNS, HouseholdState
-from projections.runner import ProjectionRunner
-from services.intake.batch import IntakeProcessor
-from services.queries import household_events
-from services.runtime import projection_pool
+from projections.runner import ProjectionRunner, projection_pool
+from services.adapters.eventstore import EventStore
+from services.adapters.queries import household_events
+from services.devtools.village import CADRE, VillageScript, findings, village_messages
+from services.domain.timeline import state_on
 from services.settings import Settings
-from services.store import EventStore
-from services.timeline import state_on
-from services.village import CADRE, VillageScript, findings, village_messages
 
 pytestmark = pytest.mark.integration
 
@@ -96,7 +94,7 @@ def test_corrections_must_name_an_accepted_event_of_the_same_household(
     )
     raw = as_raw(s.messages, "events", 1)  # one partition: the order as sent
 
-    outcome = IntakeProcessor(store, 10).process(raw)
+    outcome = intake(store, 10).process(raw)
 
     assert outcome.accepted == 4
     assert list(reasons(store).values()) == [
@@ -118,7 +116,7 @@ def test_a_producer_outside_the_permissions_is_rejected_and_kept(store: EventSto
         REGISTRATION,
         who={"source": "civil_affairs", "actor": CADRE["actor"]},
     )
-    IntakeProcessor(store, 10).process(as_raw(s.messages, "events", 1))
+    intake(store, 10).process(as_raw(s.messages, "events", 1))
     assert list(reasons(store).values()) == ["PRODUCER_NOT_PERMITTED"]
     assert count(store, "SELECT count(*) FROM intake_rejected WHERE message_value IS NOT NULL") == 1
 
@@ -126,7 +124,7 @@ def test_a_producer_outside_the_permissions_is_rejected_and_kept(store: EventSto
 def test_the_live_projection_honours_corrections_and_equals_the_state_as_of_now(
     settings: Settings, store: EventStore
 ) -> None:
-    IntakeProcessor(store, 100).process(as_raw(village_messages("C3"), "events"))
+    intake(store, 100).process(as_raw(village_messages("C3"), "events"))
     with projection_pool(settings) as pool:
         runner = ProjectionRunner(store, pool, HouseholdState(), 7)
         runner.setup()

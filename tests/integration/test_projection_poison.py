@@ -9,17 +9,15 @@ from typing import Any
 
 import pytest
 from psycopg_pool import ConnectionPool
-from support import as_raw, count, stored_event_count
+from support import as_raw, count, intake, stored_event_count
 
-from projections import household_state
 from projections.registry import PROJECTIONS
-from projections.runner import ProjectionRunner
-from services.intake import edge
-from services.intake.batch import IntakeProcessor
-from services.runtime import projection_pool
+from projections.runner import ProjectionRunner, projection_pool
+from services.adapters.eventstore import EventStore
+from services.devtools.village import VillageScript, village_messages
+from services.domain import timeline
 from services.settings import Settings
-from services.store import EventStore
-from services.village import VillageScript, village_messages
+from services.usecases.intake import edge
 
 pytestmark = pytest.mark.integration
 
@@ -49,7 +47,7 @@ def _stored_before_the_edge_refused_nul(store: EventStore, monkeypatch: pytest.M
     ]
     poisoned = json.dumps(body).encode()
     monkeypatch.setattr(edge, "_inspect", lambda data, limits: None)
-    IntakeProcessor(store, 100).process(
+    intake(store, 100).process(
         as_raw([*messages, type(visit)(visit.key, poisoned, "accepted")], "events")
     )
     monkeypatch.undo()
@@ -79,15 +77,15 @@ def test_an_event_a_projection_cannot_apply_is_skipped_on_the_record_and_the_res
     store: EventStore, pool: ConnectionPool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     messages = village_messages("Q2")
-    IntakeProcessor(store, 100).process(as_raw(messages, "events"))
-    real = household_state.HANDLERS["VisitRecorded"]
+    intake(store, 100).process(as_raw(messages, "events"))
+    real = timeline.HANDLERS["VisitRecorded"]
 
     def fails_on_one(row: dict[str, Any], facts: dict[str, Any]) -> None:
         if facts["findings"]["notes"] == "income stable":  # one visit of the village
             raise ValueError("a bug in one handler")
         real(row, facts)
 
-    monkeypatch.setitem(household_state.HANDLERS, "VisitRecorded", fails_on_one)
+    monkeypatch.setitem(timeline.HANDLERS, "VisitRecorded", fails_on_one)
     runner = ProjectionRunner(store, pool, PROJECTIONS["household_state"](), 1000)
     runner.setup()
     assert runner.catch_up() == stored_event_count(store)

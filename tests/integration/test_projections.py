@@ -7,16 +7,14 @@ from typing import Any
 
 import pytest
 from psycopg_pool import ConnectionPool
-from support import as_raw, count, stored_event_count
+from support import as_raw, count, intake, stored_event_count
 
 from projections.audit_trail import AuditTrail
 from projections.household_state import HouseholdState
-from projections.runner import PositionMoved, ProjectionRunner
-from services.intake.batch import IntakeProcessor
-from services.runtime import projection_pool
+from projections.runner import PositionMoved, ProjectionRunner, projection_pool
+from services.adapters.eventstore import EventStore
+from services.devtools.village import village_messages
 from services.settings import Settings
-from services.store import EventStore
-from services.village import village_messages
 
 pytestmark = pytest.mark.integration
 
@@ -40,7 +38,7 @@ def _table(pool: ConnectionPool, table: str, key: str) -> list[tuple[Any, ...]]:
 
 def test_a_rebuilt_projection_equals_the_live_one(store: EventStore, pool: ConnectionPool) -> None:
     raw = as_raw(village_messages("P1") + village_messages("P2"), "events")
-    processor = IntakeProcessor(store, 100)
+    processor = intake(store, 100)
     runners = [_runner(store, pool, HouseholdState()), _runner(store, pool, AuditTrail())]
     for i in range(0, len(raw), 7):  # live: the projections follow the intake batch by batch
         processor.process(raw[i : i + 7])
@@ -58,7 +56,7 @@ def test_a_rebuilt_projection_equals_the_live_one(store: EventStore, pool: Conne
 def test_a_projection_resumes_from_its_position_after_a_restart(
     store: EventStore, pool: ConnectionPool
 ) -> None:
-    IntakeProcessor(store, 100).process(as_raw(village_messages("P3"), "events"))
+    intake(store, 100).process(as_raw(village_messages("P3"), "events"))
     first = _runner(store, pool, AuditTrail(), batch=5)
     first.run_once()
     first.run_once()
@@ -76,7 +74,7 @@ def test_a_projection_resumes_from_its_position_after_a_restart(
 def test_a_batch_computed_from_a_moved_position_writes_nothing(
     store: EventStore, pool: ConnectionPool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    IntakeProcessor(store, 100).process(as_raw(village_messages("P4"), "events"))
+    intake(store, 100).process(as_raw(village_messages("P4"), "events"))
     runner = _runner(store, pool, AuditTrail(), batch=5)
     runner.run_once()
     monkeypatch.setattr(runner, "position", lambda: 0)  # as if read before another runner moved
@@ -87,7 +85,7 @@ def test_a_batch_computed_from_a_moved_position_writes_nothing(
 
 
 def test_the_household_state_follows_the_lifecycle(store: EventStore, pool: ConnectionPool) -> None:
-    IntakeProcessor(store, 100).process(as_raw(village_messages("P5"), "events"))
+    intake(store, 100).process(as_raw(village_messages("P5"), "events"))
     _runner(store, pool, HouseholdState()).catch_up()
     with pool.connection() as conn:
         rows = conn.execute(

@@ -15,8 +15,8 @@ from eventsourcing.application import Application
 from events.catalog import EVENT_TYPES
 from events.identity import check_digit
 from services.domain.household import Household
+from services.domain.permissions import DEFAULT_PERMISSIONS
 from services.domain.rules import LifecycleRules
-from services.permissions import DEFAULT_PERMISSIONS
 
 VILLAGE = "610326101201"  # Shaanxi (61): the seed's 7,300-yuan line applies
 VILLAGE_WITHOUT_LINE = "532524105201"  # Yunnan (53): no monitoring line configured

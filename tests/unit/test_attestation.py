@@ -5,11 +5,11 @@ import json
 import pytest
 
 from events.catalog import ContractViolation
-from services.attestation import SIGNATURE_HEADER, ProducerKeyring, ProducerKeys
-from services.intake.batch import check_message
-from services.permissions import Permissions
-from services.store import RawMessage
-from services.village import village_messages
+from services.adapters.attestation import SIGNATURE_HEADER, ProducerKeyring, ProducerKeys
+from services.devtools.village import village_messages
+from services.domain.permissions import Permissions
+from services.usecases.intake.message import check_message
+from services.usecases.intake.unit_of_work import RawMessage
 
 RING = ProducerKeyring(["village_app", "civil_affairs", "medical_insurance"])
 KEYS = ProducerKeys(RING.public_keys())

@@ -4,8 +4,8 @@ from household_steps import registered
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from services.adapters.household_cache import HouseholdCache
 from services.domain.household import Household
-from services.intake.cache import HouseholdCache
 
 
 def household(n: int) -> Household:

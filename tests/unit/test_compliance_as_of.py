@@ -11,11 +11,11 @@ from functools import cache
 import pytest
 
 from events.catalog import EVENT_TYPES
+from services.devtools.simulate.county import build_county
+from services.devtools.simulate.generator import generate
 from services.domain.compliance.engine import evaluate
 from services.domain.compliance.facts import RecordedEvent
 from services.domain.compliance.params import ComplianceParams
-from services.simulate.county import build_county
-from services.simulate.generator import generate
 
 
 @cache

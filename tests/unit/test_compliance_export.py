@@ -6,7 +6,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from services.compliance.export import display_width, render, write_csv, write_xlsx
+from services.adapters.exports import display_width, render, write_csv, write_xlsx
 
 ROWS = [
     {"problem": "a1", "summary": '=HYPERLINK("http://x","y")', "count": 3},

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from fakes import process_in_memory
 from household_steps import (
     HID,
     RULES,
@@ -42,8 +43,7 @@ from services.domain.household import (
     household_uuid,
 )
 from services.domain.rules import LifecycleRules
-from services.intake.batch import IntakeProcessor
-from services.intake.edge import parse_message
+from services.usecases.intake.unit_of_work import RawMessage
 
 
 def last_event(h: Household) -> ev.HouseholdEvent:
@@ -692,17 +692,15 @@ def test_an_event_the_lifecycle_forbids_is_rejected_with_its_code_and_changes_no
 
 
 def test_an_event_for_a_household_never_registered_is_rejected() -> None:
-    parsed = parse_message(encoded(envelope("visit_recorded")))
-    with pytest.raises(LifecycleViolation) as e:
-        IntakeProcessor(store=None, cache_size=0)._decide({}, parsed, {})  # type: ignore[arg-type]
-    assert e.value.code == "HOUSEHOLD_NOT_REGISTERED"
+    raw = RawMessage("t", 0, 0, HID.encode(), encoded(envelope("visit_recorded")))
+    _, got = process_in_memory([raw])
+    assert got == ["HOUSEHOLD_NOT_REGISTERED"]
 
 
 def test_a_registration_through_the_intake_creates_the_household() -> None:
-    parsed = parse_message(encoded(envelope("household_registered")))
-    households: dict[str, Household] = {}
-    h = IntakeProcessor(store=None, cache_size=0)._decide(households, parsed, {})  # type: ignore[arg-type]
-    assert households == {HID: h} and h.members.keys() == {"P1"}
+    raw = RawMessage("t", 0, 0, HID.encode(), encoded(envelope("household_registered")))
+    uow, got = process_in_memory([raw])
+    assert got == ["accepted"] and uow.household(HID).members.keys() == {"P1"}
 
 
 def test_every_lifecycle_reason_code_has_a_rejection_test() -> None:

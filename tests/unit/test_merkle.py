@@ -6,20 +6,20 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from services.audit.merkle import (
+from services.domain.audit.merkle import (
     EMPTY_ROOT,
     consistency_path,
     inclusion_path,
     leaf_hash,
     list_subtree,
 )
-from services.audit.offline import (
+from services.domain.audit.offline import (
     checkpoint_bytes,
     root_from_inclusion,
     verify_consistency,
     verify_proof,
 )
-from services.audit.verify import Frontier
+from services.usecases.audit.verify import Frontier
 
 # RFC 6962 test vectors (as published with the Certificate Transparency implementations).
 LEAVES = [

@@ -5,8 +5,8 @@ from datetime import date
 
 from lifecycle import Steps
 
-from services.notice import render_public_notice
-from services.timeline import state_on
+from services.domain.notice import render_public_notice
+from services.domain.timeline import state_on
 
 
 def test_a_public_notice_never_shows_id_number_phone_bank_account_or_health() -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from events.catalog import EVENT_TYPES
 from events.monitoring_lines import MonitoringLine, MonitoringLines
-from services.permissions import DEFAULT_PERMISSIONS, Permissions
+from services.domain.permissions import DEFAULT_PERMISSIONS, Permissions
 
 
 def test_civil_affairs_can_report_an_allowance_but_not_decide_an_identification() -> None:

@@ -6,14 +6,11 @@ import collections
 import json
 from typing import Any
 
-from events.catalog import ContractViolation
-from services.domain.errors import LifecycleViolation
-from services.domain.household import Household
-from services.intake.batch import IntakeProcessor, check_message
-from services.permissions import Permissions
-from services.simulate.county import build_county
-from services.simulate.generator import PLANTABLE, generate
-from services.store import RawMessage
+from fakes import process_in_memory
+
+from services.devtools.simulate.county import build_county
+from services.devtools.simulate.generator import PLANTABLE, generate
+from services.usecases.intake.unit_of_work import RawMessage
 
 
 def simulated(size: str, seed: int, rate: float) -> tuple[list[Any], list[dict[str, Any]]]:
@@ -28,19 +25,14 @@ def test_the_same_seed_gives_the_same_county_and_events() -> None:
 
 def test_every_simulated_event_is_accepted_by_the_intakes_checks_and_the_aggregates() -> None:
     events, _ = simulated("small", 11, 0.2)
-    processor = IntakeProcessor(store=None, cache_size=0)  # type: ignore[arg-type]
-    households: dict[str, Household] = {}
-    refused = collections.Counter()
-    for i, (key, env) in enumerate(events):
-        value = json.dumps(env).encode()
-        try:
-            parsed, _ = check_message(RawMessage("t", 0, i, key.encode(), value), Permissions())
-            processor._decide(households, parsed, {})
-        except (ContractViolation, LifecycleViolation) as e:
-            refused[e.code] += 1
-    assert refused == {}
-    assert len(households) == 40
-    statuses = collections.Counter(h.monitoring_status for h in households.values())
+    raw = [
+        RawMessage("t", 0, i, key.encode(), json.dumps(env).encode())
+        for i, (key, env) in enumerate(events)
+    ]
+    uow, got = process_in_memory(raw)
+    assert collections.Counter(got) == {"accepted": len(raw)}
+    assert len(uow.events) == 40
+    statuses = collections.Counter(uow.household(h).monitoring_status for h in uow.events)
     assert statuses["monitored"] + statuses["risk_eliminated"] > 0
 
 

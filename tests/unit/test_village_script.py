@@ -5,18 +5,17 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass, field
-from uuid import UUID
+from typing import Any
 
 import pytest
+from fakes import process_in_memory
 from household_steps import replayed, state
 
-from events.catalog import CONTRACT_REASONS, ContractViolation
-from services.domain.errors import LIFECYCLE_REASONS, LifecycleViolation
+from events.catalog import CONTRACT_REASONS
+from services.devtools.village import VILLAGE, village_messages
+from services.domain.errors import LIFECYCLE_REASONS
 from services.domain.household import MONITORED, NOT_MONITORED, Household
-from services.intake.batch import IntakeProcessor, check_message
-from services.permissions import Permissions
-from services.store import RawMessage, Seen
-from services.village import VILLAGE, village_messages
+from services.usecases.intake.unit_of_work import RawMessage
 
 
 @dataclass
@@ -25,28 +24,21 @@ class Replay:
 
     outcomes: list[tuple[str, str]] = field(default_factory=list)  # (expected, got)
     households: dict[str, Household] = field(default_factory=dict)
-    accepted: dict[UUID, Seen] = field(default_factory=dict)
+    stored: int = 0  # events stored
+    events: dict[str, list[Any]] = field(default_factory=dict)  # household → its events
 
 
 def replay(run: str) -> Replay:
-    """The intake's decisions, without its store: the pure part of every batch."""
-    processor = IntakeProcessor(store=None, cache_size=0)  # type: ignore[arg-type]
-    r = Replay()
-    for offset, m in enumerate(village_messages(run)):
-        try:
-            parsed, _ = check_message(RawMessage("t", 0, offset, m.key, m.value), Permissions())
-            env = parsed.envelope
-            if env.event_id in r.accepted:
-                r.outcomes.append((m.expect, "duplicate"))
-                continue
-            processor._decide(r.households, parsed, r.accepted)
-            r.accepted[env.event_id] = Seen(
-                env.household_id, env.event_type, env.source_system, None
-            )
-            r.outcomes.append((m.expect, "accepted"))
-        except (ContractViolation, LifecycleViolation) as e:
-            r.outcomes.append((m.expect, e.code))
-    return r
+    """The intake's decisions in memory, the whole village as one batch."""
+    messages = village_messages(run)
+    raw = [RawMessage("t", 0, offset, m.key, m.value) for offset, m in enumerate(messages)]
+    uow, got = process_in_memory(raw)
+    return Replay(
+        outcomes=list(zip([m.expect for m in messages], got, strict=True)),
+        households={hid: uow.household(hid) for hid in uow.events},
+        stored=sum(len(events) for events in uow.events.values()),
+        events=uow.events,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -72,8 +64,7 @@ def test_every_expectation_of_the_script_is_a_documented_outcome() -> None:
 def test_a_resent_event_is_absorbed_once_and_not_stored_twice(village: Replay) -> None:
     counts = Counter(got for _, got in village.outcomes)
     assert counts["duplicate"] == 1
-    stored = sum(len(h.pending_events) for h in village.households.values())
-    assert stored == counts["accepted"] == len(village.accepted)
+    assert village.stored == counts["accepted"]
 
 
 def test_only_the_scripts_five_households_exist_after_it(village: Replay) -> None:
@@ -131,9 +122,8 @@ def test_the_household_with_a_three_day_notice_still_waits_for_its_decision(
 def test_every_household_of_the_village_replays_from_its_stored_events_to_the_same_state(
     village: Replay,
 ) -> None:
-    for h in village.households.values():
-        events = list(h.pending_events)
-        assert state(replayed(events)) == state(h), h.household_id
+    for hid, h in village.households.items():
+        assert state(replayed(village.events[hid])) == state(h), hid
 
 
 def test_every_message_carries_its_household_as_key_except_the_deliberate_mismatches() -> None:

@@ -1,0 +1,1 @@
+"""The adapters: everything that talks to PostgreSQL, Kafka, files and keys."""

@@ -1,0 +1,194 @@
+"""The intake's unit of work on PostgreSQL: the repeat check, the households (from a
+bounded cache, or loaded for a whole batch in two queries), and a batch's events with its
+bookkeeping — positions, accepted ids, repeats, rejections — in one transaction; and the
+outbox of the rejected topic."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+from uuid import UUID
+
+from psycopg import Cursor
+from psycopg.types.json import Jsonb
+
+from services.adapters.eventstore import EventStore
+from services.adapters.household_cache import HouseholdCache
+from services.adapters.storable import storable
+from services.domain.household import Household
+from services.usecases.intake.unit_of_work import IntakeRecord, Seen, StaleBatch
+
+
+class PostgresIntakeUnitOfWork:
+    """One per worker: the cache outlives the batches; `record` and `commit` are per batch."""
+
+    def __init__(self, store: EventStore, cache_size: int) -> None:
+        self.store = store
+        self.cache = HouseholdCache(cache_size)
+        self._handed: dict[str, Household] = {}  # the households of the batch under way
+        self._record: IntakeRecord | None = None
+
+    def seen(self, event_ids: Iterable[UUID]) -> dict[UUID, Seen]:
+        return accepted_events(self.store, event_ids)
+
+    def households(self, household_ids: Iterable[str]) -> dict[str, Household]:
+        found, missing = self.cache.take(household_ids)
+        found.update(self.store.load_households(missing))
+        self._handed = dict(found)
+        return found
+
+    def record(self, record: IntakeRecord) -> None:
+        self._record = record
+
+    def commit(self) -> None:
+        record, self._record = self._record, None
+        if record is None:
+            return
+        try:
+            self.store.save_batch(record.households, also=lambda curs: write_intake(curs, record))
+        except BaseException:
+            # The cached aggregates hold events that were not stored: forget them.
+            self.forget(h.household_id for h in record.households)
+            raise
+        # the registered ones are new: they join the ones handed out
+        self.cache.put([*self._handed.values(), *record.households])
+        self._handed = {}
+
+    def forget(self, household_ids: Iterable[str]) -> None:
+        self.cache.evict(list(household_ids))
+
+    def forget_all(self) -> None:
+        """After a rebalance: another worker may write these households now."""
+        self.cache.clear()
+
+
+def accepted_events(store: EventStore, event_ids: Iterable[UUID]) -> dict[UUID, Seen]:
+    """Of these event ids, those accepted before."""
+    ids = list(set(event_ids))
+    if not ids:
+        return {}
+    with store.connection() as conn:
+        rows = conn.execute(
+            "SELECT event_id, household_id, event_type, source_system, value_sha256 "
+            "FROM intake_accepted WHERE event_id = ANY(%s::uuid[])",
+            (ids,),
+        ).fetchall()
+    return {
+        r["event_id"]: Seen(
+            r["household_id"],
+            r["event_type"],
+            r["source_system"],
+            bytes(r["value_sha256"]) if r["value_sha256"] is not None else None,
+        )
+        for r in rows
+    }
+
+
+def stored_positions(store: EventStore, topic: str) -> dict[int, int]:
+    """partition → next offset to read, as committed with the events."""
+    with store.connection() as conn:
+        rows = conn.execute(
+            "SELECT partition, next_offset FROM intake_positions WHERE topic = %s", (topic,)
+        ).fetchall()
+    return {r["partition"]: r["next_offset"] for r in rows}
+
+
+def unpublished_rejections(store: EventStore, limit: int) -> list[dict[str, Any]]:
+    """The outbox: rejections not yet on the rejected topic, oldest first."""
+    with store.connection() as conn:
+        return conn.execute(  # type: ignore[no-any-return]
+            "SELECT * FROM intake_rejected WHERE published_at IS NULL "
+            "ORDER BY rejection_id LIMIT %s",
+            (limit,),
+        ).fetchall()
+
+
+def mark_published(store: EventStore, rejection_ids: list[int]) -> None:
+    with store.connection() as conn:
+        conn.execute(
+            "UPDATE intake_rejected SET published_at = now() WHERE rejection_id = ANY(%s)",
+            (rejection_ids,),
+        )
+
+
+def write_intake(curs: Cursor[Any], w: IntakeRecord) -> None:
+    """Advance the positions (only from where they stand) and keep what the batch saw."""
+    keys = list(w.positions)
+    curs.execute(
+        """
+        WITH b AS (
+            SELECT * FROM unnest(%s::text[], %s::int[], %s::bigint[], %s::bigint[])
+                AS b(topic, partition, first_offset, next_offset)
+        )
+        INSERT INTO intake_positions AS p (topic, partition, next_offset, updated_by)
+        SELECT topic, partition, next_offset, %s FROM b
+        ON CONFLICT (topic, partition) DO UPDATE
+            SET next_offset = EXCLUDED.next_offset, updated_at = now(),
+                updated_by = EXCLUDED.updated_by
+            WHERE p.next_offset <= (
+                SELECT b.first_offset FROM b
+                WHERE b.topic = p.topic AND b.partition = p.partition)
+        RETURNING p.topic
+        """,
+        (
+            [k[0] for k in keys],
+            [k[1] for k in keys],
+            [w.positions[k][0] for k in keys],
+            [w.positions[k][1] for k in keys],
+            w.worker,
+        ),
+    )
+    if len(curs.fetchall()) != len(keys):
+        raise StaleBatch("a partition of the batch was consumed already; re-reading")
+    if w.accepted:
+        with curs.copy(
+            "COPY intake_accepted (event_id, household_id, event_type, source_system, topic, "
+            'partition, "offset", value_sha256) FROM STDIN (FORMAT BINARY)'
+        ) as copy:
+            copy.set_types(["uuid", "text", "text", "text", "text", "int4", "int8", "bytea"])
+            for a in w.accepted:
+                m = a.message
+                copy.write_row(
+                    (
+                        a.event_id,
+                        a.household_id,
+                        a.event_type,
+                        a.source_system,
+                        m.topic,
+                        m.partition,
+                        m.offset,
+                        a.value_sha256,
+                    )
+                )
+    if w.duplicates:
+        curs.executemany(
+            'INSERT INTO intake_duplicates (topic, partition, "offset", event_id) '
+            "VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING",
+            [(m.topic, m.partition, m.offset, eid) for eid, m in w.duplicates],
+        )
+    if w.rejected:
+        curs.executemany(
+            """
+            INSERT INTO intake_rejected (topic, partition, "offset", message_key,
+                message_value, headers, reason_code, reason, event_id, event_type,
+                household_id)
+            VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+            ON CONFLICT (topic, partition, "offset") DO NOTHING
+            """,
+            [
+                (
+                    r.message.topic,
+                    r.message.partition,
+                    r.message.offset,
+                    r.message.key,
+                    r.message.value,
+                    Jsonb([[storable(k), v.hex()] for k, v in r.message.headers]),
+                    r.code,
+                    storable(r.reason),
+                    r.event_id,
+                    storable(r.event_type) if r.event_type is not None else None,
+                    storable(r.household_id) if r.household_id is not None else None,
+                )
+                for r in w.rejected
+            ],
+        )

@@ -1,0 +1,58 @@
+"""The naive baseline: an eventsourcing Application that loads, applies and saves one event
+at a time, one transaction per event, for one household in twenty across the whole stream
+(so that it loads histories as the real intake does). Run as its own process:
+
+    python -m services.devtools.bench.naive EVENTS.jsonl LIMIT SECONDS
+
+It prints a JSON line: events, seconds, events_per_second.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+from eventsourcing.application import AggregateNotFoundError, Application
+
+from services.domain.household import Household, household_uuid
+from services.domain.permissions import Permissions
+from services.settings import Settings
+from services.usecases.intake.message import check_message, envelope_meta
+from services.usecases.intake.unit_of_work import RawMessage
+
+
+class NaiveStore(Application):
+    name = "naive"
+
+
+def main(path: str, limit: int, seconds: float) -> dict[str, float]:
+    app = NaiveStore(env=Settings().eventsourcing_env())
+    permissions, rules = Permissions(), Settings().lifecycle_rules()
+    done, started = 0, time.perf_counter()
+    with Path(path).open(encoding="utf-8") as f:
+        for offset, line in enumerate(f):
+            row = json.loads(line)
+            if int(row["key"][-4:]) % 20:  # one household in twenty, through the two years
+                continue
+            value = json.dumps(row["value"]).encode()
+            parsed, _ = check_message(
+                RawMessage("t", 0, offset, row["key"].encode(), value), permissions
+            )
+            meta, facts = envelope_meta(parsed), parsed.facts()
+            try:
+                h = app.repository.get(household_uuid(parsed.envelope.household_id))
+                h.decide(meta, facts, rules)
+            except AggregateNotFoundError:
+                h = Household.register(meta, facts)
+            app.save(h)
+            done += 1
+            if done >= limit or time.perf_counter() - started > seconds:
+                break
+    elapsed = time.perf_counter() - started
+    return {"events": done, "seconds": elapsed, "events_per_second": done / elapsed}
+
+
+if __name__ == "__main__":
+    print(json.dumps(main(sys.argv[1], int(sys.argv[2]), float(sys.argv[3]))))

@@ -1,0 +1,124 @@
+"""One synthetic village's events: five households through the lifecycle's real procedures,
+plus messages that must be rejected. Deterministic for a given run id."""
+
+from __future__ import annotations
+
+from services.devtools.village import households
+from services.devtools.village.script import (
+    CADRE,
+    COUNTY,
+    HELPER,
+    TOWNSHIP,
+    VILLAGE,
+    Message,
+    VillageScript,
+    by,
+    department,
+    findings,
+    member,
+)
+
+__all__ = [
+    "CADRE",
+    "COUNTY",
+    "HELPER",
+    "TOWNSHIP",
+    "VILLAGE",
+    "Message",
+    "VillageScript",
+    "by",
+    "department",
+    "findings",
+    "member",
+    "village_messages",
+]
+
+
+def village_messages(run: str) -> list[Message]:
+    """The demo village: five households, and messages that break the contract or the
+    lifecycle, each with the reason code it must be rejected with."""
+    s = VillageScript(run)
+    h1, h2, h3, h4, h5 = (s.hid(i) for i in range(1, 6))
+    first = households.falls_ill_is_identified_eliminated_and_reverted(s, h1)
+    households.applies_and_is_dismissed(s, h2)
+    households.has_a_birth_visits_and_corrections(s, h3)
+    households.objection_then_safety_net(s, h4)
+    households.loses_a_member_and_gets_a_notice_too_short(s, h5)
+
+    # The producer resends H1's registration: absorbed, not stored twice.
+    s.send(h1, first, "duplicate")
+
+    # Messages that break the contract, the permissions or the lifecycle.
+    s.send(h2, b"\x00\x01 not json at all", "NOT_JSON")
+    s.send(h2, {"event_type": "visit_recorded", "household_id": h2}, "ENVELOPE_INVALID")
+    s.emit("lottery_won", h2, "2025-03-01", {}, expect="UNKNOWN_EVENT_TYPE")
+    bad = member("P203", "张小", "2001-01-01", 23, "son")
+    bad["id_number"] = bad["id_number"][:17] + ("0" if bad["id_number"][17] != "0" else "1")
+    s.emit(
+        "member_added",
+        h2,
+        "2025-03-01",
+        {"member": bad, "reason": "return"},
+        expect="PAYLOAD_INVALID",
+    )
+    s.emit(
+        "identification_decided",
+        h2,
+        "2025-07-01",
+        {
+            "lead_id": s.id("L", 2),
+            "outcome": "dismissed",
+            "decided_on": "2025-07-01",
+            "dismissal_reason": "n/a",
+        },
+        who=department("civil_affairs"),
+        expect="PRODUCER_NOT_PERMITTED",
+    )
+    s.emit(
+        "risk_elimination_proposed",
+        h2,
+        "2025-08-01",
+        {
+            "elimination_id": s.id("E", 2),
+            "proposed_on": "2025-08-01",
+            "kind": "stable",
+            "grounds": "n/a",
+        },
+        expect="NOT_MONITORED",
+    )
+    s.emit(
+        "assistance_measure_started",
+        h3,
+        "2025-08-01",
+        {
+            "measure_id": s.id("M", 3),
+            "measure_type": "employment",
+            "responsible_department": "human_resources",
+            "addresses_risks": ["unemployment"],
+            "started_on": "2025-08-01",
+        },
+        expect="NEVER_IDENTIFIED",
+    )
+    s.emit(
+        "visit_recorded",
+        s.hid(9),
+        "2025-03-01",
+        {
+            "visitor_id": "cadre-li",
+            "visit_date": "2025-03-01",
+            "findings": findings("unknown household"),
+        },
+        expect="HOUSEHOLD_NOT_REGISTERED",
+    )
+    wrong_key = s.envelope(
+        "visit_recorded",
+        h3,
+        "2025-03-01",
+        {
+            "visitor_id": "cadre-li",
+            "visit_date": "2025-03-01",
+            "findings": findings("key mismatch"),
+        },
+    )
+    s.send(h4, wrong_key, "KEY_MISMATCH")
+    return s.messages

@@ -1,0 +1,1 @@
+"""The audit log's mathematics: RFC 6962 Merkle trees, proofs and their offline check."""

@@ -1,0 +1,58 @@
+"""`dixian simulate|demo`: the development tools, imported only when asked for."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from pathlib import Path
+from typing import Any
+
+from services.settings import Settings
+
+
+def cmd_simulate(settings: Settings, args: argparse.Namespace) -> int:
+    from services.devtools.simulate.output import publish, read_messages, simulate
+
+    events, truth, n = simulate(
+        args.size, args.seed, args.violation_rate, args.out, kcat=args.format == "kcat"
+    )
+    print(f"{n} events of a {args.size} county (seed {args.seed}) in {events}; truth in {truth}")
+    if args.publish:
+        if settings.kafka_bootstrap is None:
+            print("KAFKA_NOT_CONFIGURED: set DIXIAN_KAFKA_BOOTSTRAP to publish")
+            return 2
+        sent = asyncio.run(
+            publish(read_messages(events), settings.kafka_bootstrap, settings.intake_topic)
+        )
+        print(f"published {sent} messages to {settings.intake_topic}")
+    return 0
+
+
+def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
+    from services.devtools.demo import run_demo
+
+    return asyncio.run(run_demo(settings))
+
+
+def add_devtools_parsers(sub: Any) -> None:
+    simulate = sub.add_parser("simulate", help="a synthetic county and two years of its events")
+    simulate.add_argument("--size", choices=["small", "medium", "large"], default="small")
+    simulate.add_argument("--seed", type=int, default=1)
+    simulate.add_argument(
+        "--violation-rate",
+        type=float,
+        default=0.02,
+        help="how often each rule's violation is planted",
+    )
+    simulate.add_argument("--out", type=Path, default=Path(".dixian/simulation"))
+    simulate.add_argument("--publish", action="store_true", help="also produce to the topic")
+    simulate.add_argument(
+        "--format",
+        choices=["jsonl", "kcat"],
+        default="jsonl",
+        help="jsonl: {key, value} per line; kcat: KEY<TAB>VALUE for kcat -P -K'\\t' -l",
+    )
+    simulate.set_defaults(func=cmd_simulate)
+
+    demo = sub.add_parser("demo", help="one synthetic village end to end, then a summary")
+    demo.set_defaults(func=cmd_demo)

@@ -1,0 +1,180 @@
+"""`dixian household|notice|audit`: what inspectors (纪检监察) and bureau staff read — a
+household's state and history, as of any day; its public notice; the tamper-evident log,
+its proofs, and who did and read what."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from services.adapters import queries
+from services.adapters.audit_log import Signer, checkpoints
+from services.adapters.eventstore import EventStore
+from services.domain.audit import offline
+from services.domain.notice import render_public_notice
+from services.domain.timeline import state_on
+from services.entrypoints.cli.common import open_store, print_json
+from services.settings import Settings
+from services.usecases.audit.activity import activity
+from services.usecases.audit.checkpoint import checkpoint_now
+from services.usecases.audit.proofs import ProofError, consistency_proof, inclusion_proof
+from services.usecases.audit.reads import ReaderRequired, reads, record_read
+from services.usecases.audit.verify import verify
+
+
+def cmd_household(settings: Settings, args: argparse.Namespace) -> int:
+    with open_store(settings) as (s, store):
+        try:
+            record_read(
+                store,
+                args.reader or s.reader,
+                args.purpose or s.read_purpose,
+                args.household_id,
+                f"household {args.what}",
+            )
+        except ReaderRequired as e:
+            print(e)
+            return 2
+        if args.what == "as-of":
+            if args.occurred_on is None and args.known_on is None:
+                print("DATE_MISSING: give --occurred-on DATE, --known-on DATE or both")
+                return 2
+            events = [e for _, e in queries.household_events(store, args.household_id)]
+            row = state_on(events, occurred_on=args.occurred_on, known_on=args.known_on)
+            if row is None:
+                print(f"HOUSEHOLD_NOT_FOUND: {args.household_id} was not registered then")
+                return 1
+            print_json(row)
+            return 0
+        if args.what == "show":
+            state = queries.household_state(store, args.household_id)
+            if state is None:
+                print(
+                    f"HOUSEHOLD_NOT_FOUND: no household {args.household_id} in the "
+                    "household_state projection"
+                )
+                return 1
+            print_json(state)
+            return 0
+        history = queries.household_history(store, args.household_id)
+        if not history:
+            print(f"HOUSEHOLD_NOT_FOUND: no events for household {args.household_id}")
+            return 1
+        if args.json:
+            print_json(history)
+            return 0
+        for h in history:
+            print(
+                f"#{h['position']:<6} v{h['version']:<3} occurred {h['occurred_at']}  "
+                f"recorded {h['recorded_at']}  {h['event']}  by {h['actor']} "
+                f"via {h['source_system']}  [{h['event_id']}]"
+            )
+            print(f"         {json.dumps(h['facts'], ensure_ascii=False)}")
+        return 0
+
+
+def cmd_notice(settings: Settings, args: argparse.Namespace) -> int:
+    with open_store(settings) as (s, store):
+        events = [e for _, e in queries.household_events(store, args.household_id)]
+        notice = render_public_notice(events, args.notice_id, s.min_notice_days)
+        if notice is None:
+            print(f"NOTICE_NOT_FOUND: no notice {args.notice_id} for {args.household_id}")
+            return 1
+        print_json(notice)
+        return 0
+
+
+def cmd_audit(settings: Settings, args: argparse.Namespace) -> int:
+    if args.what == "public-key":
+        print(Signer(settings.signing_key_file()).public_key)
+        return 0
+    if args.what == "verify-proof":
+        key = args.public_key or Signer(settings.signing_key_file()).public_key
+        return offline.main([str(args.target), "--public-key", key])
+    with open_store(settings) as (s, store):
+        try:
+            return _with_store(s, store, args)
+        except ProofError as e:
+            print(str(e))
+            return 1
+
+
+def _with_store(s: Settings, store: EventStore, args: argparse.Namespace) -> int:
+    if args.what == "checkpoint":
+        print_json(checkpoint_now(s, store))
+    elif args.what == "checkpoints":
+        with store.connection() as conn, conn.cursor() as cur:
+            print_json(checkpoints(cur), args.output)  # type: ignore[arg-type]
+    elif args.what == "verify":
+        report = verify(store, args.public_key)
+        print(
+            f"{report.events} events in the store, {report.logged} in the log, "
+            f"{report.checkpoints_ok} checkpoints match"
+        )
+        if report.ok:
+            print("VERIFIED: nothing was changed, removed, reordered or inserted")
+            return 0
+        first = report.first_bad
+        if first:
+            print(f"TAMPERED: first bad position: {first}")
+        for finding in report.findings[:20]:
+            print(f"  {finding}")
+        return 1
+    elif args.what == "prove":
+        print_json(inclusion_proof(store, args.target), args.output)
+    elif args.what == "consistency":
+        old, new = (int(x) for x in args.target.split(":"))
+        print_json(consistency_proof(store, old, new), args.output)
+    elif args.what in ("actor", "source"):
+        print_json(activity(store, args.what, args.target))
+    elif args.what == "reads":
+        print_json(reads(store, args.target or None))
+    return 0
+
+
+def add_inspecting_parsers(sub: Any) -> None:
+    household = sub.add_parser("household", help="a household's state or full history")
+    household.add_argument("what", choices=["show", "history", "as-of"])
+    household.add_argument("household_id")
+    household.add_argument("--json", action="store_true", help="machine-readable output")
+    household.add_argument("--reader", help="who reads (recorded; or DIXIAN_READER)")
+    household.add_argument("--purpose", help="why (recorded; or DIXIAN_READ_PURPOSE)")
+    household.add_argument(
+        "--occurred-on", type=date.fromisoformat, help="as-of: what had happened by this day"
+    )
+    household.add_argument(
+        "--known-on", type=date.fromisoformat, help="as-of: what had been recorded by this day"
+    )
+    household.set_defaults(func=cmd_household)
+
+    notice = sub.add_parser("notice", help="a public notice as the village may see it")
+    notice.add_argument("what", choices=["render"])
+    notice.add_argument("household_id")
+    notice.add_argument("notice_id")
+    notice.set_defaults(func=cmd_notice)
+
+    audit = sub.add_parser("audit", help="the tamper-evident log and the inspector's views")
+    audit.add_argument(
+        "what",
+        choices=[
+            "checkpoint",
+            "checkpoints",
+            "verify",
+            "prove",
+            "consistency",
+            "verify-proof",
+            "public-key",
+            "actor",
+            "source",
+            "reads",
+        ],
+        help="prove EVENT_ID; consistency OLD:NEW; verify-proof FILE; actor ID; source NAME; "
+        "reads [HOUSEHOLD]",
+    )
+    audit.add_argument("target", nargs="?", default="", help="see above")
+    audit.add_argument("-o", "--output", type=Path, help="write the JSON to this file")
+    audit.add_argument("--public-key", help="the key to check signatures with (base64)")
+    audit.set_defaults(func=cmd_audit)

@@ -1,0 +1,324 @@
+"""The intake service on faststream: batches from Kafka into the event store, exactly once.
+
+Where we stand in each partition is stored in PostgreSQL with the events, in one
+transaction; Kafka's committed offsets are only a copy for lag dashboards. On every
+assignment the consumer seeks to the stored positions, so neither a crash, a redelivery
+nor a rebalance loses or duplicates an event.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import logging
+import os
+import socket
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
+from aiokafka.errors import MessageSizeTooLargeError, RecordListTooLargeError, RecordTooLargeError
+from aiokafka.structs import OffsetAndMetadata
+from faststream import AckPolicy, FastStream, NoCast
+from faststream.kafka import KafkaBroker, KafkaMessage
+
+from events.envelope import EventEnvelope
+from events.rejection import RejectedMessage
+from services.adapters.eventstore import EventStore
+from services.adapters.intake_store import (
+    PostgresIntakeUnitOfWork,
+    mark_published,
+    stored_positions,
+    unpublished_rejections,
+)
+from services.settings import Settings
+from services.usecases.intake.batch import BatchOutcome, IntakeProcessor
+from services.usecases.intake.unit_of_work import RawMessage, StaleBatch
+
+log = logging.getLogger("dixian.intake")
+
+
+@dataclass(slots=True)
+class IntakeStats:
+    """Running totals of one worker (the tables are the record; this is for humans)."""
+
+    batches: int = 0
+    accepted: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    retries: int = 0  # batches that failed as a whole and were read again
+    stale: int = 0  # batches another worker (or an earlier delivery) had stored already
+    splits: int = 0  # times a batch was split to isolate a message the store refused
+    published_rejections: int = 0
+    assigned: set[int] = field(default_factory=set)
+    halted: set[int] = field(default_factory=set)  # partitions paused: the log lost events
+
+    def add(self, o: BatchOutcome) -> None:
+        self.batches += 1
+        self.accepted += o.accepted
+        self.duplicates += o.duplicates
+        self.rejected += sum(o.rejected.values())
+        self.splits += o.split
+
+
+class ResumeFromStore(ConsumerRebalanceListener):  # type: ignore[misc]
+    """Seek every assigned partition to the position stored with the events."""
+
+    def __init__(self, service: IntakeService) -> None:
+        self.service = service
+
+    async def on_partitions_revoked(self, revoked: set[TopicPartition]) -> None:
+        # A batch being stored finishes first: its positions are then the stored ones that
+        # the next assignment seeks to, so no batch is delivered twice after a rebalance.
+        async with self.service.storing:
+            pass
+        # Another worker may write these households now: our cached copies go stale.
+        self.service.uow.forget_all()
+        self.service.stats.assigned -= {tp.partition for tp in revoked}
+        self.service.stats.halted -= {tp.partition for tp in revoked}
+
+    async def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
+        self.service.stats.assigned |= {tp.partition for tp in assigned}
+        await self.service.seek_to_stored(assigned)
+
+
+async def _raw_records(msg: Any) -> Any:
+    # Keep the original records: a message that is not JSON must still reach the handler.
+    return msg.raw_message
+
+
+class IntakeService:
+    """The broker, its subscriber and publisher, and the batch processor behind them."""
+
+    def __init__(self, settings: Settings, store: EventStore, bootstrap: str) -> None:
+        self.settings = settings
+        self.store = store
+        # Who stores a batch, in intake_positions: the configured instance, or this process.
+        self.worker = settings.intake_instance_id or (
+            f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        )
+        self.uow = PostgresIntakeUnitOfWork(store, settings.aggregate_cache_size)
+        self.processor = IntakeProcessor(
+            self.uow,
+            settings.lifecycle_rules(),
+            settings.permissions(),
+            settings.producer_keys(),
+            settings.edge_limits(),
+            worker=self.worker,
+        )
+        self.stats = IntakeStats()
+        self.bootstrap = bootstrap
+        self.storing = asyncio.Lock()  # held while a batch is being stored
+        self._failures = 0  # batches failed in a row: the backoff grows with them
+        self.broker = KafkaBroker(
+            bootstrap,
+            allow_auto_create_topics=False,
+            enable_idempotence=False,
+            acks="all",
+            logger=log,
+            log_level=logging.DEBUG,  # per-message lines are noise at INFO
+        )
+        self.rejected_publisher = self.broker.publisher(
+            settings.rejected_topic,
+            title="rejected",
+            description="Every message the intake did not accept, with its reason code.",
+            schema=RejectedMessage,
+        )
+        self.subscriber = self.broker.subscriber(
+            settings.intake_topic,
+            group_id=settings.intake_group,
+            batch=True,
+            max_records=settings.batch_max_records,
+            batch_timeout_ms=settings.batch_timeout_ms,
+            # Positions live in PostgreSQL; nothing is acknowledged to Kafka on our behalf.
+            ack_policy=AckPolicy.MANUAL,
+            auto_offset_reset="earliest",
+            group_instance_id=settings.intake_instance_id,
+            session_timeout_ms=settings.intake_session_timeout_ms,
+            heartbeat_interval_ms=max(settings.intake_session_timeout_ms // 4, 250),
+            max_partition_fetch_bytes=max(1024 * 1024, settings.max_message_bytes * 2),
+            listener=ResumeFromStore(self),
+            decoder=_raw_records,
+            title="household-events",
+            description="Every event about a household; key = household_id.",
+        )
+        self.subscriber(self._handle)
+
+    async def _handle(self, body: NoCast[list[EventEnvelope]], msg: KafkaMessage) -> None:
+        records = msg.raw_message
+        batch = [
+            RawMessage(r.topic, r.partition, r.offset, r.key, r.value, tuple(r.headers or ()))
+            for r in records
+        ]
+        async with self.storing:
+            try:
+                outcome = await asyncio.to_thread(self.processor.process, batch)
+            except StaleBatch:
+                # Stored already (a redelivery, or another worker before a rebalance).
+                log.info("a batch of %d was stored already; reading on from the store", len(batch))
+                self.stats.stale += 1
+                self.uow.forget_all()
+                await self.seek_to_stored(self._consumer().assignment())
+                return
+            except Exception:
+                # Nothing of the batch was stored (the database, not a message: one bad
+                # message is a rejection). Read it again, waiting longer each time.
+                self._failures += 1
+                self.stats.retries += 1
+                delay = min(30.0, 0.5 * 2 ** (self._failures - 1))
+                log.error(
+                    "intake batch of %d failed (%d in a row); reading it again in %.1f s",
+                    len(batch),
+                    self._failures,
+                    delay,
+                    exc_info=True,
+                )
+                self.uow.forget_all()
+                await self.seek_to_stored(self._consumer().assignment())
+                await asyncio.sleep(delay)
+                return
+        self._failures = 0
+        self.stats.add(outcome)
+        await self.publish_rejections()
+        await self._commit_copy(batch)
+
+    def _consumer(self) -> AIOKafkaConsumer:
+        consumer = self.subscriber.consumer
+        assert consumer is not None, "the intake subscriber is not started"
+        return consumer
+
+    async def seek_to_stored(self, partitions: set[TopicPartition]) -> None:
+        consumer = self._consumer()
+        stored = await asyncio.to_thread(stored_positions, self.store, self.settings.intake_topic)
+        ends = await consumer.end_offsets(list(partitions)) if partitions else {}
+        fresh = []
+        for tp in partitions:
+            if tp.partition not in stored:
+                fresh.append(tp)
+                continue
+            at = stored[tp.partition]
+            if at > ends.get(tp, 0) and not await self._log_reaches(tp, at):
+                # The broker lost messages the store has (a new cluster, a memory broker):
+                # reading on would skip or refuse events. This partition stops until an
+                # operator decides; the others go on.
+                log.critical(
+                    "POSITION_BEYOND_LOG_END: %s[%d] is stored at offset %d, and the log "
+                    "holds no message before it; the partition is paused",
+                    tp.topic,
+                    tp.partition,
+                    at,
+                )
+                consumer.pause(tp)
+                self.stats.halted.add(tp.partition)
+                continue
+            consumer.seek(tp, at)
+        if fresh:
+            await consumer.seek_to_beginning(*fresh)
+
+    async def _log_reaches(self, tp: TopicPartition, offset: int) -> bool:
+        """Whether the partition holds the message before `offset`: end offsets alone are
+        not to be trusted (Tansu answers with the start of its last batch)."""
+        probe = AIOKafkaConsumer(bootstrap_servers=self.bootstrap, enable_auto_commit=False)
+        await probe.start()
+        try:
+            probe.assign([tp])
+            probe.seek(tp, offset - 1)
+            for _ in range(3):
+                found = await probe.getmany(tp, timeout_ms=1000, max_records=1)
+                if found.get(tp):
+                    return found[tp][0].offset >= offset - 1
+            return False
+        except Exception:  # the broker answers nothing sensible: do not trust the log
+            log.exception("could not read %s[%d] at %d", tp.topic, tp.partition, offset - 1)
+            return False
+        finally:
+            await probe.stop()
+
+    async def _commit_copy(self, batch: list[RawMessage]) -> None:
+        """Copy the positions to Kafka for lag tools, only for this batch's partitions."""
+        last: dict[TopicPartition, int] = {}
+        for m in batch:
+            tp = TopicPartition(m.topic, m.partition)
+            last[tp] = max(last.get(tp, -1), m.offset + 1)
+        try:
+            await self._consumer().commit({tp: OffsetAndMetadata(o, "") for tp, o in last.items()})
+        except Exception as e:  # a rebalance in between: harmless, the store has the truth
+            log.info("offset copy to Kafka skipped: %s", e)
+
+    async def publish_rejections(self, limit: int = 500) -> int:
+        """Publish the stored rejections not yet published, in order, each marked as it goes
+        (an outbox: at least once, and once unless the process dies between the two). A
+        rejection too large for the topic goes out as a notice of itself."""
+        try:
+            rows = await asyncio.to_thread(unpublished_rejections, self.store, limit)
+        except Exception:
+            log.exception("the rejections outbox could not be read; trying after the next batch")
+            return 0
+        sent = 0
+        for row in rows:
+            try:
+                await self._publish_rejection(row)
+                await asyncio.to_thread(mark_published, self.store, [row["rejection_id"]])
+            except Exception:
+                log.exception(
+                    "rejection %d not published; the outbox tries again after the next batch",
+                    row["rejection_id"],
+                )
+                break
+            sent += 1
+        self.stats.published_rejections += sent
+        return sent
+
+    async def _publish_rejection(self, row: dict[str, Any]) -> None:
+        key = bytes(row["message_key"]) if row["message_key"] is not None else None
+        headers = {"dixian-reason-code": row["reason_code"]}
+        size = len(row["message_value"] or b"") + len(key or b"")
+        whole = size * 4 // 3 + 2048 <= self.settings.rejected_max_bytes  # base64, and the rest
+        message = rejected_message(row, whole)
+        try:
+            await self.rejected_publisher.publish(message, key=key, headers=headers)
+        except (MessageSizeTooLargeError, RecordTooLargeError, RecordListTooLargeError):
+            if not whole:
+                raise
+            await self.rejected_publisher.publish(
+                rejected_message(row, whole=False), key=key, headers=headers
+            )
+
+    @classmethod
+    def declare(cls, settings: Settings) -> IntakeService:
+        """The declarations alone (for the AsyncAPI document): no store, nothing connects."""
+        return cls(settings, None, "localhost:9092")  # type: ignore[arg-type]
+
+    def app(self) -> FastStream:
+        app = FastStream(self.broker)
+        app.after_startup(self.publish_rejections)
+        return app
+
+
+def rejected_message(row: dict[str, Any], whole: bool = True) -> RejectedMessage:
+    """The rejected topic's message for a stored rejection: with the original bytes, or (too
+    large for the topic) a notice with their size and SHA-256 instead."""
+    value = bytes(row["message_value"]) if row["message_value"] is not None else None
+    return RejectedMessage(
+        rejection_id=row["rejection_id"],
+        reason_code=row["reason_code"],
+        reason=row["reason"],
+        topic=row["topic"],
+        partition=row["partition"],
+        offset=row["offset"],
+        key_base64=_b64(row["message_key"]),
+        value_base64=_b64(value) if whole else None,
+        value_bytes=len(value) if value is not None else None,
+        value_sha256=hashlib.sha256(value).hexdigest() if value is not None else None,
+        value_omitted=not whole,
+        event_id=str(row["event_id"]) if row["event_id"] else None,
+        event_type=row["event_type"],
+        household_id=row["household_id"],
+        rejected_at=row["rejected_at"],
+    )
+
+
+def _b64(value: bytes | memoryview | None) -> str | None:
+    return None if value is None else base64.b64encode(bytes(value)).decode("ascii")

@@ -1,0 +1,77 @@
+"""Proofs for inspectors: an event's inclusion in a signed checkpoint, and the consistency of
+two checkpoints. The files they make are checked offline by services/audit/offline.py."""
+
+from __future__ import annotations
+
+import base64
+import json
+from types import SimpleNamespace
+from typing import Any
+
+from services.adapters.audit_log import StoredTree, canonical_event, checkpoints
+from services.adapters.eventstore import EventStore
+from services.domain.audit.merkle import consistency_path, inclusion_path
+
+
+class ProofError(Exception):
+    """A proof that cannot be made; `code` is stable."""
+
+    def __init__(self, code: str, detail: str) -> None:
+        super().__init__(f"{code}: {detail}")
+        self.code = code
+
+
+def _checkpoint_at_least(cps: list[dict[str, Any]], size: int) -> dict[str, Any]:
+    covering = [cp for cp in cps if cp["tree_size"] >= size]
+    if not covering:
+        raise ProofError("NO_CHECKPOINT", "no checkpoint covers it yet: make one first")
+    return covering[-1]
+
+
+def inclusion_proof(store: EventStore, event_id: str) -> dict[str, Any]:
+    """The proof that an event is in the log the latest covering checkpoint signs."""
+    with store.connection() as conn, conn.cursor() as cur:
+        cur.execute(
+            "SELECT l.leaf_index, e.notification_id, e.originator_id, e.originator_version, "
+            f"e.topic, e.state FROM {store.events_table} e "
+            "JOIN audit_leaves l ON l.notification_id = e.notification_id "
+            "JOIN audit_trail a ON a.position = e.notification_id WHERE a.event_id = %s",
+            (event_id,),
+        )
+        row = cur.fetchone()
+        if row is None:
+            raise ProofError("EVENT_NOT_LOGGED", f"no logged event {event_id}")
+        cp = _checkpoint_at_least(checkpoints(cur), row["leaf_index"] + 1)
+        tree = StoredTree(cur)
+        path = inclusion_path(tree.subtree, row["leaf_index"], cp["tree_size"])
+
+    event_bytes = canonical_event(SimpleNamespace(**{**row, "state": bytes(row["state"])}))
+    return {
+        "kind": "inclusion",
+        "log": "dixian",
+        "event_id": event_id,
+        "leaf_index": row["leaf_index"],
+        "event_bytes": base64.b64encode(event_bytes).decode(),
+        "event": json.loads(bytes(row["state"])),
+        "inclusion_path": [h.hex() for h in path],
+        "checkpoint": cp,
+    }
+
+
+def consistency_proof(store: EventStore, old_size: int, new_size: int) -> dict[str, Any]:
+    """The proof that the checkpoint of new_size extends the one of old_size."""
+    with store.connection() as conn, conn.cursor() as cur:
+        cps = {cp["tree_size"]: cp for cp in checkpoints(cur)}
+        for size in (old_size, new_size):
+            if size not in cps:
+                raise ProofError("NO_CHECKPOINT", f"no checkpoint of {size} events")
+        if not 0 < old_size <= new_size:
+            raise ProofError("BAD_SIZES", "the old size must be positive and at most the new")
+        path = consistency_path(StoredTree(cur).subtree, old_size, new_size)
+    return {
+        "kind": "consistency",
+        "log": "dixian",
+        "old": cps[old_size],
+        "new": cps[new_size],
+        "path": [h.hex() for h in path],
+    }

@@ -1,0 +1,94 @@
+"""The sweep: the engine over the whole store as of a day, and the ledger brought up to
+date — new problems raised, those the facts no longer show marked resolved, resolved ones
+found again — with a record of the sweep, all in one transaction."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from uuid import UUID, uuid4
+
+from services.adapters.compliance_store import load_problems, save
+from services.adapters.eventstore import EventStore
+from services.domain.compliance.engine import Evaluation
+from services.domain.compliance.ledger import Problem, Sweep
+from services.domain.compliance.params import ComplianceParams
+from services.usecases.compliance.parallel import evaluate_store
+
+log = logging.getLogger("dixian.compliance")
+CHINA = timezone(timedelta(hours=8))
+
+
+def today() -> date:
+    """The day in the county (UTC+8): what "as of today" means for a sweep."""
+    return datetime.now(CHINA).date()
+
+
+@dataclass(frozen=True, slots=True)
+class SweepOutcome:
+    sweep_id: UUID
+    evaluation: Evaluation
+    raised: int
+    resolved: int
+    found_again: int
+
+
+def run_sweep(
+    store: EventStore,
+    as_of: date,
+    params: ComplianceParams,
+    ran_by: str = "sweep",
+    workers: int = 1,
+) -> SweepOutcome:
+    evaluation = evaluate_store(store, as_of, params, workers)
+    problems = load_problems(store)
+    sid = uuid4()  # each run is an act of its own, even of the same day
+    changed: dict[UUID, Problem] = {}
+    raised = resolved = again = 0
+    found = set()
+    for f in evaluation.findings:
+        found.add(f.problem_id)
+        p = problems.get(f.problem_id)
+        if p is None:
+            changed[f.problem_id] = Problem.raise_from(f, as_of, sid)
+            raised += 1
+        elif p.facts_resolved_on is not None and p.facts_resolved_on <= as_of.isoformat():
+            p.found_again(f, as_of, sid)
+            changed[p.id] = p
+            again += 1
+    for pid, p in problems.items():
+        if pid in found or p.facts_resolved_on is not None or p.raised_on > as_of.isoformat():
+            continue
+        p.resolved_by_facts(as_of, sid)  # a correction, or a standing condition remedied
+        changed[pid] = p
+        resolved += 1
+    by_area: dict[str, Counter[str]] = {}
+    for f in evaluation.findings:
+        by_area.setdefault(f.township or "(department)", Counter())[f.area] += 1
+    record = Sweep.completed(
+        sid,
+        as_of=as_of.isoformat(),
+        households=evaluation.households,
+        events=evaluation.events,
+        findings=len(evaluation.findings),
+        raised=raised,
+        resolved=resolved,
+        found_again=again,
+        coverage=evaluation.coverage,
+        found_by_township_area={t: dict(c) for t, c in sorted(by_area.items())},
+        params=params.model_dump(mode="json")
+        | {"lines": [line.as_record() for line in params.lines.lines]},
+        ran_by=ran_by,
+    )
+    save(store, [*changed.values(), record])
+    log.info(
+        "swept as of %s: %d findings, %d raised, %d resolved, %d found again",
+        as_of,
+        len(evaluation.findings),
+        raised,
+        resolved,
+        again,
+    )
+    return SweepOutcome(sid, evaluation, raised, resolved, again)

@@ -1,0 +1,127 @@
+"""One message at the intake: its checks (the edge, the key, the producer's signature and
+permissions), what a refused one is recorded as, and how a correction finds its target."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+import orjson
+
+from events.catalog import EVENT_TYPES, ContractViolation, ParsedEvent, validate_payload
+from services.adapters.attestation import UNVERIFIED, ProducerKeys
+from services.domain.permissions import Permissions
+from services.usecases.intake.edge import EdgeLimits, check_not_in_future, parse_message
+from services.usecases.intake.unit_of_work import RawMessage, Rejection, Seen
+
+
+def envelope_meta(parsed: ParsedEvent, attestation: str = UNVERIFIED) -> dict[str, Any]:
+    """The envelope's fields as every stored domain event carries them."""
+    e = parsed.envelope
+    return {
+        "event_id": str(e.event_id),
+        "event_type": e.event_type,
+        "schema_version": e.schema_version,
+        "household_id": e.household_id,
+        "occurred_at": e.occurred_at.isoformat(),
+        "recorded_at": e.recorded_at.isoformat(),
+        "source_system": e.source_system,
+        "actor_id": e.actor.person_id,
+        "actor_role": e.actor.role.value,
+        "attestation": attestation,
+    }
+
+
+def check_message(
+    m: RawMessage,
+    permissions: Permissions,
+    keys: ProducerKeys | None = None,
+    limits: EdgeLimits | None = None,
+    now: datetime | None = None,
+) -> tuple[ParsedEvent, str]:
+    """Parse one message, check its key, its producer's signature and permissions; return it
+    with its attestation, or raise ContractViolation."""
+    if m.value is None:
+        raise ContractViolation("NOT_JSON", "the message has no value (a tombstone)")
+    limits = limits or EdgeLimits()
+    if len(m.value) > limits.max_message_bytes:  # before a signature is computed over it
+        raise ContractViolation(
+            "MESSAGE_TOO_LARGE",
+            f"the message has {len(m.value)} bytes, more than {limits.max_message_bytes}",
+        )
+    producer = keys.attest(m.value, m.headers) if keys else None
+    parsed = parse_message(m.value, limits, now or datetime.now(UTC))
+    env = parsed.envelope
+    if producer is not None and producer != env.source_system:
+        raise ContractViolation(
+            "SOURCE_MISMATCH", f"signed by {producer}, claims to be {env.source_system}"
+        )
+    key = m.key.decode("utf-8", "replace") if m.key is not None else None
+    if key != env.household_id:
+        # The key decides the partition, so it must be the household: that keeps its order.
+        raise ContractViolation(
+            "KEY_MISMATCH",
+            f"the message key must equal household_id {env.household_id}; it is "
+            + ("missing" if key is None else f"'{key}'"),
+        )
+    refusal = permissions.refusal(env.source_system, env.event_type)
+    if refusal:
+        raise ContractViolation(*refusal)
+    return parsed, f"signature:{producer}" if producer else UNVERIFIED
+
+
+def readable_identity(value: bytes | None) -> tuple[UUID | None, str | None, str | None]:
+    """The event id, type and household of a refused message, as far as they can be read
+    (so that its producer can match the rejection to what it sent)."""
+    try:
+        data = orjson.loads(value or b"")
+    except Exception:  # whatever it is, it has no readable identity
+        return None, None, None
+    if not isinstance(data, dict):
+        return None, None, None
+
+    def text(name: str) -> str | None:
+        v = data.get(name)
+        return v[:64] if isinstance(v, str) else None
+
+    try:
+        event_id = UUID(str(data.get("event_id")))
+    except ValueError:
+        event_id = None
+    return event_id, text("event_type"), text("household_id")
+
+
+def rejection(m: RawMessage, code: str, detail: str) -> Rejection:
+    return Rejection(m, code, detail, *readable_identity(m.value))
+
+
+def digest(value: bytes | None) -> bytes:
+    return hashlib.sha256(value or b"").digest()
+
+
+def resolve_correction(
+    parsed: ParsedEvent,
+    facts: dict[str, Any],
+    targets: dict[UUID, Seen],
+    limits: EdgeLimits,
+    now: datetime,
+) -> dict[str, Any]:
+    """The correction's facts with what its target is; the amended payload validated."""
+    target = targets.get(UUID(facts["target_event_id"]))
+    if target is None or target.household_id != parsed.envelope.household_id:
+        raise ContractViolation(
+            "CORRECTION_TARGET_UNKNOWN",
+            f"no accepted event {facts['target_event_id']} of {parsed.envelope.household_id}",
+        )
+    if parsed.envelope.event_type == "event_amended":
+        model, _ = EVENT_TYPES[target.event_type]
+        amended_model = validate_payload(model, facts["amended_payload"])
+        check_not_in_future(None, amended_model, limits, now)
+        facts = {**facts, "amended_payload": amended_model.model_dump(mode="json")}
+    return {
+        **facts,
+        "target_event_type": target.event_type,
+        "target_source_system": target.source_system,
+    }

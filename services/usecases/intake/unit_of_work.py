@@ -1,0 +1,102 @@
+"""The intake's vocabulary — the Kafka record as it arrived, what a batch decided — and the
+unit of work it is stored through (services.adapters.intake_store on PostgreSQL; an
+in-memory fake in the unit tests)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Protocol
+from uuid import UUID
+
+from services.domain.household import Household
+
+
+class StaleBatch(Exception):
+    """Some message of the batch was already consumed (a rebalance or a redelivery)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RawMessage:
+    """A Kafka record as it arrived: the intake keeps its bytes whatever happens."""
+
+    topic: str
+    partition: int
+    offset: int
+    key: bytes | None
+    value: bytes | None
+    headers: tuple[tuple[str, bytes], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    message: RawMessage
+    code: str
+    reason: str
+    event_id: UUID | None = None
+    event_type: str | None = None
+    household_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Accepted:
+    """What the intake remembers of an accepted event (for repeats and corrections)."""
+
+    event_id: UUID
+    household_id: str
+    event_type: str
+    source_system: str
+    message: RawMessage
+    value_sha256: bytes | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Seen:
+    """An event id the intake accepted before: whose it was, and a digest of its bytes
+    (None for the rows written before digests were kept)."""
+
+    household_id: str
+    event_type: str
+    source_system: str
+    value_sha256: bytes | None
+
+
+@dataclass(slots=True)
+class IntakeRecord:
+    """What one batch decided: the households it changed, the messages it accepted,
+    absorbed and rejected, and the positions it consumed — written in one transaction."""
+
+    positions: dict[tuple[str, int], tuple[int, int]] = field(default_factory=dict)
+    worker: str | None = None
+    households: list[Household] = field(default_factory=list)
+    accepted: list[Accepted] = field(default_factory=list)
+    duplicates: list[tuple[UUID, RawMessage]] = field(default_factory=list)
+    rejected: list[Rejection] = field(default_factory=list)
+
+    def consumed(self, m: RawMessage) -> None:
+        """Note a message as consumed: the batch owns [first, last] of its partition."""
+        key = (m.topic, m.partition)
+        first, _ = self.positions.get(key, (m.offset, m.offset))
+        self.positions[key] = (min(first, m.offset), m.offset + 1)
+
+
+class IntakeUnitOfWork(Protocol):
+    """What a batch asks of the store, once per step: which of its event ids were accepted
+    before, its households as they stand, then to store what it decided, all or nothing."""
+
+    def seen(self, event_ids: Iterable[UUID]) -> dict[UUID, Seen]:
+        """Of these event ids, those accepted before."""
+
+    def households(self, household_ids: Iterable[str]) -> dict[str, Household]:
+        """These households as they stand (the registered ones), for this batch to decide on."""
+
+    def record(self, record: IntakeRecord) -> None:
+        """What the batch decided, to be stored by `commit`."""
+
+    def commit(self) -> None:
+        """Store what was recorded in one transaction (StaleBatch if another worker
+        consumed the same messages); after a failure nothing is stored, and the
+        households this unit handed out are forgotten."""
+
+    def forget(self, household_ids: Iterable[str]) -> None:
+        """Drop these households from memory: their state there may be wrong."""

@@ -82,6 +82,8 @@ CONTRACT_REASONS: dict[str, str] = {
     "dixian-signature headers).",
     "SIGNATURE_INVALID": "Sign exactly the bytes sent, with the producer's own key.",
     "SOURCE_MISMATCH": "source_system must be the producer whose key signed the message.",
+    "DEPARTMENT_MISMATCH": "A department reports only as itself: the payload's department "
+    "must be the source_system that sends it.",
     "CORRECTION_TARGET_UNKNOWN": "Correct only an accepted event of the same household.",
     "MESSAGE_TOO_LARGE": "Send one event per message, within the size limit (1 MiB by "
     "default); put documents in the evidence store, not in the event.",

@@ -50,4 +50,6 @@ CREATE INDEX IF NOT EXISTS intake_rejected_unpublished
 ALTER TABLE intake_accepted ADD COLUMN IF NOT EXISTS value_sha256 bytea;
 -- Which worker last stored a batch of the partition (for operators, and the tests).
 ALTER TABLE intake_positions ADD COLUMN IF NOT EXISTS updated_by text;
+-- The source a rejected message named, when its envelope could be read.
+ALTER TABLE intake_rejected ADD COLUMN IF NOT EXISTS source_system text;
 """

@@ -316,6 +316,7 @@ def rejected_message(row: dict[str, Any], whole: bool = True) -> RejectedMessage
         event_id=str(row["event_id"]) if row["event_id"] else None,
         event_type=row["event_type"],
         household_id=row["household_id"],
+        source_system=row.get("source_system"),
         rejected_at=row["rejected_at"],
     )
 

@@ -269,7 +269,13 @@ def source_for(event_type: str) -> str:
 
 
 def envelope(event_type: str, household_id: str = HID, **over: Any) -> dict[str, Any]:
-    """A whole valid message of the type (as a dict), with envelope fields replaced."""
+    """A whole valid message of the type (as a dict), with envelope fields replaced; a
+    department's payload comes from that department's own system."""
+    body = payload(event_type) if event_type in _PAYLOADS else {}
+    source = source_for(event_type) if event_type in EVENT_TYPES else "village_app"
+    department = over.get("payload", body).get("department")
+    if event_type in DEFAULT_PERMISSIONS.get(department, ()):
+        source = department
     return {
         "event_id": new_event_id(),
         "event_type": event_type,
@@ -277,9 +283,9 @@ def envelope(event_type: str, household_id: str = HID, **over: Any) -> dict[str,
         "household_id": household_id,
         "occurred_at": "2025-03-24T10:00:00+08:00",
         "recorded_at": "2025-03-24T12:00:00+08:00",
-        "source_system": source_for(event_type) if event_type in EVENT_TYPES else "village_app",
+        "source_system": source,
         "actor": {"person_id": "cadre-li", "role": "village_cadre"},
-        "payload": payload(event_type) if event_type in _PAYLOADS else {},
+        "payload": body,
     } | over
 
 

@@ -139,6 +139,10 @@ BROKEN = [
            raw(envelope("identification_decided", source_system="civil_affairs"))),
     Broken("a village deciding an elimination", "PRODUCER_NOT_PERMITTED",
            raw(envelope("risk_eliminated", source_system="village_app"))),
+    Broken("medical insurance reporting a fact as civil affairs", "DEPARTMENT_MISMATCH",
+           raw(envelope("department_fact_reported", source_system="medical_insurance",
+                        payload=payload("department_fact_reported",
+                                        department="civil_affairs")))),
     Broken("a correction of an event never accepted", "CORRECTION_TARGET_UNKNOWN",
            raw(envelope("event_retracted"))),
     Broken("a correction of another household's event", "CORRECTION_TARGET_UNKNOWN",
@@ -320,3 +324,25 @@ def test_every_event_type_names_a_payload_model_and_a_version() -> None:
 def test_a_village_code_in_full_width_digits_is_refused() -> None:
     body = with_payload("household_registered", village_code="６１０３２６１０１２０１")
     assert code_of(encoded(body)) == "PAYLOAD_INVALID"
+
+
+def test_a_rejection_names_the_event_type_household_and_source_the_envelope_gave() -> None:
+    body = with_payload("visit_recorded", mood="happy")
+    rejected = intake(raw(body)).rejected[0]
+    assert rejected.code == "PAYLOAD_INVALID"
+    assert (rejected.event_id, rejected.event_type, rejected.household_id) == (
+        UUID(body["event_id"]),
+        "visit_recorded",
+        HID,
+    )
+    assert rejected.source_system == "village_app"
+
+
+def test_a_department_reporting_its_own_fact_passes_the_department_check() -> None:
+    body = envelope(
+        "department_fact_reported",
+        source_system="civil_affairs",
+        payload=payload("department_fact_reported", department="civil_affairs"),
+    )
+    parsed, _ = check_message(raw(body), Permissions())
+    assert parsed.payload.department == "civil_affairs"  # type: ignore[attr-defined]

@@ -240,6 +240,7 @@ class IntakeProcessor:
                     env.event_id,
                     env.event_type,
                     env.household_id,
+                    env.source_system,
                 )
             )
             return
@@ -262,6 +263,7 @@ class IntakeProcessor:
                         env.event_id,
                         env.event_type,
                         env.household_id,
+                        env.source_system,
                     )
                 )
             return
@@ -269,7 +271,15 @@ class IntakeProcessor:
             touched[env.household_id] = self._decide(households, p, seen, attestation, now)
         except (LifecycleViolation, ContractViolation) as e:
             write.rejected.append(
-                Rejection(m, e.code, e.detail, env.event_id, env.event_type, env.household_id)
+                Rejection(
+                    m,
+                    e.code,
+                    e.detail,
+                    env.event_id,
+                    env.event_type,
+                    env.household_id,
+                    env.source_system,
+                )
             )
             return
         except Exception as e:  # decided again without it

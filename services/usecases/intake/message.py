@@ -11,6 +11,7 @@ from uuid import UUID
 import orjson
 
 from events.catalog import EVENT_TYPES, ContractViolation, ParsedEvent, validate_payload
+from events.codes import Department
 from services.adapters.attestation import UNVERIFIED, ProducerKeys
 from services.domain.permissions import Permissions
 from services.usecases.intake.edge import EdgeLimits, check_not_in_future, parse_message
@@ -69,18 +70,39 @@ def check_message(
     refusal = permissions.refusal(env.source_system, env.event_type)
     if refusal:
         raise ContractViolation(*refusal)
+    check_department(parsed)
     return parsed, f"signature:{producer}" if producer else UNVERIFIED
 
 
-def readable_identity(value: bytes | None) -> tuple[UUID | None, str | None, str | None]:
-    """The event id, type and household of a refused message, as far as they can be read
-    (so that its producer can match the rejection to what it sent)."""
+DEPARTMENTS = frozenset(d.value for d in Department)
+
+
+def check_department(parsed: ParsedEvent) -> None:
+    """A department's system speaks only for itself: the department a payload names as its
+    author (who pushed the alert, reported the fact, answered the comparison) must be the
+    source that sends it. The system's word, not the payload's."""
+    source = parsed.envelope.source_system
+    named = getattr(parsed.payload, "department", None)
+    if named is not None and source in DEPARTMENTS and named != source:
+        raise ContractViolation(
+            "DEPARTMENT_MISMATCH",
+            f"{source} sent a payload whose department is {named}; a department reports "
+            "only as itself",
+        )
+
+
+Identity = tuple[UUID | None, str | None, str | None, str | None]
+
+
+def readable_identity(value: bytes | None) -> Identity:
+    """The event id, type, household and source of a refused message, as far as they can be
+    read (so that its producer can match the rejection to what it sent)."""
     try:
         data = orjson.loads(value or b"")
     except Exception:  # whatever it is, it has no readable identity
-        return None, None, None
+        return None, None, None, None
     if not isinstance(data, dict):
-        return None, None, None
+        return None, None, None, None
 
     def text(name: str) -> str | None:
         v = data.get(name)
@@ -90,7 +112,7 @@ def readable_identity(value: bytes | None) -> tuple[UUID | None, str | None, str
         event_id = UUID(str(data.get("event_id")))
     except ValueError:
         event_id = None
-    return event_id, text("event_type"), text("household_id")
+    return event_id, text("event_type"), text("household_id"), text("source_system")
 
 
 def rejection(m: RawMessage, code: str, detail: str) -> Rejection:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, Protocol
@@ -44,9 +45,21 @@ TRANSIENT: tuple[type[BaseException], ...] = (psycopg.OperationalError, psycopg.
 Positioned = tuple[int, Household.Event]
 
 
+def _like_prefix(text: str) -> str:
+    """A LIKE pattern matching what starts with `text` (its wildcards escaped)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 @contextmanager
 def projection_pool(settings: Settings) -> Iterator[ConnectionPool]:
-    pool = ConnectionPool(settings.pg_url or "", min_size=1, max_size=4, open=True)
+    pool = ConnectionPool(
+        settings.pg_url or "",
+        min_size=1,
+        max_size=4,
+        open=True,
+        timeout=settings.pg_connect_timeout_seconds,
+        kwargs={"connect_timeout": settings.pg_connect_timeout_seconds},
+    )
     try:
         yield pool
     finally:
@@ -76,6 +89,33 @@ class ProjectionRunner:
         self.pool = pool
         self.projection = projection
         self.batch_size = batch_size
+        self.caught_up_at: float | None = None  # when it last had nothing left to read
+
+    def reads_raw(self) -> bool:
+        """Whether the projection reads every stored record, whatever its topic."""
+        return bool(getattr(self.projection, "raw", False))
+
+    def topics(self) -> tuple[str, ...]:
+        """The topic prefixes of the events it reads (households' by default)."""
+        return tuple(getattr(self.projection, "topics", (TOPIC_PREFIX,)))
+
+    def backlog(self, position: int | None = None) -> int:
+        """Events after its position that the projection reads (its lag): a Problem's or a
+        Sweep's event is no lag of household_state."""
+        at = self.position() if position is None else position
+        table = self.store.events_table
+        with self.pool.connection() as conn:
+            if self.reads_raw():
+                row = conn.execute(
+                    f"SELECT count(*) FROM {table} WHERE notification_id > %s", (at,)
+                ).fetchone()
+            else:
+                row = conn.execute(
+                    f"SELECT count(*) FROM {table} WHERE notification_id > %s "
+                    "AND topic LIKE ANY(%s)",
+                    (at, [_like_prefix(t) for t in self.topics()]),
+                ).fetchone()
+        return int(row[0]) if row else 0
 
     def setup(self) -> None:
         with self.pool.connection() as conn:
@@ -102,11 +142,10 @@ class ProjectionRunner:
         )
         if not notifications:
             return 0
-        raw = getattr(self.projection, "raw", False)  # the stored record, not the event
-        if raw:
+        if self.reads_raw():  # the stored record, not the event
             events = [(n.id, n) for n in notifications]
         else:  # the events of the topics the projection reads (households' by default)
-            topics = tuple(getattr(self.projection, "topics", (TOPIC_PREFIX,)))
+            topics = self.topics()
             events = [
                 (n.id, self.store.mapper.to_domain_event(n))
                 for n in notifications
@@ -187,7 +226,9 @@ class ProjectionRunner:
             try:
                 if failures:
                     self.setup()  # the database may have come back empty-handed
-                if self.catch_up() == 0:
+                caught_up = self.catch_up() == 0
+                self.caught_up_at = time.time()
+                if caught_up:
                     stop.wait(poll_seconds)
                 failures = 0
             except Exception:

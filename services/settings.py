@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import time, timedelta
 from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from psycopg.conninfo import conninfo_to_dict
-from pydantic import Field
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from events.monitoring_lines import MonitoringLines
@@ -31,6 +33,47 @@ class Settings(BaseSettings):
     kafka_bootstrap: str | None = Field(
         default=None,
         description="Kafka bootstrap servers; unset means the embedded Tansu broker (demo only).",
+    )
+    kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = Field(
+        default="PLAINTEXT",
+        description="How every Kafka client connects: SSL and SASL_SSL use TLS; the SASL ones "
+        "authenticate with KAFKA_SASL_MECHANISM.",
+    )
+    kafka_sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] | None = Field(
+        default=None, description="The SASL mechanism (required with SASL_PLAINTEXT/SASL_SSL)."
+    )
+    kafka_sasl_username: str | None = Field(default=None, description="The SASL user.")
+    kafka_sasl_password: SecretStr | None = Field(
+        default=None, description="The SASL password (never logged)."
+    )
+    kafka_ssl_ca_file: Path | None = Field(
+        default=None,
+        description="PEM file of the CA that signed the brokers' certificates "
+        "(unset: the system's trusted CAs).",
+    )
+    kafka_ssl_cert_file: Path | None = Field(
+        default=None, description="PEM client certificate, for brokers that ask for one (mTLS)."
+    )
+    kafka_ssl_key_file: Path | None = Field(
+        default=None, description="PEM private key of the client certificate."
+    )
+    kafka_ssl_key_password: SecretStr | None = Field(
+        default=None, description="Password of the client key, if it is encrypted."
+    )
+    kafka_ssl_check_hostname: bool = Field(
+        default=True, description="Check that a broker's certificate names the host dialled."
+    )
+    kafka_timeout_seconds: float = Field(
+        default=15,
+        gt=0,
+        description="How long a Kafka request (and a command's connection) may take before it "
+        "fails with KAFKA_UNREACHABLE.",
+    )
+    pg_connect_timeout_seconds: int = Field(
+        default=10,
+        ge=1,
+        description="How long a PostgreSQL connection may take before it fails "
+        "(DATABASE_UNREACHABLE on the command line).",
     )
     intake_topic: str = Field(default="dixian.household-events", description="Intake topic.")
     rejected_topic: str = Field(default="dixian.rejected", description="Rejections topic.")
@@ -118,9 +161,72 @@ class Settings(BaseSettings):
     sweep_daily_at: time = Field(
         default=time(2, 0), description="When, UTC+8: as of the day that ended before."
     )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="INFO",
+        description="The services' log level (the command line logs WARNING and above).",
+    )
+    log_format: Literal["json", "text"] = Field(
+        default="json",
+        description="json: one JSON object per line; text: time, level, logger, message, and "
+        "the line's fields as key=value.",
+    )
+    metrics_port: int | None = Field(
+        default=None,
+        ge=0,
+        le=65535,
+        description="Port of the process's HTTP server: /metrics (Prometheus), /health/live, "
+        "/health/ready; unset: none (0: any free port).",
+    )
+    metrics_host: str = Field(
+        default="0.0.0.0", description="Address the metrics and health server listens on."
+    )
+    display_timezone: str = Field(
+        default="Asia/Shanghai",
+        description="The time zone of every time the command line shows (ISO 8601 with its "
+        "offset in JSON).",
+    )
     data_dir: Path = Field(
         default=Path(".dixian"), description="Where the embedded servers keep their files."
     )
+
+    @field_validator("display_timezone")
+    @classmethod
+    def _known_zone(cls, name: str) -> str:
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {name!r} (e.g. Asia/Shanghai)") from None
+        return name
+
+    @model_validator(mode="after")
+    def _kafka_security_is_complete(self) -> Settings:
+        sasl = self.kafka_security_protocol.startswith("SASL_")
+        if sasl and not (self.kafka_sasl_mechanism and self.kafka_sasl_username):
+            raise ValueError(
+                f"KAFKA_SECURITY_PROTOCOL={self.kafka_security_protocol} needs "
+                "KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD"
+            )
+        if not sasl and self.kafka_sasl_mechanism:
+            raise ValueError("KAFKA_SASL_MECHANISM needs KAFKA_SECURITY_PROTOCOL SASL_*")
+        if bool(self.kafka_ssl_cert_file) != bool(self.kafka_ssl_key_file):
+            raise ValueError("KAFKA_SSL_CERT_FILE and KAFKA_SSL_KEY_FILE go together")
+        return self
+
+    def zone(self) -> ZoneInfo:
+        """The time zone of what the command line shows."""
+        return ZoneInfo(self.display_timezone)
+
+    def effective(self) -> dict[str, Any]:
+        """The settings as the services run with them, secrets left out (logged at start)."""
+        values = self.model_dump(mode="json", exclude={"compliance"})
+        if self.pg_url:
+            params = self.pg_params()
+            params.pop("password", None)
+            values["pg_url"] = " ".join(f"{k}={v}" for k, v in sorted(params.items()))
+        for name, value in values.items():
+            if isinstance(getattr(self, name), SecretStr):
+                values[name] = "**********" if value else None
+        return values
 
     def lifecycle_rules(self) -> LifecycleRules:
         lines = (
@@ -173,6 +279,7 @@ class Settings(BaseSettings):
             "POSTGRES_PORT": p.get("port", "5432"),
             "POSTGRES_USER": p.get("user", "postgres"),
             "POSTGRES_PASSWORD": p.get("password", ""),
+            "POSTGRES_CONNECT_TIMEOUT": str(self.pg_connect_timeout_seconds),
             "POSTGRES_POOL_SIZE": "4",
             "POSTGRES_MAX_OVERFLOW": "4",
             # Left off on purpose: with it, tailing readers can skip events under

@@ -7,6 +7,7 @@ import contextlib
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
+from services.adapters.kafka_security import kafka_kwargs
 from services.settings import Settings
 
 # Events are the record: kept forever, never deleted by time or size.
@@ -16,7 +17,7 @@ KEEP_FOREVER = {"retention.ms": "-1", "retention.bytes": "-1", "cleanup.policy":
 async def ensure_topics(settings: Settings, bootstrap: str) -> list[str]:
     """Create the intake and rejected topics if missing; return those created."""
     wanted = [settings.intake_topic, settings.rejected_topic]
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, **kafka_kwargs(settings))
     await admin.start()
     try:
         existing = set(await admin.list_topics())

@@ -17,6 +17,7 @@ from services.adapters.compliance_store import load_problems, load_sweeps
 from services.adapters.eventstore import EventStore
 from services.adapters.exports import write_xlsx
 from services.adapters.intake_store import stored_positions
+from services.adapters.kafka_security import kafka_kwargs
 from services.adapters.kafka_topics import ensure_topics
 from services.adapters.queries import household_history
 from services.devtools.embedded import servers
@@ -42,11 +43,16 @@ async def publish(
     messages: list[Any],
     keyring: ProducerKeyring | None = None,
     max_request_size: int = 1024 * 1024,
+    client: dict[str, Any] | None = None,
 ) -> dict[int, int]:
     """Produce with a real producer (each message signed by its source when a keyring is
-    given); return partition → offset after the last message."""
+    given; `client`: security and timeouts, services.adapters.kafka_security); return
+    partition → offset after the last message."""
     producer = AIOKafkaProducer(
-        bootstrap_servers=bootstrap, acks="all", max_request_size=max_request_size
+        bootstrap_servers=bootstrap,
+        acks="all",
+        max_request_size=max_request_size,
+        **(client or {}),
     )
     await producer.start()
     try:
@@ -65,9 +71,13 @@ async def publish(
         await producer.stop()
 
 
-async def read_rejections(bootstrap: str, topic: str, after: int) -> dict[int, str]:
+async def read_rejections(
+    bootstrap: str, topic: str, after: int, client: dict[str, Any] | None = None
+) -> dict[int, str]:
     """rejection_id → reason code of the rejections on the topic newer than `after`."""
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest")
+    consumer = AIOKafkaConsumer(
+        topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest", **(client or {})
+    )
     await consumer.start()
     try:
         found: dict[int, str] = {}
@@ -117,7 +127,9 @@ async def run_demo(settings: Settings, timeout: float = 120.0) -> int:
             before = _max_rejection(store)
             messages = village_messages(run)
             started = time.monotonic()
-            ends = await publish(s.kafka_bootstrap, s.intake_topic, messages, keyring)
+            ends = await publish(
+                s.kafka_bootstrap, s.intake_topic, messages, keyring, client=kafka_kwargs(s)
+            )
             print(
                 f"published {len(messages)} messages for village {VILLAGE} (run {run}) "
                 f"to {s.intake_topic}"
@@ -131,7 +143,9 @@ async def run_demo(settings: Settings, timeout: float = 120.0) -> int:
                 await asyncio.sleep(0.2)
             print(f"caught up in {time.monotonic() - started:.1f}s\n")
             ok = report(store, run, messages, before)
-            on_topic = await read_rejections(s.kafka_bootstrap, s.rejected_topic, before)
+            on_topic = await read_rejections(
+                s.kafka_bootstrap, s.rejected_topic, before, kafka_kwargs(s)
+            )
             want = sum(1 for m in messages if m.expect not in ("accepted", "duplicate"))
             print(f"rejected topic {s.rejected_topic}: {len(on_topic)} of this run's rejections")
             ok = ok and len(on_topic) == want

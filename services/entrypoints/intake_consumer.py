@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import hashlib
 import logging
 import os
 import socket
+import time
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,10 +24,11 @@ from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.errors import MessageSizeTooLargeError, RecordListTooLargeError, RecordTooLargeError
 from aiokafka.structs import OffsetAndMetadata
 from faststream import AckPolicy, FastStream, NoCast
-from faststream.kafka import KafkaBroker, KafkaMessage
+from faststream.kafka import KafkaBroker, KafkaMessage, Topic
 
 from events.envelope import EventEnvelope
 from events.rejection import RejectedMessage
+from services.adapters import metrics
 from services.adapters.eventstore import EventStore
 from services.adapters.intake_store import (
     PostgresIntakeUnitOfWork,
@@ -33,6 +36,7 @@ from services.adapters.intake_store import (
     stored_positions,
     unpublished_rejections,
 )
+from services.adapters.kafka_security import kafka_kwargs, kafka_security
 from services.settings import Settings
 from services.usecases.intake.batch import BatchOutcome, IntakeProcessor
 from services.usecases.intake.unit_of_work import RawMessage, StaleBatch
@@ -55,12 +59,15 @@ class IntakeStats:
     assigned: set[int] = field(default_factory=set)
     halted: set[int] = field(default_factory=set)  # partitions paused: the log lost events
 
-    def add(self, o: BatchOutcome) -> None:
+    def add(self, o: BatchOutcome, seconds: float) -> None:
         self.batches += 1
         self.accepted += o.accepted
         self.duplicates += o.duplicates
         self.rejected += sum(o.rejected.values())
         self.splits += o.split
+        for (outcome, code, source), n in o.by_source.items():
+            metrics.INTAKE_MESSAGES.labels(outcome, code, source).inc(n)
+        metrics.INTAKE_BATCH_SECONDS.observe(seconds)
 
 
 class ResumeFromStore(ConsumerRebalanceListener):  # type: ignore[misc]
@@ -78,9 +85,15 @@ class ResumeFromStore(ConsumerRebalanceListener):  # type: ignore[misc]
         self.service.uow.forget_all()
         self.service.stats.assigned -= {tp.partition for tp in revoked}
         self.service.stats.halted -= {tp.partition for tp in revoked}
+        metrics.INTAKE_PARTITIONS_HALTED.set(len(self.service.stats.halted))
+        for tp in revoked:
+            with contextlib.suppress(KeyError):
+                metrics.INTAKE_CONSUMER_LAG.remove(tp.topic, str(tp.partition))
+        log.info("partitions revoked", extra={"partitions": sorted(p.partition for p in revoked)})
 
     async def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
         self.service.stats.assigned |= {tp.partition for tp in assigned}
+        log.info("partitions assigned", extra={"partitions": sorted(p.partition for p in assigned)})
         await self.service.seek_to_stored(assigned)
 
 
@@ -114,9 +127,10 @@ class IntakeService:
         self._failures = 0  # batches failed in a row: the backoff grows with them
         self.broker = KafkaBroker(
             bootstrap,
-            allow_auto_create_topics=False,
             enable_idempotence=False,
             acks="all",
+            security=kafka_security(settings),
+            request_timeout_ms=int(settings.kafka_timeout_seconds * 1000),
             logger=log,
             log_level=logging.DEBUG,  # per-message lines are noise at INFO
         )
@@ -127,7 +141,9 @@ class IntakeService:
             schema=RejectedMessage,
         )
         self.subscriber = self.broker.subscriber(
-            settings.intake_topic,
+            # The topics are ours to provision (services.adapters.kafka_topics, before the
+            # broker starts): the subscriber only connects, and has no warning to give.
+            Topic(settings.intake_topic, declare=False),
             group_id=settings.intake_group,
             batch=True,
             max_records=settings.batch_max_records,
@@ -153,6 +169,7 @@ class IntakeService:
             for r in records
         ]
         async with self.storing:
+            started = time.perf_counter()
             try:
                 outcome = await asyncio.to_thread(self.processor.process, batch)
             except StaleBatch:
@@ -167,6 +184,7 @@ class IntakeService:
                 # message is a rejection). Read it again, waiting longer each time.
                 self._failures += 1
                 self.stats.retries += 1
+                metrics.INTAKE_BATCH_FAILURES.inc()
                 delay = min(30.0, 0.5 * 2 ** (self._failures - 1))
                 log.error(
                     "intake batch of %d failed (%d in a row); reading it again in %.1f s",
@@ -179,10 +197,43 @@ class IntakeService:
                 await self.seek_to_stored(self._consumer().assignment())
                 await asyncio.sleep(delay)
                 return
+        seconds = time.perf_counter() - started
         self._failures = 0
-        self.stats.add(outcome)
+        self.stats.add(outcome, seconds)
+        log.debug(
+            "batch stored",
+            extra={
+                "records": len(batch),
+                "accepted": outcome.accepted,
+                "duplicates": outcome.duplicates,
+                "rejected": dict(outcome.rejected),
+                "seconds": round(seconds, 4),
+            },
+        )
         await self.publish_rejections()
         await self._commit_copy(batch)
+        self._measure_lag(batch)
+
+    def _measure_lag(self, batch: list[RawMessage]) -> None:
+        """Messages left on each partition of the batch, by the high watermark the consumer
+        last fetched (no request to the broker)."""
+        consumer = self._consumer()
+        last: dict[TopicPartition, int] = {}
+        for m in batch:
+            tp = TopicPartition(m.topic, m.partition)
+            last[tp] = max(last.get(tp, -1), m.offset)
+        for tp, offset in last.items():
+            high = consumer.highwater(tp)
+            if high is not None:
+                metrics.INTAKE_CONSUMER_LAG.labels(tp.topic, str(tp.partition)).set(
+                    max(0, high - offset - 1)
+                )
+
+    def readiness(self) -> str | None:
+        """None while the consumer runs (the readiness probe's check), else why not."""
+        if self.subscriber.consumer is None:
+            return "the intake's Kafka consumer is not running"
+        return None
 
     def _consumer(self) -> AIOKafkaConsumer:
         consumer = self.subscriber.consumer
@@ -212,6 +263,7 @@ class IntakeService:
                 )
                 consumer.pause(tp)
                 self.stats.halted.add(tp.partition)
+                metrics.INTAKE_PARTITIONS_HALTED.set(len(self.stats.halted))
                 continue
             consumer.seek(tp, at)
         if fresh:
@@ -220,7 +272,11 @@ class IntakeService:
     async def _log_reaches(self, tp: TopicPartition, offset: int) -> bool:
         """Whether the partition holds the message before `offset`: end offsets alone are
         not to be trusted (Tansu answers with the start of its last batch)."""
-        probe = AIOKafkaConsumer(bootstrap_servers=self.bootstrap, enable_auto_commit=False)
+        probe = AIOKafkaConsumer(
+            bootstrap_servers=self.bootstrap,
+            enable_auto_commit=False,
+            **kafka_kwargs(self.settings),
+        )
         await probe.start()
         try:
             probe.assign([tp])

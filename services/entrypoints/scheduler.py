@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from datetime import datetime, timedelta
 from typing import Any
 
 from psycopg_pool import ConnectionPool
 
+from services.adapters import metrics
 from services.adapters.audit_log import Signer, make_checkpoint
 from services.adapters.eventstore import EventStore
 from services.settings import Settings
@@ -50,15 +52,23 @@ class Scheduler:
                 return
             try:  # the day that ended: its lapses are due
                 day = due.date() - timedelta(days=1)
+                started = time.perf_counter()
                 run_sweep(self.store, day, params, "daily sweep", self.settings.sweep_workers)
+                metrics.SWEEP_SECONDS.observe(time.perf_counter() - started)
             except Exception:
+                metrics.SWEEP_FAILURES.inc()
                 log.exception("the daily sweep failed; trying again tomorrow")
 
     def _checkpoints(self) -> None:
         signer = Signer(self.settings.signing_key_file())
         while not self._stop.wait(self.settings.audit_checkpoint_seconds):
             try:
-                sign_if_grown(self.pool, signer)
+                cp = sign_if_grown(self.pool, signer)
+                if cp is not None:
+                    log.info(
+                        "audit checkpoint signed",
+                        extra={"tree_size": cp["tree_size"], "root_hash": cp["root_hash"]},
+                    )
             except Exception:
                 log.exception("the audit checkpoint failed; trying again later")
 

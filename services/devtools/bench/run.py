@@ -21,6 +21,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from services.adapters.compliance_store import load_problems
 from services.adapters.eventstore import EventStore
 from services.adapters.intake_store import stored_positions
+from services.adapters.kafka_security import kafka_kwargs
 from services.adapters.kafka_topics import ensure_topics
 from services.adapters.queries import household_history
 from services.devtools.embedded import recreate_database, servers, with_database
@@ -67,10 +68,15 @@ def _vm_hwm(pid: int) -> int:
     return 0
 
 
-async def raw_consume(bootstrap: str, topic: str, total: int) -> float:
+async def raw_consume(
+    bootstrap: str, topic: str, total: int, client: dict[str, Any] | None = None
+) -> float:
     """The broker's ceiling: read every message with a bare consumer, no processing."""
     consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap, enable_auto_commit=False, max_partition_fetch_bytes=8 << 20
+        bootstrap_servers=bootstrap,
+        enable_auto_commit=False,
+        max_partition_fetch_bytes=8 << 20,
+        **(client or {}),
     )
     await consumer.start()
     try:
@@ -156,11 +162,13 @@ def bench(settings: Settings, size: str, seed: int, out: Path) -> dict[str, Any]
         print(f"simulated {total} events in {results['simulate']['seconds']:.0f}s", flush=True)
         asyncio.run(ensure_topics(s, s.kafka_bootstrap))
         t = time.perf_counter()
-        asyncio.run(publish(read_messages(events), s.kafka_bootstrap, s.intake_topic))
+        asyncio.run(
+            publish(read_messages(events), s.kafka_bootstrap, s.intake_topic, kafka_kwargs(s))
+        )
         results["publish_eps"] = total / (time.perf_counter() - t)
         print(f"published at {results['publish_eps']:.0f}/s", flush=True)
         results["raw_consume_eps"] = asyncio.run(
-            raw_consume(s.kafka_bootstrap, s.intake_topic, total)
+            raw_consume(s.kafka_bootstrap, s.intake_topic, total, kafka_kwargs(s))
         )
         store = EventStore(s)
         try:

@@ -32,10 +32,20 @@ def write_jsonl(events: Iterable[tuple[str, dict[str, Any]]], path: Path, kcat: 
     return n
 
 
-async def publish(events: Iterable[tuple[str, bytes]], bootstrap: str, topic: str) -> int:
-    """Produce with keys, many in flight (the producer batches them); return how many."""
+async def publish(
+    events: Iterable[tuple[str, bytes]],
+    bootstrap: str,
+    topic: str,
+    client: dict[str, Any] | None = None,
+) -> int:
+    """Produce with keys, many in flight (the producer batches them); return how many.
+    `client`: security and timeouts (services.adapters.kafka_security)."""
     producer = AIOKafkaProducer(
-        bootstrap_servers=bootstrap, acks="all", linger_ms=20, max_batch_size=1 << 20
+        bootstrap_servers=bootstrap,
+        acks="all",
+        linger_ms=20,
+        max_batch_size=1 << 20,
+        **(client or {}),
     )
     await producer.start()
     n = 0

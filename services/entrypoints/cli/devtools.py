@@ -11,6 +11,7 @@ from services.settings import Settings
 
 
 def cmd_simulate(settings: Settings, args: argparse.Namespace) -> int:
+    from services.adapters.kafka_security import kafka_kwargs
     from services.devtools.simulate.output import publish, read_messages, simulate
 
     events, truth, n = simulate(
@@ -22,7 +23,12 @@ def cmd_simulate(settings: Settings, args: argparse.Namespace) -> int:
             print("KAFKA_NOT_CONFIGURED: set DIXIAN_KAFKA_BOOTSTRAP to publish")
             return 2
         sent = asyncio.run(
-            publish(read_messages(events), settings.kafka_bootstrap, settings.intake_topic)
+            publish(
+                read_messages(events),
+                settings.kafka_bootstrap,
+                settings.intake_topic,
+                kafka_kwargs(settings),
+            )
         )
         print(f"published {sent} messages to {settings.intake_topic}")
     return 0

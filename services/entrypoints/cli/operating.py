@@ -15,6 +15,7 @@ from projections.registry import PROJECTIONS
 from projections.runner import ProjectionRunner
 from services.adapters import queries
 from services.entrypoints.cli.common import database, open_store, print_json
+from services.entrypoints.logs import configure as configure_logging
 from services.settings import Settings
 
 
@@ -40,6 +41,7 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
             "KAFKA_NOT_CONFIGURED: set DIXIAN_KAFKA_BOOTSTRAP (`make demo` runs the embedded one)"
         )
         return 2
+    configure_logging(settings.log_level, settings.log_format, settings.display_timezone)
     with database(settings) as s:
         asyncio.run(main(s))
     return 0

@@ -90,5 +90,15 @@ def run_sweep(
         raised,
         resolved,
         again,
+        extra={
+            "as_of": as_of.isoformat(),
+            "households": evaluation.households,
+            "events": evaluation.events,
+            "findings": len(evaluation.findings),
+            "raised": raised,
+            "resolved": resolved,
+            "found_again": again,
+            "sweep_id": str(sid),
+        },
     )
     return SweepOutcome(sid, evaluation, raised, resolved, again)

@@ -84,6 +84,8 @@ class BatchOutcome:
     duplicates: int = 0
     rejected: Counter[str] = field(default_factory=Counter)
     split: int = 0  # how many times the batch was split to isolate a message
+    # (outcome, reason code, source system) → messages: what the metrics count
+    by_source: Counter[tuple[str, str, str]] = field(default_factory=Counter)
 
     def __add__(self, other: BatchOutcome) -> BatchOutcome:
         return BatchOutcome(
@@ -91,6 +93,20 @@ class BatchOutcome:
             self.duplicates + other.duplicates,
             self.rejected + other.rejected,
             self.split + other.split,
+            self.by_source + other.by_source,
+        )
+
+    @classmethod
+    def of(cls, record: IntakeRecord) -> BatchOutcome:
+        return cls(
+            accepted=len(record.accepted),
+            duplicates=len(record.duplicates),
+            rejected=Counter(r.code for r in record.rejected),
+            by_source=Counter(
+                [("accepted", "", a.source_system) for a in record.accepted]
+                + [("duplicate", "", "") for _ in record.duplicates]
+                + [("rejected", r.code, r.source_system or "") for r in record.rejected]
+            ),
         )
 
 
@@ -170,7 +186,7 @@ class IntakeProcessor:
         record.rejected.append(rejection(m, code, f"{type(error).__name__}: {error}"[:2000]))
         self.uow.record(record)
         self.uow.commit()
-        return BatchOutcome(rejected=Counter({code: 1}))
+        return BatchOutcome.of(record)
 
     def _process(
         self, messages: list[RawMessage], unforeseen: dict[tuple[str, int, int], str]
@@ -211,11 +227,7 @@ class IntakeProcessor:
             if message_caused(e):
                 raise _StoreRefused(e) from e
             raise
-        return BatchOutcome(
-            accepted=len(write.accepted),
-            duplicates=len(write.duplicates),
-            rejected=Counter(r.code for r in write.rejected),
-        )
+        return BatchOutcome.of(write)
 
     def _one(
         self,

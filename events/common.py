@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, WithJsonSchema
 
 from events.codes import HealthStatus, LabourCapacity
 from events.envelope import Contract
@@ -23,7 +23,31 @@ def _id_number(value: str) -> str:
 
 
 IdNumber = Annotated[str, AfterValidator(_id_number)]
-Yuan = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
+YUAN_MAX = Decimal("9999999999.99")  # twelve digits, two of them after the point
+YUAN_PATTERN = r"^(0|[1-9][0-9]{0,9})(\.[0-9]{1,2})?$"
+Yuan = Annotated[
+    Decimal,
+    Field(ge=0, le=YUAN_MAX, max_digits=12, decimal_places=2),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {
+                    "type": "string",
+                    "pattern": YUAN_PATTERN,
+                    "description": "Yuan (元) as a decimal string, at most two decimals: "
+                    "exact, and the recommended form.",
+                },
+                {
+                    "type": "number",
+                    "minimum": 0,
+                    "maximum": float(YUAN_MAX),
+                    "description": "Yuan (元) as a JSON number, at most two decimals.",
+                },
+            ],
+            "examples": ["7300", "4800.50"],
+        }
+    ),
+]
 
 
 class Member(Contract):

@@ -77,6 +77,12 @@ class Projection(Protocol):
         """Write the batch's changes with `cur` (the store only for what the batch lacks)."""
 
 
+class Reporter(Protocol):
+    """What long work tells about itself (services.adapters.progress.Progress)."""
+
+    def update(self, done: int, total: int | None = None) -> None: ...
+
+
 class PositionMoved(Exception):
     """Another runner (or a rebuild) moved the position while this batch was computed."""
 
@@ -206,9 +212,11 @@ class ProjectionRunner:
             ).fetchone()
         return int(row[0]) if row else 0
 
-    def catch_up(self) -> int:
-        """Apply batches until the store has nothing newer; return the events applied."""
+    def catch_up(self, progress: Reporter | None = None) -> int:
+        """Apply batches until the store has nothing newer; return the events applied
+        (reporting the position and the store's head to `progress` after each batch)."""
         total = 0
+        head = (self.store.recorder.max_notification_id() or 0) if progress else 0
         while True:
             try:
                 n = self.run_once()
@@ -217,6 +225,10 @@ class ProjectionRunner:
             if n == 0:
                 return total
             total += n
+            if progress is not None:
+                at = self.position()
+                head = max(head, at)
+                progress.update(at, head)
 
     def run_until(self, stop: threading.Event, poll_seconds: float) -> None:
         """Tail the store until asked to stop; after a failure, wait longer each time."""
@@ -242,7 +254,7 @@ class ProjectionRunner:
                 )
                 stop.wait(delay)
 
-    def rebuild(self) -> int:
+    def rebuild(self, progress: Reporter | None = None) -> int:
         """Empty the projection and replay every event from the store."""
         self.setup()
         with self.pool.connection() as conn, conn.transaction():
@@ -252,4 +264,4 @@ class ProjectionRunner:
                 "UPDATE projection_positions SET position = 0, updated_at = now() WHERE name = %s",
                 (self.projection.name,),
             )
-        return self.catch_up()
+        return self.catch_up(progress)

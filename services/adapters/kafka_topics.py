@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 
+from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
@@ -18,7 +20,7 @@ async def ensure_topics(settings: Settings, bootstrap: str) -> list[str]:
     """Create the intake and rejected topics if missing; return those created."""
     wanted = [settings.intake_topic, settings.rejected_topic]
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, **kafka_kwargs(settings))
-    await admin.start()
+    await asyncio.wait_for(admin.start(), settings.kafka_timeout_seconds)
     try:
         existing = set(await admin.list_topics())
         new = [
@@ -37,3 +39,24 @@ async def ensure_topics(settings: Settings, bootstrap: str) -> list[str]:
         return [t.name for t in new]
     finally:
         await admin.close()
+
+
+async def end_offsets(settings: Settings, bootstrap: str, topic: str) -> dict[int, int]:
+    """partition → the offset after its last message, as the broker reports it (Tansu's
+    answer is the start of its last batch: a lower bound there)."""
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap, enable_auto_commit=False, **kafka_kwargs(settings)
+    )
+    await asyncio.wait_for(consumer.start(), settings.kafka_timeout_seconds)
+    try:
+        partitions = consumer.partitions_for_topic(topic)
+        if not partitions:
+            await consumer._client.force_metadata_update()  # the topic, not yet in metadata
+            partitions = consumer.partitions_for_topic(topic) or set()
+        ends = await asyncio.wait_for(
+            consumer.end_offsets([TopicPartition(topic, p) for p in partitions]),
+            settings.kafka_timeout_seconds,
+        )
+        return {tp.partition: offset for tp, offset in ends.items()}
+    finally:
+        await consumer.stop()

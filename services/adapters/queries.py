@@ -97,7 +97,7 @@ def rejected_messages(store: EventStore, limit: int, after: int = 0) -> list[dic
     with store.connection() as conn:
         return conn.execute(  # type: ignore[no-any-return]
             'SELECT rejection_id, topic, partition, "offset", reason_code, reason, event_id, '
-            "event_type, household_id, rejected_at, published_at, "
+            "event_type, household_id, source_system, rejected_at, published_at, "
             "length(message_value) AS value_bytes FROM intake_rejected "
             "WHERE rejection_id > %s ORDER BY rejection_id LIMIT %s",
             (after, limit),

@@ -56,7 +56,7 @@ def test_show_gives_the_current_state_and_a_clear_error_for_an_unknown_household
     assert main(["household", "show", loaded]) == 0
     assert json.loads(capsys.readouterr().out)["monitoring_status"] == "monitored"  # reverted
     assert main(["household", "show", "NOSUCH0001"]) == 1
-    assert "HOUSEHOLD_NOT_FOUND" in capsys.readouterr().out
+    assert "HOUSEHOLD_NOT_FOUND" in capsys.readouterr().err
 
 
 def test_rejected_lists_each_reason_code(loaded: str, capsys: pytest.CaptureFixture[str]) -> None:
@@ -75,14 +75,14 @@ def test_one_rejection_in_full_gives_back_the_bytes_that_were_sent(
     assert shown["rejection_id"] == 1 and shown["reason_code"]
     assert (tmp_path / "value.bin").stat().st_size == shown["value_bytes"] > 0
     assert main(["rejected", "--show", "99999"]) == 1
-    assert "REJECTION_NOT_FOUND" in capsys.readouterr().out
+    assert "REJECTION_NOT_FOUND" in capsys.readouterr().err
 
 
 def test_an_unknown_projection_is_refused_with_its_reason(
     loaded: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["projections", "rebuild", "nonsense"]) == 2
-    assert "UNKNOWN_PROJECTION" in capsys.readouterr().out
+    assert "UNKNOWN_PROJECTION" in capsys.readouterr().err
 
 
 def test_schemas_write_every_event_type_and_an_asyncapi_document_of_both_topics(
@@ -114,7 +114,7 @@ def test_as_of_shows_the_state_as_it_was_and_as_it_was_known(
     assert main(["household", "as-of", h3, "--known-on", "2025-06-02"]) == 0
     assert json.loads(capsys.readouterr().out)["last_visit_on"] == "2025-05-16"  # amended
     assert main(["household", "as-of", h3]) == 2
-    assert "DATE_MISSING" in capsys.readouterr().out
+    assert "DATE_MISSING" in capsys.readouterr().err
 
 
 def test_notice_render_shows_the_notice_without_personal_information(
@@ -126,7 +126,7 @@ def test_notice_render_shows_the_notice_without_personal_information(
     assert notice["household_head"] == "王建国" and notice["household_size"] == 2
     assert "13800000001" not in out and "id_number" not in out and "illness" not in out
     assert main(["notice", "render", loaded, "N-C1-9"]) == 1
-    assert "NOTICE_NOT_FOUND" in capsys.readouterr().out
+    assert "NOTICE_NOT_FOUND" in capsys.readouterr().err
 
 
 def test_every_read_of_personal_information_is_recorded_and_needs_a_reader(
@@ -135,7 +135,7 @@ def test_every_read_of_personal_information_is_recorded_and_needs_a_reader(
     assert main(["household", "history", loaded]) == 0
     monkeypatch.delenv("DIXIAN_READER")
     assert main(["household", "show", loaded]) == 2
-    assert "READER_REQUIRED" in capsys.readouterr().out
+    assert "READER_REQUIRED" in capsys.readouterr().err
     assert (
         main(["household", "show", loaded, "--reader", "auditor-li", "--purpose", "spot check"])
         == 0

@@ -31,6 +31,10 @@ def out(capsys: pytest.CaptureFixture[str]) -> str:
     return capsys.readouterr().out
 
 
+def err(capsys: pytest.CaptureFixture[str]) -> str:
+    return capsys.readouterr().err
+
+
 def test_sweep_list_show_rectify_close_and_export(
     village: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
@@ -72,8 +76,8 @@ def test_sweep_list_show_rectify_close_and_export(
         )
         == 0
     )
-    assert main(["problems", "close", ref, "--evidence", "x", *who]) == 2
-    assert out(capsys).splitlines()[-1].startswith("RECTIFICATION_REQUIRED")
+    assert main(["problems", "close", ref, "--evidence", "x", *who]) == 1  # a refused step
+    assert err(capsys).splitlines()[-1].startswith("RECTIFICATION_REQUIRED")
     assert (
         main(
             [
@@ -104,9 +108,9 @@ def test_sweep_list_show_rectify_close_and_export(
                 "village_cadre",
             ]
         )
-        == 2
+        == 1
     )
-    assert "ROLE_NOT_AUTHORISED" in out(capsys)
+    assert "ROLE_NOT_AUTHORISED" in err(capsys)
     assert main(["problems", "close", ref, "--evidence", "check-1", *who]) == 0
     assert out(capsys).strip().endswith("closed")
     assert main(["projections", "rebuild", "ledger_trail"]) == 0
@@ -170,5 +174,5 @@ def test_the_screening_task_ledger_of_every_township_is_areas_by_townships(
 def test_an_unknown_problem_is_refused_with_its_reason(
     village: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["problems", "show", "00000000"]) == 2
-    assert out(capsys).startswith("PROBLEM_NOT_FOUND")
+    assert main(["problems", "show", "00000000"]) == 1
+    assert err(capsys).startswith("PROBLEM_NOT_FOUND")

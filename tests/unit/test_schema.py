@@ -9,13 +9,15 @@ from typing import Any
 
 import pytest
 from household_steps import envelope
+from jsonschema import Draft202012Validator
 
 from events.catalog import EVENT_TYPES
 from events.codes import CODE_TABLES_VERSION, IdentificationOutcome, RiskType, code_tables
 from events.envelope import EventEnvelope
 from events.monitoring_lines import DEFAULT_LINES
 from events.rejection import RejectedMessage
-from events.schema import event_schema, write_schemas
+from events.schema import envelope_schema, event_schema, write_schemas
+from services.domain.permissions import DEFAULT_PERMISSIONS
 
 
 def refs(node: Any) -> list[str]:
@@ -111,9 +113,7 @@ def test_the_schemas_are_written_one_file_per_type_plus_envelope_rejection_and_c
     for event_type, (_, version) in EVENT_TYPES.items():
         on_disk = json.loads((directory / f"{event_type}.v{version}.json").read_text())
         assert on_disk == event_schema(event_type)
-    assert json.loads((directory / "envelope.json").read_text()) == (
-        EventEnvelope.model_json_schema()
-    )
+    assert json.loads((directory / "envelope.json").read_text()) == envelope_schema()
     assert json.loads((directory / "rejected.json").read_text()) == (
         RejectedMessage.model_json_schema()
     )
@@ -140,3 +140,49 @@ def test_written_schemas_are_stable_readable_text(tmp_path: Path) -> None:
     assert text.endswith("}\n")
     doc = json.loads(text)
     assert text == json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def _validator(schema: dict[str, Any]) -> Draft202012Validator:
+    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+SOURCES = {t: sorted(s for s, ts in DEFAULT_PERMISSIONS.items() if t in ts) for t in EVENT_TYPES}
+
+
+@pytest.mark.parametrize("event_type", sorted(EVENT_TYPES))
+def test_a_valid_message_of_every_type_validates_against_its_schema_and_the_envelope(
+    event_type: str,
+) -> None:
+    message = json.loads(json.dumps(envelope(event_type)))
+    assert list(_validator(event_schema(event_type, SOURCES)).iter_errors(message)) == []
+    assert list(_validator(envelope_schema(SOURCES)).iter_errors(message)) == []
+
+
+def test_the_envelope_tells_the_types_apart_by_event_type() -> None:
+    schema = envelope_schema(SOURCES)
+    assert schema["properties"]["event_type"]["enum"] == list(EVENT_TYPES)
+    assert len(schema["oneOf"]) == len(EVENT_TYPES)
+    visit_as_lead = envelope("visit_recorded") | {"event_type": "risk_lead_registered"}
+    assert not _validator(schema).is_valid(visit_as_lead)
+    assert not _validator(schema).is_valid(envelope("visit_recorded") | {"event_type": "x"})
+
+
+def test_a_source_the_permissions_do_not_allow_breaks_the_types_schema() -> None:
+    schema = event_schema("identification_decided", SOURCES)
+    assert schema["properties"]["source_system"]["enum"] == ["county_system"]
+    civil = envelope("identification_decided", source_system="civil_affairs")
+    assert not _validator(schema).is_valid(json.loads(json.dumps(civil)))
+
+
+@pytest.mark.parametrize(
+    ("amount", "valid"),
+    [("7300", True), ("4800.50", True), (4800.5, True), ("0", True), ("-1", False),
+     ("1.005", False), ("12345678901", False), (1e11, False), ("七千", False)],
+)  # fmt: skip
+def test_a_yuan_amount_is_a_decimal_with_two_places_within_its_bounds(
+    amount: Any, valid: bool
+) -> None:
+    schema = event_schema("income_assessed")
+    body = json.loads(json.dumps(envelope("income_assessed")))
+    body["payload"]["per_capita_net_income_yuan"] = amount
+    assert _validator(schema).is_valid(body) is valid

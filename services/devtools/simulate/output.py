@@ -14,8 +14,14 @@ from services.devtools.simulate.county import build_county
 from services.devtools.simulate.generator import generate
 
 
-def write_jsonl(events: Iterable[tuple[str, dict[str, Any]]], path: Path, kcat: bool) -> int:
-    """One line per message: {"key", "value"} or, for kcat -K'\t', KEY<TAB>VALUE."""
+def write_jsonl(
+    events: Iterable[tuple[str, dict[str, Any]]],
+    path: Path,
+    kcat: bool,
+    progress: Any = None,
+) -> int:
+    """One line per message: {"key", "value"} or, for kcat -K'\t', KEY<TAB>VALUE
+    (`progress` hears the count every 10,000)."""
     n = 0
     with path.open("w", encoding="utf-8") as f:
         for key, env in events:
@@ -29,6 +35,8 @@ def write_jsonl(events: Iterable[tuple[str, dict[str, Any]]], path: Path, kcat: 
                 + "\n"
             )
             n += 1
+            if progress is not None and n % 10_000 == 0:
+                progress.update(n)
     return n
 
 
@@ -37,9 +45,12 @@ async def publish(
     bootstrap: str,
     topic: str,
     client: dict[str, Any] | None = None,
+    progress: Any = None,
+    total: int | None = None,
 ) -> int:
     """Produce with keys, many in flight (the producer batches them); return how many.
-    `client`: security and timeouts (services.adapters.kafka_security)."""
+    `client`: security and timeouts (services.adapters.kafka_security); `progress` hears
+    the count sent and `total`."""
     producer = AIOKafkaProducer(
         bootstrap_servers=bootstrap,
         acks="all",
@@ -57,6 +68,8 @@ async def publish(
             if len(pending) >= 20_000:
                 await asyncio.gather(*pending)
                 pending.clear()
+                if progress is not None:
+                    progress.update(n, total)
         await asyncio.gather(*pending)
     finally:
         await producer.stop()
@@ -64,14 +77,14 @@ async def publish(
 
 
 def simulate(
-    size: str, seed: int, rate: float, out: Path, kcat: bool = False
+    size: str, seed: int, rate: float, out: Path, kcat: bool = False, progress: Any = None
 ) -> tuple[Path, Path, int]:
     """Write the county, its events and the truth into `out`; return the paths and count."""
     out.mkdir(parents=True, exist_ok=True)
     county = build_county(size, seed)
     truth: list[dict[str, Any]] = []
     events_path = out / ("events.tsv" if kcat else "events.jsonl")
-    n = write_jsonl(generate(county, seed, rate, truth), events_path, kcat=kcat)
+    n = write_jsonl(generate(county, seed, rate, truth), events_path, kcat, progress)
     (out / "truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1))
     (out / "county.json").write_text(
         json.dumps(

@@ -19,9 +19,20 @@ from services.adapters.compliance_store import load_problems, load_sweeps
 from services.adapters.eventstore import EventStore
 from services.adapters.exports import render, write_csv, write_xlsx
 from services.adapters.intake_store import accepted_events
+from services.adapters.progress import Progress
 from services.domain.compliance import reports
 from services.domain.compliance.ledger import LedgerViolation, Problem, Sweep
-from services.entrypoints.cli.common import open_store
+from services.entrypoints.cli.common import (
+    NOT_FOUND,
+    CommandError,
+    a_day,
+    add_json,
+    nulls,
+    open_store,
+    positive,
+    print_json,
+    shown,
+)
 from services.settings import Settings
 from services.usecases.compliance.ledger import apply, find_problem
 from services.usecases.compliance.sweep import run_sweep, today
@@ -40,14 +51,18 @@ def latest_sweep(sweeps: list[Sweep], as_of: date) -> Sweep | None:
 
 def cmd_sweep(settings: Settings, args: argparse.Namespace) -> int:
     as_of = args.as_of or today()
-    with _store(settings) as store:
+    with _store(settings) as store, Progress(f"sweep as of {as_of}", "households") as progress:
         try:
             out = run_sweep(
-                store, as_of, settings.compliance_params(), args.by, settings.sweep_workers
+                store,
+                as_of,
+                settings.compliance_params(),
+                args.by,
+                settings.sweep_workers,
+                progress,
             )
         except LedgerViolation as e:
-            print(f"{e.code}: {e.detail}")
-            return 2
+            raise CommandError(e.code, e.detail) from None
     e = out.evaluation
     print(
         f"swept {e.households} households ({e.events} events) as of {as_of}: "
@@ -66,7 +81,7 @@ def cmd_sweeps(settings: Settings, args: argparse.Namespace) -> int:
     rows = [
         {
             "as_of": w.as_of,
-            "ran_at": f"{w.created_on:%Y-%m-%d %H:%M:%S}",
+            "ran_at": w.created_on if args.json else shown(w.created_on),
             "by": w.ran_by,
             "households": w.households,
             "events": w.events,
@@ -77,6 +92,9 @@ def cmd_sweeps(settings: Settings, args: argparse.Namespace) -> int:
         }
         for w in sweeps
     ]
+    if args.json:
+        print_json(rows)
+        return 0
     print(render(rows))
     return 0
 
@@ -103,8 +121,8 @@ def cmd_problems(settings: Settings, args: argparse.Namespace) -> int:
         try:
             return _PROBLEM_COMMANDS[args.what](store, settings, args)
         except LedgerViolation as e:
-            print(f"{e.code}: {e.detail}")
-            return 2
+            # not found, or a step the ledger refuses: a failed check either way
+            raise CommandError(e.code, e.detail, NOT_FOUND) from None
 
 
 def _list(store: EventStore, settings: Settings, args: argparse.Namespace) -> int:
@@ -112,7 +130,7 @@ def _list(store: EventStore, settings: Settings, args: argparse.Namespace) -> in
     problems = [p for p in load_problems(store).values() if _matches(p, args, as_of)]
     rows = reports.problem_ledger(problems, as_of)
     if args.json:
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        print_json(nulls(rows[: args.limit]))
         return 0
     shown = [r | {"problem": r["problem"][:8]} for r in rows[: args.limit]]
     columns = ["problem", "rule", "check", "subject", "due_on", "status", "overdue", "summary"]
@@ -123,6 +141,29 @@ def _list(store: EventStore, settings: Settings, args: argparse.Namespace) -> in
 
 def _show(store: EventStore, settings: Settings, args: argparse.Namespace) -> int:
     p = find_problem(store, args.problem)
+    if args.json:
+        print_json(
+            {
+                "problem": str(p.id),
+                "rule": p.rule_id,
+                "check": p.check,
+                "concern": p.concern,
+                "subject_type": p.subject_type,
+                "subject": p.subject,
+                "village": p.village,
+                "summary": p.summary,
+                "due_on": p.due_on,
+                "responsible": p.responsible,
+                "status": p.status,
+                "plan": p.plan or None,
+                "history": [
+                    {"what": w, "on": on, "by": by, "text": text or None, "evidence": ev}
+                    for w, on, by, text, ev in p.history
+                ],
+                "evidence": list(p.evidence),
+            }
+        )
+        return 0
     print(f"problem {p.id}  {p.rule_id} {p.check}  ({p.concern or 'rule'})")
     print(f"  subject      {p.subject_type} {p.subject}  (village {p.village})")
     print(f"  summary      {p.summary}")
@@ -218,6 +259,10 @@ def cmd_ledgers(settings: Settings, args: argparse.Namespace) -> int:
             problems, args.township, args.with_favoritism
         ),
     }
+    if args.json:
+        print_json({name: nulls(rows) for name, rows in sheets.items()})
+        _write(sheets, args)
+        return 0
     print(f"{f'township {args.township}' if args.township else 'every township'}, as of {as_of}")
     print("\n== screening-task ledger (排查任务台账)")
     print(render(sheets["screening_tasks"]))
@@ -245,6 +290,10 @@ def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
         "coverage": reports.coverage(sweep, args.level, args.code),
         "phases": reports.phases(problems, as_of, params.phases, args.code),
     }
+    if args.json:
+        print_json({name: nulls(rows) for name, rows in sheets.items()})
+        _write(sheets, args)
+        return 0
     print(
         f"report by {args.level}{f' within {args.code}' if args.code else ''}, as of {as_of}"
         f"{f'; coverage from the sweep as of {sweep.as_of}' if sweep else '; no sweep yet'}"
@@ -257,14 +306,14 @@ def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def add_compliance_parser(sub: Any) -> None:
-    day = date.fromisoformat
+    day = a_day
     sweep = sub.add_parser("sweep", help="run the compliance engine as of a day; raise problems")
     sweep.add_argument("--as-of", type=day, help="the day (default: today, UTC+8)")
     sweep.add_argument("--by", default="sweep", help="who runs it (recorded)")
     sweep.set_defaults(func=cmd_sweep)
-    sub.add_parser("sweeps", help="the sweeps that ran and what each did").set_defaults(
-        func=cmd_sweeps
-    )
+    sweeps = sub.add_parser("sweeps", help="the sweeps that ran and what each did")
+    add_json(sweeps)
+    sweeps.set_defaults(func=cmd_sweeps)
 
     problems = sub.add_parser("problems", help="the suspected problems: list, show, rectify")
     steps = problems.add_subparsers(dest="what", required=True)
@@ -277,8 +326,8 @@ def add_compliance_parser(sub: Any) -> None:
     listing.add_argument(
         "--status", choices=["open", "rectifying", "rectified", "closed", "overdue"]
     )
-    listing.add_argument("--limit", type=int, default=50)
-    listing.add_argument("--json", action="store_true")
+    listing.add_argument("--limit", type=positive, default=50)
+    add_json(listing)
     show = steps.add_parser("show", help="a problem, its history and its evidence events")
     for p in (
         show,
@@ -294,6 +343,7 @@ def add_compliance_parser(sub: Any) -> None:
     ):
         p.add_argument("problem", help="the problem id (or its first 8+ characters)")
         if p is show:
+            add_json(p)
             continue
         p.add_argument("--by", required=True, help="who (person id)")
         p.add_argument("--role", required=True, choices=[r.value for r in ActorRole])
@@ -321,6 +371,7 @@ def add_compliance_parser(sub: Any) -> None:
     report.add_argument("--level", choices=list(reports.LEVELS), default="township")
     report.add_argument("--code", help="only units within this code")
     for p in (ledgers, report):
+        add_json(p)
         p.add_argument("--as-of", type=day)
         p.add_argument("--xlsx", type=Path, help="write an .xlsx workbook here")
         p.add_argument("--csv", type=Path, help="write one CSV per table into this directory")

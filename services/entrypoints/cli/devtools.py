@@ -7,6 +7,8 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
+from services.adapters.progress import Progress
+from services.entrypoints.cli.common import usage
 from services.settings import Settings
 
 
@@ -14,22 +16,33 @@ def cmd_simulate(settings: Settings, args: argparse.Namespace) -> int:
     from services.adapters.kafka_security import kafka_kwargs
     from services.devtools.simulate.output import publish, read_messages, simulate
 
-    events, truth, n = simulate(
-        args.size, args.seed, args.violation_rate, args.out, kcat=args.format == "kcat"
-    )
-    print(f"{n} events of a {args.size} county (seed {args.seed}) in {events}; truth in {truth}")
-    if args.publish:
-        if settings.kafka_bootstrap is None:
-            print("KAFKA_NOT_CONFIGURED: set DIXIAN_KAFKA_BOOTSTRAP to publish")
-            return 2
-        sent = asyncio.run(
-            publish(
-                read_messages(events),
-                settings.kafka_bootstrap,
-                settings.intake_topic,
-                kafka_kwargs(settings),
+    if args.publish and settings.kafka_bootstrap is None:
+        raise usage("KAFKA_NOT_CONFIGURED", "set DIXIAN_KAFKA_BOOTSTRAP to publish")
+    try:
+        with Progress(f"simulate a {args.size} county", "events") as progress:
+            events, truth, n = simulate(
+                args.size,
+                args.seed,
+                args.violation_rate,
+                args.out,
+                kcat=args.format == "kcat",
+                progress=progress,
             )
-        )
+    except OSError as e:
+        raise usage("FILE_NOT_WRITTEN", f"cannot write into {args.out}: {e.strerror}") from None
+    print(f"{n} events of a {args.size} county (seed {args.seed}) in {events}; truth in {truth}")
+    if args.publish and settings.kafka_bootstrap is not None:
+        with Progress(f"publish to {settings.intake_topic}", "messages") as progress:
+            sent = asyncio.run(
+                publish(
+                    read_messages(events),
+                    settings.kafka_bootstrap,
+                    settings.intake_topic,
+                    kafka_kwargs(settings),
+                    progress,
+                    n,
+                )
+            )
         print(f"published {sent} messages to {settings.intake_topic}")
     return 0
 
@@ -40,13 +53,23 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
     return asyncio.run(run_demo(settings))
 
 
+def _rate(text: str) -> float:
+    try:
+        rate = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 <= rate <= 1:
+        raise argparse.ArgumentTypeError(f"a share between 0 and 1: {rate}")
+    return rate
+
+
 def add_devtools_parsers(sub: Any) -> None:
     simulate = sub.add_parser("simulate", help="a synthetic county and two years of its events")
     simulate.add_argument("--size", choices=["small", "medium", "large"], default="small")
     simulate.add_argument("--seed", type=int, default=1)
     simulate.add_argument(
         "--violation-rate",
-        type=float,
+        type=_rate,
         default=0.02,
         help="how often each rule's violation is planted",
     )

@@ -4,19 +4,36 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import signal
 from pathlib import Path
 from typing import Any
-
-from faststream.specification import AsyncAPI
 
 from events.schema import write_schemas
 from projections.registry import PROJECTIONS
 from projections.runner import ProjectionRunner
 from services.adapters import queries
-from services.entrypoints.cli.common import database, open_store, print_json
+from services.adapters.intake_store import stored_positions
+from services.adapters.progress import Progress
+from services.entrypoints.cli.common import (
+    add_json,
+    database,
+    not_found,
+    open_store,
+    positive,
+    print_json,
+    shown,
+    usage,
+)
+from services.entrypoints.cli.producers import contract_document, sources_by_type
 from services.entrypoints.logs import configure as configure_logging
 from services.settings import Settings
+
+
+def _needs_kafka(settings: Settings, what: str) -> str:
+    if settings.kafka_bootstrap is None:
+        raise usage("KAFKA_NOT_CONFIGURED", f"set DIXIAN_KAFKA_BOOTSTRAP to {what}")
+    return settings.kafka_bootstrap
 
 
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
@@ -35,12 +52,9 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
             projections=not args.no_projections,
         )
 
-    if settings.kafka_bootstrap is None and not args.no_intake:
+    if not args.no_intake:
         # The embedded broker keeps nothing: a service on it would lose its topics on exit.
-        print(
-            "KAFKA_NOT_CONFIGURED: set DIXIAN_KAFKA_BOOTSTRAP (`make demo` runs the embedded one)"
-        )
-        return 2
+        _needs_kafka(settings, "run the intake (`make demo` runs the embedded broker)")
     configure_logging(settings.log_level, settings.log_format, settings.display_timezone)
     with database(settings) as s:
         asyncio.run(main(s))
@@ -50,32 +64,83 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_topics(settings: Settings, args: argparse.Namespace) -> int:
     from services.adapters.kafka_topics import ensure_topics
 
-    if settings.kafka_bootstrap is None:
-        print("set DIXIAN_KAFKA_BOOTSTRAP to the Kafka cluster whose topics to create")
-        return 2
-    created = asyncio.run(ensure_topics(settings, settings.kafka_bootstrap))
+    bootstrap = _needs_kafka(settings, "name the Kafka cluster whose topics to create")
+    created = asyncio.run(ensure_topics(settings, bootstrap))
     print("created: " + (", ".join(created) or "nothing (all exist)"))
     return 0
+
+
+def intake_lag(settings: Settings, stored: dict[int, int]) -> list[dict[str, Any]] | None:
+    """Per partition of the intake topic: the broker's end, the stored position, the lag
+    (None without a broker configured)."""
+    if settings.kafka_bootstrap is None:
+        return None
+    from services.adapters.kafka_topics import end_offsets
+
+    ends = asyncio.run(end_offsets(settings, settings.kafka_bootstrap, settings.intake_topic))
+    return [
+        {
+            "partition": p,
+            "end_offset": ends[p],
+            "stored_position": stored.get(p, 0),
+            "lag": max(0, ends[p] - stored.get(p, 0)),
+        }
+        for p in sorted(ends)
+    ]
 
 
 def cmd_projections(settings: Settings, args: argparse.Namespace) -> int:
     from projections.runner import projection_pool
 
     if args.what == "rebuild" and args.name not in PROJECTIONS:
-        print(f"UNKNOWN_PROJECTION: {args.name!r}; choose one of {sorted(PROJECTIONS)}")
-        return 2
+        raise usage(
+            "UNKNOWN_PROJECTION", f"{args.name!r}; choose one of {', '.join(sorted(PROJECTIONS))}"
+        )
     with open_store(settings) as (s, store), projection_pool(s) as pool:
         names = [args.name] if args.what == "rebuild" else sorted(PROJECTIONS)
-        for name in names:
-            runner = ProjectionRunner(store, pool, PROJECTIONS[name](), s.projection_batch_size)
-            if args.what == "rebuild":
-                print(f"rebuilt {name}: {runner.rebuild()} events replayed")
-            else:
-                runner.setup()
-                head = store.recorder.max_notification_id() or 0
-                at = runner.position()
-                print(f"{name:<20} position {at:>10}  lag {head - at}")
+        runners = [
+            ProjectionRunner(store, pool, PROJECTIONS[n](), s.projection_batch_size) for n in names
+        ]
+        if args.what == "rebuild":
+            runner = runners[0]
+            with Progress(f"rebuild {runner.projection.name}", "events") as progress:
+                total = runner.rebuild(progress)
+            print(f"rebuilt {runner.projection.name}: {total} events replayed")
+            return 0
+        rows = []
+        for runner in runners:
+            runner.setup()
+            at = runner.position()
+            rows.append(
+                {
+                    "projection": runner.projection.name,
+                    "position": at,
+                    "lag": runner.backlog(at),
+                    "skipped": runner.skipped(),
+                }
+            )
+        head = store.recorder.max_notification_id() or 0
+        lag = intake_lag(s, stored_positions(store, s.intake_topic))
+    if args.json:
+        print_json({"store_head": head, "projections": rows, "intake": lag})
         return 0
+    print(f"the store holds events up to position {head}")
+    for r in rows:
+        print(
+            f"{r['projection']:<20} position {r['position']:>10}  lag {r['lag']:>8} events"
+            + (f"  skipped {r['skipped']}" if r["skipped"] else "")
+        )
+    if lag is None:
+        print("intake lag: no broker configured (DIXIAN_KAFKA_BOOTSTRAP)")
+    else:
+        total = sum(p["lag"] for p in lag)
+        print(f"intake {s.intake_topic}: {total} messages not yet stored")
+        for p in lag:
+            print(
+                f"  partition {p['partition']:>3}  end {p['end_offset']:>10}  "
+                f"stored {p['stored_position']:>10}  lag {p['lag']}"
+            )
+    return 0
 
 
 def cmd_rejected(settings: Settings, args: argparse.Namespace) -> int:
@@ -83,35 +148,42 @@ def cmd_rejected(settings: Settings, args: argparse.Namespace) -> int:
         if args.show is not None:
             row = queries.rejected_message(store, args.show)
             if row is None:
-                print(f"REJECTION_NOT_FOUND: no rejection {args.show}")
-                return 1
-            value = row.pop("message_value")
+                raise not_found("REJECTION_NOT_FOUND", f"no rejection {args.show}")
+            value = bytes(row.pop("message_value") or b"")
             if args.value_to:
-                args.value_to.write_bytes(bytes(value or b""))
-                print(f"wrote the {len(value or b'')} original bytes to {args.value_to}")
-            print_json(row | {"value_bytes": len(value or b"")})
+                try:
+                    args.value_to.write_bytes(value)
+                except OSError as e:
+                    raise usage(
+                        "FILE_NOT_WRITTEN", f"cannot write {args.value_to}: {e.strerror}"
+                    ) from None
+                if not args.json:
+                    print(f"wrote the {len(value)} original bytes to {args.value_to}")
+            print_json(row | {"value_bytes": len(value)})
             return 0
-        for r in queries.rejected_messages(store, args.limit):
-            print(
-                f"#{r['rejection_id']:<5} {r['topic']}[{r['partition']}]@{r['offset']:<6} "
-                f"{r['reason_code']:<26} {r['reason'][:80]}"
-            )
+        rows = queries.rejected_messages(store, args.limit)
+    if args.json:
+        print_json(rows)
         return 0
+    if not rows:
+        print("(no rejections)")
+    for r in rows:
+        print(
+            f"#{r['rejection_id']:<5} {shown(r['rejected_at'])}  "
+            f"{r['topic']}[{r['partition']}]@{r['offset']:<6} "
+            f"{r['reason_code']:<26} {r['reason'][:80]}"
+        )
+    return 0
 
 
 def cmd_schemas(settings: Settings, args: argparse.Namespace) -> int:
-    from services.entrypoints.intake_consumer import IntakeService
-
-    written = write_schemas(args.directory)
-    # The AsyncAPI document comes from the service's own declarations; nothing connects.
-    spec = AsyncAPI(
-        IntakeService.declare(settings).broker,
-        title="dixian",
-        version="0.1.0",
-        description="Household events in, rejections out.",
-    )
-    path = args.directory / "asyncapi.json"
-    path.write_text(spec.to_specification().to_json())
+    try:
+        written = write_schemas(args.directory, sources_by_type(settings))
+        path = args.directory / "asyncapi.json"
+        document = contract_document(settings)
+        path.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+    except OSError as e:
+        raise usage("FILE_NOT_WRITTEN", f"cannot write into {args.directory}: {e}") from None
     written.append(path)
     for p in written:
         print(p)
@@ -131,14 +203,16 @@ def add_operating_parsers(sub: Any) -> None:
     projections = sub.add_parser("projections", help="projection status, or rebuild one")
     projections.add_argument("what", choices=["status", "rebuild"])
     projections.add_argument("name", nargs="?", default="", help=", ".join(PROJECTIONS))
+    add_json(projections)
     projections.set_defaults(func=cmd_projections)
 
     rejected = sub.add_parser("rejected", help="the rejected messages and their reasons")
-    rejected.add_argument("--limit", type=int, default=50)
-    rejected.add_argument("--show", type=int, metavar="ID", help="one rejection, in full")
+    rejected.add_argument("--limit", type=positive, default=50)
+    rejected.add_argument("--show", type=positive, metavar="ID", help="one rejection, in full")
     rejected.add_argument(
         "--value-to", type=Path, metavar="FILE", help="with --show: write its original bytes"
     )
+    add_json(rejected)
     rejected.set_defaults(func=cmd_rejected)
 
     schemas = sub.add_parser("schemas", help="write JSON Schemas and the AsyncAPI document")

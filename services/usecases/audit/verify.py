@@ -73,8 +73,12 @@ class Frontier:
         return r
 
 
-def verify(store: EventStore, public_key: str | None = None, batch: int = 5000) -> Report:
+def verify(
+    store: EventStore, public_key: str | None = None, batch: int = 5000, progress: Any = None
+) -> Report:
+    """`progress`, if given, hears (position reached, the store's head) after each batch."""
     report = Report()
+    head = (store.recorder.max_notification_id() or 0) if progress is not None else 0
     with store.connection() as conn, conn.cursor() as cur:
         cps = checkpoints(cur)  # type: ignore[arg-type]
         for cp in cps:
@@ -123,6 +127,8 @@ def verify(store: EventStore, public_key: str | None = None, batch: int = 5000) 
                 _check_checkpoint(report, due, frontier)
             report.events += len(notifications)
             start = notifications[-1].id
+            if progress is not None:
+                progress.update(start, max(head, start))
         cur.execute("SELECT count(*) FROM audit_leaves")
         logged_total = int(cur.fetchone()["count"])  # type: ignore[index,call-overload]
         if logged_total > report.events:

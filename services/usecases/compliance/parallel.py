@@ -8,9 +8,11 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections import deque
+from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import date
 from itertools import chain, islice
+from typing import Any, TypeVar
 
 from services.adapters.compliance_store import decoded, stored_histories
 from services.adapters.eventstore import EventStore
@@ -24,6 +26,7 @@ from services.domain.compliance.engine import (
 from services.domain.compliance.params import ComplianceParams
 
 SHARE = 1000  # households a worker takes at a time
+T = TypeVar("T")
 
 
 def _evaluate_stored(share: list[list[bytes]], as_of: date, p: ComplianceParams) -> Partial:
@@ -31,12 +34,18 @@ def _evaluate_stored(share: list[list[bytes]], as_of: date, p: ComplianceParams)
 
 
 def evaluate_store(
-    store: EventStore, as_of: date, p: ComplianceParams, workers: int = 0, share: int = SHARE
+    store: EventStore,
+    as_of: date,
+    p: ComplianceParams,
+    workers: int = 0,
+    share: int = SHARE,
+    progress: Any = None,
 ) -> Evaluation:
     """The evaluation of every household in the store as of `as_of`, by `workers` processes
-    (0: one per core; 1, or a county of fewer than `share` households: this process)."""
+    (0: one per core; 1, or a county of fewer than `share` households: this process);
+    `progress` hears how many households were read."""
     workers = workers or os.cpu_count() or 1
-    histories = stored_histories(store)
+    histories = _counted(stored_histories(store), progress)
     first = list(islice(histories, share))
     if workers == 1 or len(first) < share:
         return evaluate((decoded(h) for h in chain(first, histories)), as_of, p)
@@ -54,6 +63,18 @@ def evaluate_store(
             merged = _merge(merged, pending.popleft().result())
     assert merged is not None
     return conclude(merged, as_of)
+
+
+def _counted(histories: Iterator[T], progress: Any) -> Iterator[T]:
+    if progress is None:
+        yield from histories
+        return
+    n = 0
+    for n, h in enumerate(histories, 1):
+        if n % 1000 == 0:
+            progress.update(n)
+        yield h
+    progress.update(n)
 
 
 def _merge(merged: Partial | None, part: Partial) -> Partial:

@@ -8,6 +8,7 @@ import logging
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
+from typing import Any
 from uuid import UUID, uuid4
 
 from services.adapters.compliance_store import load_problems, save
@@ -41,8 +42,9 @@ def run_sweep(
     params: ComplianceParams,
     ran_by: str = "sweep",
     workers: int = 1,
+    progress: Any = None,
 ) -> SweepOutcome:
-    evaluation = evaluate_store(store, as_of, params, workers)
+    evaluation = evaluate_store(store, as_of, params, workers, progress=progress)
     problems = load_problems(store)
     sid = uuid4()  # each run is an act of its own, even of the same day
     changed: dict[UUID, Problem] = {}

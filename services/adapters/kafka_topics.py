@@ -20,8 +20,8 @@ async def ensure_topics(settings: Settings, bootstrap: str) -> list[str]:
     """Create the intake and rejected topics if missing; return those created."""
     wanted = [settings.intake_topic, settings.rejected_topic]
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, **kafka_kwargs(settings))
-    await asyncio.wait_for(admin.start(), settings.kafka_timeout_seconds)
     try:
+        await asyncio.wait_for(admin.start(), settings.kafka_timeout_seconds)
         existing = set(await admin.list_topics())
         new = [
             NewTopic(
@@ -47,8 +47,8 @@ async def end_offsets(settings: Settings, bootstrap: str, topic: str) -> dict[in
     consumer = AIOKafkaConsumer(
         bootstrap_servers=bootstrap, enable_auto_commit=False, **kafka_kwargs(settings)
     )
-    await asyncio.wait_for(consumer.start(), settings.kafka_timeout_seconds)
     try:
+        await asyncio.wait_for(consumer.start(), settings.kafka_timeout_seconds)
         partitions = consumer.partitions_for_topic(topic)
         if not partitions:
             await consumer._client.force_metadata_update()  # the topic, not yet in metadata

@@ -54,8 +54,8 @@ async def publish(
         max_request_size=max_request_size,
         **(client or {}),
     )
-    await producer.start()
     try:
+        await producer.start()
         ends: dict[int, int] = {}
         futures = [
             await producer.send(

@@ -67,9 +67,10 @@ def configure(
     form: str = "text",
     zone: str = "Asia/Shanghai",
     stream: TextIO | None = None,
+    libraries: str = "WARNING",
 ) -> None:
     """Log to stderr (or `stream`) at `level`, as `form` ("json" or "text"). The libraries'
-    own chatter is kept at WARNING unless DEBUG is asked for."""
+    own chatter is kept at `libraries` unless DEBUG is asked for."""
     handler = logging.StreamHandler(stream or sys.stderr)
     formatter = JsonFormatter if form == "json" else TextFormatter
     handler.setFormatter(formatter(ZoneInfo(zone)))
@@ -79,4 +80,4 @@ def configure(
     root.addHandler(handler)
     root.setLevel(level)
     for name in _NOISY:
-        logging.getLogger(name).setLevel(level if level == "DEBUG" else "WARNING")
+        logging.getLogger(name).setLevel(level if level == "DEBUG" else libraries)

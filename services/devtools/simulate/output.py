@@ -58,9 +58,9 @@ async def publish(
         max_batch_size=1 << 20,
         **(client or {}),
     )
-    await producer.start()
     n = 0
     try:
+        await producer.start()
         pending = []
         for key, value in events:
             pending.append(await producer.send(topic, value, key=key.encode()))

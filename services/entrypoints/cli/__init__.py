@@ -13,13 +13,14 @@ import os
 import sys
 
 import psycopg
+import psycopg.errors
 import psycopg_pool
 from aiokafka.errors import KafkaConnectionError, KafkaError
 from eventsourcing.persistence import OperationalError as StoreOperationalError
 from eventsourcing.persistence import PersistenceError
 from pydantic import ValidationError
 
-from services.entrypoints.cli.common import USAGE, CommandError, set_zone
+from services.entrypoints.cli.common import USAGE, CommandError, kafka_unreachable, set_zone
 from services.entrypoints.cli.compliance import add_compliance_parser
 from services.entrypoints.cli.devtools import add_devtools_parsers
 from services.entrypoints.cli.inspecting import add_inspecting_parsers
@@ -53,6 +54,17 @@ def _settings() -> Settings:
         raise CommandError("SETTINGS_INVALID", where, USAGE) from None
 
 
+def _root(error: BaseException) -> BaseException:
+    while error.__cause__ is not None:
+        error = error.__cause__
+    return error
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
 def _explain(error: BaseException) -> CommandError:
     """The one line a person reads for an error no command foresaw."""
     if isinstance(error, CommandError):
@@ -61,19 +73,23 @@ def _explain(error: BaseException) -> CommandError:
         error,
         psycopg.OperationalError | psycopg_pool.PoolTimeout | StoreOperationalError,
     ):
-        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         return CommandError(
             "DATABASE_UNREACHABLE",
-            f"PostgreSQL does not answer ({first}); check DIXIAN_PG_URL and that the server runs",
+            f"PostgreSQL does not answer ({_first_line(error)}); check DIXIAN_PG_URL and that "
+            "the server runs",
         )
     if isinstance(error, KafkaConnectionError | asyncio.TimeoutError | TimeoutError | KafkaError):
+        return kafka_unreachable(error)
+    cause = _root(error)
+    if isinstance(cause, psycopg.errors.UndefinedTable):
         return CommandError(
-            "KAFKA_UNREACHABLE",
-            f"the Kafka cluster does not answer ({type(error).__name__}: {error}); check "
-            "DIXIAN_KAFKA_BOOTSTRAP and the security settings",
+            "TABLES_MISSING",
+            f"{_first_line(cause)}: the projections have not run on this database yet; "
+            "start them (`dixian run --no-intake`) or create the tables "
+            "(`dixian projections status`)",
         )
     if isinstance(error, PersistenceError | psycopg.Error):
-        return CommandError("DATABASE_ERROR", f"{type(error).__name__}: {error}")
+        return CommandError("DATABASE_ERROR", f"{type(cause).__name__}: {_first_line(cause)}")
     if isinstance(error, FileNotFoundError):
         return CommandError("FILE_NOT_FOUND", f"no such file: {error.filename}")
     if isinstance(error, PermissionError | IsADirectoryError):
@@ -85,7 +101,8 @@ def _explain(error: BaseException) -> CommandError:
 
 
 def main(argv: list[str] | None = None) -> int:
-    configure_logging("WARNING", "text")
+    # A command's own line says what went wrong: the libraries' retries would only repeat it.
+    configure_logging("WARNING", "text", libraries="CRITICAL")
     try:
         args = parser().parse_args(argv)
         settings = _settings()
@@ -93,6 +110,7 @@ def main(argv: list[str] | None = None) -> int:
             "DEBUG" if settings.log_level == "DEBUG" else "WARNING",
             "text",
             settings.display_timezone,
+            libraries="CRITICAL",
         )
         set_zone(settings.zone())
         return int(args.func(settings, args))

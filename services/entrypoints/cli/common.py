@@ -29,6 +29,18 @@ class CommandError(Exception):
         self.code, self.detail, self.status = code, detail, status
 
 
+def kafka_unreachable(error: BaseException) -> CommandError:
+    """The line for a broker that does not answer (or refuses our credentials)."""
+    said = str(error) or "no answer in time"
+    name = type(error).__name__
+    what = said if said.startswith(name) else f"{name}: {said}"
+    return CommandError(
+        "KAFKA_UNREACHABLE",
+        f"the Kafka cluster does not answer ({what}); check DIXIAN_KAFKA_BOOTSTRAP and the "
+        "security settings",
+    )
+
+
 def not_found(code: str, detail: str) -> CommandError:
     return CommandError(code, detail, NOT_FOUND)
 

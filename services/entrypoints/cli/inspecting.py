@@ -141,7 +141,7 @@ def cmd_audit(settings: Settings, args: argparse.Namespace) -> int:
         try:
             return _with_store(s, store, args, target)
         except ProofError as e:
-            raise not_found(e.code, e.detail) from None
+            raise not_found(e.code, str(e).partition(": ")[2]) from None
 
 
 def _target(args: argparse.Namespace) -> Any:

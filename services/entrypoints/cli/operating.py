@@ -18,6 +18,7 @@ from services.adapters.progress import Progress
 from services.entrypoints.cli.common import (
     add_json,
     database,
+    kafka_unreachable,
     not_found,
     open_store,
     positive,
@@ -70,14 +71,20 @@ def cmd_topics(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def intake_lag(settings: Settings, stored: dict[int, int]) -> list[dict[str, Any]] | None:
+def intake_lag(settings: Settings, stored: dict[int, int]) -> list[dict[str, Any]] | str | None:
     """Per partition of the intake topic: the broker's end, the stored position, the lag
-    (None without a broker configured)."""
+    (None without a broker configured; the one-line error if it does not answer)."""
     if settings.kafka_bootstrap is None:
         return None
+    from aiokafka.errors import KafkaError
+
     from services.adapters.kafka_topics import end_offsets
 
-    ends = asyncio.run(end_offsets(settings, settings.kafka_bootstrap, settings.intake_topic))
+    try:
+        ends = asyncio.run(end_offsets(settings, settings.kafka_bootstrap, settings.intake_topic))
+    except (KafkaError, TimeoutError, OSError) as e:
+        error = kafka_unreachable(e)
+        return f"{error.code}: {error.detail}"
     return [
         {
             "partition": p,
@@ -121,9 +128,11 @@ def cmd_projections(settings: Settings, args: argparse.Namespace) -> int:
             )
         head = store.recorder.max_notification_id() or 0
         lag = intake_lag(s, stored_positions(store, s.intake_topic))
+    failed = 1 if isinstance(lag, str) else 0  # the broker did not answer: a failed check
     if args.json:
-        print_json({"store_head": head, "projections": rows, "intake": lag})
-        return 0
+        intake = {"error": lag} if isinstance(lag, str) else lag
+        print_json({"store_head": head, "projections": rows, "intake": intake})
+        return failed
     print(f"the store holds events up to position {head}")
     for r in rows:
         print(
@@ -132,6 +141,8 @@ def cmd_projections(settings: Settings, args: argparse.Namespace) -> int:
         )
     if lag is None:
         print("intake lag: no broker configured (DIXIAN_KAFKA_BOOTSTRAP)")
+    elif isinstance(lag, str):
+        print(f"intake lag: {lag}")
     else:
         total = sum(p["lag"] for p in lag)
         print(f"intake {s.intake_topic}: {total} messages not yet stored")
@@ -140,7 +151,7 @@ def cmd_projections(settings: Settings, args: argparse.Namespace) -> int:
                 f"  partition {p['partition']:>3}  end {p['end_offset']:>10}  "
                 f"stored {p['stored_position']:>10}  lag {p['lag']}"
             )
-    return 0
+    return failed
 
 
 def cmd_rejected(settings: Settings, args: argparse.Namespace) -> int:

@@ -189,6 +189,11 @@ class Settings(BaseSettings):
         default=Path(".dixian"), description="Where the embedded servers keep their files."
     )
 
+    @field_validator("pg_url", "kafka_bootstrap", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if value == "" else value
+
     @field_validator("display_timezone")
     @classmethod
     def _known_zone(cls, name: str) -> str:

@@ -41,12 +41,6 @@ INTAKE_PARTITIONS_HALTED = Gauge(
     "Partitions paused with POSITION_BEYOND_LOG_END: the broker lost messages the store has.",
     registry=REGISTRY,
 )
-REJECTIONS_UNPUBLISHED = Gauge(
-    "dixian_intake_rejections_unpublished",
-    "Rejections stored but not yet on the rejected topic (the outbox).",
-    registry=REGISTRY,
-)
-
 # --- the projections, the sweep, the audit log --------------------------------------------
 PROJECTION_LAG_EVENTS = Gauge(
     "dixian_projection_lag_events",

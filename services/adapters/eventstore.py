@@ -31,6 +31,11 @@ class BatchRecorder(PostgresApplicationRecorder):
     Not in pipeline mode, unlike the library: a batch's large parameters and the server's
     results can fill both socket buffers at once, and then client and server each wait
     for the other (seen on a Unix socket with a 2,000-event batch).
+
+    The library offers no public way to write in the events' transaction, so this relies on
+    its private `_insert_events` (the hook its own process recorder uses), `_lock_table` and
+    `_notify_channel`: tests/integration/test_eventstore_seams.py fails loudly if they
+    change, and pyproject.toml pins eventsourcing to the minor release they were read in.
     """
 
     def insert_events(

@@ -100,3 +100,27 @@ def test_the_household_state_follows_the_lifecycle(store: EventStore, pool: Conn
         ("monitored", 1, None, False, 1, 0),  # identified after an objection; mark removed
         ("not_monitored", 1, "township_review", False, 0, 0),  # a notice too short
     ]
+
+
+def test_a_projections_lag_counts_only_the_events_it_reads(
+    store: EventStore, pool: ConnectionPool, settings: Settings
+) -> None:
+    from datetime import date
+
+    from projections.problem_ledger import ProblemLedger
+    from services.usecases.compliance.sweep import run_sweep
+
+    intake(store, 100).process(as_raw(village_messages("G1"), "events"))
+    households, problems = (
+        _runner(store, pool, HouseholdState()),
+        _runner(store, pool, ProblemLedger()),
+    )
+    households.catch_up()
+    problems.catch_up()
+    assert households.backlog() == problems.backlog() == 0
+    outcome = run_sweep(store, date(2026, 6, 30), settings.compliance_params(), workers=1)
+    assert outcome.raised > 0  # Problem and Sweep events were stored after the households'
+    assert households.backlog() == 0  # none of them is household_state's lag
+    assert problems.backlog() == outcome.raised  # each new problem is the ledger's
+    problems.catch_up()
+    assert problems.backlog() == 0

@@ -23,6 +23,7 @@ from services.adapters.eventstore import EventStore
 from services.adapters.intake_store import stored_positions
 from services.adapters.kafka_security import kafka_kwargs
 from services.adapters.kafka_topics import ensure_topics
+from services.adapters.progress import Progress
 from services.adapters.queries import household_history
 from services.devtools.embedded import recreate_database, servers, with_database
 from services.devtools.simulate.output import publish, read_messages, simulate
@@ -157,14 +158,23 @@ def bench(settings: Settings, size: str, seed: int, out: Path) -> dict[str, Any]
             }
         )
         t = time.perf_counter()
-        events, truth_path, total = simulate(size, seed, 0.02, work)
+        with Progress(f"simulate a {size} county", "events") as progress:
+            events, truth_path, total = simulate(size, seed, 0.02, work, progress=progress)
         results["simulate"] = {"events": total, "seconds": time.perf_counter() - t}
         print(f"simulated {total} events in {results['simulate']['seconds']:.0f}s", flush=True)
         asyncio.run(ensure_topics(s, s.kafka_bootstrap))
         t = time.perf_counter()
-        asyncio.run(
-            publish(read_messages(events), s.kafka_bootstrap, s.intake_topic, kafka_kwargs(s))
-        )
+        with Progress(f"publish to {s.intake_topic}", "messages") as progress:
+            asyncio.run(
+                publish(
+                    read_messages(events),
+                    s.kafka_bootstrap,
+                    s.intake_topic,
+                    kafka_kwargs(s),
+                    progress,
+                    total,
+                )
+            )
         results["publish_eps"] = total / (time.perf_counter() - t)
         print(f"published at {results['publish_eps']:.0f}/s", flush=True)
         results["raw_consume_eps"] = asyncio.run(

@@ -29,7 +29,7 @@ class RejectedMessage(Contract):
     value_omitted: bool = Field(
         default=False,
         description="The original bytes were too large for this topic and are left out: "
-        "ask the operators for them by rejection_id (`dixian rejected show ID --value-to F`).",
+        "ask the operators for them by rejection_id (`dixian rejected --show ID --value-to FILE`).",
     )
     event_id: str | None = Field(description="The event id, when the envelope could be read.")
     event_type: str | None = Field(description="The event type, when it could be read.")

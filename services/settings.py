@@ -100,7 +100,8 @@ class Settings(BaseSettings):
         default=900_000,
         ge=1024,
         description="Largest rejection published whole on the rejected topic; a larger one is "
-        "published as a notice (id, code, size, SHA-256) and read with `dixian rejected show`.",
+        "published as a notice (id, code, size, SHA-256) and read with "
+        "`dixian rejected --show ID --value-to FILE`.",
     )
     intake_instance_id: str | None = Field(
         default=None,

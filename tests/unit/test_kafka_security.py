@@ -60,6 +60,17 @@ def pki(tmp_path: Path) -> dict[str, Path]:
     return files
 
 
+def sasl(protocol: str, mechanism: str, **more: Any) -> Settings:
+    """Settings of a SASL connection as user `intake`, password `s3cret`."""
+    return Settings(
+        kafka_security_protocol=protocol,
+        kafka_sasl_mechanism=mechanism,
+        kafka_sasl_username="intake",
+        kafka_sasl_password="s3cret",
+        **more,
+    )
+
+
 def test_plaintext_is_the_default_and_adds_only_the_timeout() -> None:
     assert kafka_security(Settings()) is None
     assert kafka_kwargs(Settings(kafka_timeout_seconds=7)) == {"request_timeout_ms": 7000}
@@ -67,12 +78,7 @@ def test_plaintext_is_the_default_and_adds_only_the_timeout() -> None:
 
 @pytest.mark.parametrize("mechanism", ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"])
 def test_sasl_over_plaintext_names_the_mechanism_and_the_credentials(mechanism: str) -> None:
-    s = Settings(
-        kafka_security_protocol="SASL_PLAINTEXT",
-        kafka_sasl_mechanism=mechanism,
-        kafka_sasl_username="intake",
-        kafka_sasl_password="s3cret",
-    )
+    s = sasl("SASL_PLAINTEXT", mechanism)
     kw = kafka_kwargs(s)
     assert kw["security_protocol"] == "SASL_PLAINTEXT"
     assert (kw["sasl_mechanism"], kw["sasl_plain_username"], kw["sasl_plain_password"]) == (
@@ -86,13 +92,7 @@ def test_sasl_over_plaintext_names_the_mechanism_and_the_credentials(mechanism: 
 def test_sasl_over_tls_trusts_the_configured_ca_and_checks_the_hostname(
     pki: dict[str, Path],
 ) -> None:
-    s = Settings(
-        kafka_security_protocol="SASL_SSL",
-        kafka_sasl_mechanism="SCRAM-SHA-512",
-        kafka_sasl_username="intake",
-        kafka_sasl_password="s3cret",
-        kafka_ssl_ca_file=pki["ca"],
-    )
+    s = sasl("SASL_SSL", "SCRAM-SHA-512", kafka_ssl_ca_file=pki["ca"])
     kw = kafka_kwargs(s)
     assert kw["security_protocol"] == "SASL_SSL"
     context: ssl.SSLContext = kw["ssl_context"]
@@ -152,13 +152,7 @@ def test_incomplete_security_settings_are_refused_at_start(settings: dict[str, A
 
 
 async def test_every_client_accepts_the_mapped_arguments(pki: dict[str, Path]) -> None:
-    s = Settings(
-        kafka_security_protocol="SASL_SSL",
-        kafka_sasl_mechanism="SCRAM-SHA-256",
-        kafka_sasl_username="intake",
-        kafka_sasl_password="s3cret",
-        kafka_ssl_ca_file=pki["ca"],
-    )
+    s = sasl("SASL_SSL", "SCRAM-SHA-256", kafka_ssl_ca_file=pki["ca"])
     kw = kafka_kwargs(s)
     # Each refuses, when built, a protocol without its context or an unknown mechanism.
     consumer = AIOKafkaConsumer(bootstrap_servers="kafka:9093", **kw)
@@ -172,13 +166,7 @@ async def test_every_client_accepts_the_mapped_arguments(pki: dict[str, Path]) -
 
 
 def test_the_intake_consumer_and_its_publisher_connect_with_the_same_security() -> None:
-    s = Settings(
-        kafka_security_protocol="SASL_PLAINTEXT",
-        kafka_sasl_mechanism="SCRAM-SHA-512",
-        kafka_sasl_username="intake",
-        kafka_sasl_password="s3cret",
-        kafka_timeout_seconds=9,
-    )
+    s = sasl("SASL_PLAINTEXT", "SCRAM-SHA-512", kafka_timeout_seconds=9)
     broker = IntakeService.declare(s).broker
     # faststream keeps what it builds its producer and its consumers with (no public view)
     producer = broker._connection_kwargs  # type: ignore[attr-defined]

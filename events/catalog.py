@@ -18,6 +18,7 @@ from events import (
     visits,
 )
 from events.envelope import EventEnvelope
+from events.reasons import ReasonCoded
 
 # event_type → (payload model, current schema version). The name is the stable contract.
 EVENT_TYPES: dict[str, tuple[type[BaseModel], int]] = {
@@ -104,14 +105,10 @@ CONTRACT_REASONS: dict[str, str] = {
 }
 
 
-class ContractViolation(Exception):
+class ContractViolation(ReasonCoded):
     """A message that does not meet the contract; `code` is the stable reason code."""
 
-    def __init__(self, code: str, detail: str) -> None:
-        assert code in CONTRACT_REASONS, code
-        super().__init__(f"{code}: {detail}")
-        self.code = code
-        self.detail = detail
+    reasons = CONTRACT_REASONS
 
 
 @dataclass(frozen=True, slots=True)

@@ -155,6 +155,25 @@ HANDLERS: dict[str, Handler] = {
 }
 
 
+# The domain events the state row does not read (each stays in the history and the trail).
+NOT_READ = frozenset(
+    {
+        "AssistanceMeasureEnded",
+        "AssistancePlanAdopted",
+        "AwarenessSurveyAnswered",
+        "CadreRelativeEnded",
+        "CadreRelativeRegistered",
+        "DataComparisonRequested",
+        "DataComparisonReturned",
+        "DepartmentFactReported",
+        "NationalSystemEntryRecorded",
+        "ObjectionRaised",
+        "ObjectionResolved",
+        "PolicyLeafletDelivered",
+    }
+)
+
+
 def _nothing(row: Row, f: dict[str, Any]) -> None:
     pass
 

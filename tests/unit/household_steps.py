@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
+from builders import decide_raw
 from eventsourcing.application import Application
 
 from events.catalog import EVENT_TYPES
@@ -309,8 +310,11 @@ def facts(event_type: str, **over: Any) -> dict[str, Any]:
 
 
 def registered(household_id: str = HID, **over: Any) -> Household:
-    return Household.register(
-        meta("household_registered", household_id), facts("household_registered", **over)
+    return decide_raw(
+        None,
+        meta("household_registered", household_id),
+        facts("household_registered", **over),
+        RULES,
     )
 
 
@@ -323,7 +327,9 @@ def do(
 ) -> None:
     """Decide one event on the household; `extra` adds facts the intake resolves itself
     (a correction's target_event_type)."""
-    h.decide(meta(event_type, h.household_id), facts(event_type, **over) | (extra or {}), rules)
+    decide_raw(
+        h, meta(event_type, h.household_id), facts(event_type, **over) | (extra or {}), rules
+    )
 
 
 def correction(target_event_type: str, source: str = "village_app") -> dict[str, Any]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+from builders import decide_raw
+
 from events.catalog import EVENT_TYPES
-from services.domain.household import Household
 from services.domain.rules import LifecycleRules
 
 HID = "610326101201X001"
@@ -44,8 +45,11 @@ class Steps:
     def __init__(self, rules: LifecycleRules | None = None, village: str = "610326101201"):
         self.rules = rules or LifecycleRules()
         facts = {"village_code": village, "household_type": "lifted", "members": [MEMBER]}
-        self.h = Household.register(
-            meta("household_registered"), self.valid("household_registered", facts)
+        self.h = decide_raw(
+            None,
+            meta("household_registered"),
+            self.valid("household_registered", facts),
+            self.rules,
         )
 
     @staticmethod
@@ -56,7 +60,7 @@ class Steps:
     def do(
         self, event_type: str, day: str = "2025-03-01", source: str = "village_app", **facts: Any
     ) -> Steps:
-        self.h.decide(meta(event_type, day, source), self.valid(event_type, facts), self.rules)
+        decide_raw(self.h, meta(event_type, day, source), self.valid(event_type, facts), self.rules)
         return self
 
     def lead(self, lead_id: str = "L1", day: str = "2025-03-24") -> Steps:

@@ -21,7 +21,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from services.domain.errors import LIFECYCLE_REASONS, LifecycleViolation
-from services.domain.household import FACT_EVENTS, MONITORED, RISK_ELIMINATED, Household
+from services.domain.household import MONITORED, RISK_ELIMINATED, Household
+from services.domain.registry import FACTS
 
 Step = tuple[str, dict[str, Any], dict[str, Any] | None]
 
@@ -81,7 +82,7 @@ def single_step(draw: st.DrawFn) -> list[Step]:
             ["visit_recorded", "identification_decided"])))),
         one("event_amended", correction("income_assessed",
                                         draw(st.sampled_from(["village_app", "civil_affairs"])))),
-        *[one(t) for t in FACT_EVENTS],
+        *[one(t) for t in FACTS],
     ]  # fmt: skip
     return draw(st.sampled_from(choices))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from builders import decide_raw
 from lifecycle import MEMBER, Steps, meta
 
 from events.identity import check_digit
@@ -467,7 +468,7 @@ def _correct(
         "target_event_type": target_type,
         "target_source_system": target_source,
     }
-    s.h.decide(meta(event_type, "2025-06-01", source), payload, s.rules)
+    decide_raw(s.h, meta(event_type, "2025-06-01", source), payload, s.rules)
     return s
 
 

@@ -272,3 +272,17 @@ _HANDLERS = {
     "cadre_relative_registered": _relation,
     "cadre_relative_ended": _relation_ended,
 }
+
+# The event types no check reads (corrections are applied before the handlers run).
+NOT_READ = frozenset(
+    {
+        "assistance_measure_ended",
+        "data_comparison_requested",
+        "data_comparison_returned",
+        "event_amended",
+        "event_retracted",
+        "national_system_entry_recorded",
+        "objection_raised",
+        "objection_resolved",
+    }
+)

@@ -1,5 +1,5 @@
 """Proofs for inspectors: an event's inclusion in a signed checkpoint, and the consistency of
-two checkpoints. The files they make are checked offline by services/audit/offline.py."""
+two checkpoints. The files they make are checked offline by services/domain/audit/offline.py."""
 
 from __future__ import annotations
 
@@ -8,17 +8,22 @@ import json
 from types import SimpleNamespace
 from typing import Any
 
+from events.reasons import ReasonCoded
 from services.adapters.audit_log import StoredTree, canonical_event, checkpoints
 from services.adapters.eventstore import EventStore
 from services.domain.audit.merkle import consistency_path, inclusion_path
 
+AUDIT_REASONS: dict[str, str] = {
+    "NO_CHECKPOINT": "Sign a checkpoint that covers the event first (dixian audit checkpoint).",
+    "EVENT_NOT_LOGGED": "Name an event the store holds and the audit log has reached.",
+    "BAD_SIZES": "Give OLD:NEW with 0 < OLD <= NEW, both sizes of signed checkpoints.",
+}
 
-class ProofError(Exception):
+
+class ProofError(ReasonCoded):
     """A proof that cannot be made; `code` is stable."""
 
-    def __init__(self, code: str, detail: str) -> None:
-        super().__init__(f"{code}: {detail}")
-        self.code = code
+    reasons = AUDIT_REASONS
 
 
 def _checkpoint_at_least(cps: list[dict[str, Any]], size: int) -> dict[str, Any]:

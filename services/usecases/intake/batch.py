@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 from uuid import UUID
 
 import psycopg
@@ -25,6 +26,7 @@ from services.domain.corrections import CORRECTIONS
 from services.domain.errors import LifecycleViolation
 from services.domain.household import Household
 from services.domain.permissions import Permissions
+from services.domain.registry import decide
 from services.domain.rules import LifecycleRules
 from services.usecases.intake.edge import EdgeLimits
 from services.usecases.intake.message import (
@@ -287,16 +289,10 @@ class IntakeProcessor:
         attestation: str = UNVERIFIED,
         now: datetime | None = None,
     ) -> Household:
-        meta, facts = envelope_meta(p, attestation), p.facts()
+        meta = envelope_meta(p, attestation)
+        payload: Any = p.payload
         if p.envelope.event_type in CORRECTIONS:
-            facts = resolve_correction(p, facts, targets, self.limits, now or self.clock())
-        h = households.get(p.envelope.household_id)
-        if h is None:
-            if p.envelope.event_type != "household_registered":
-                raise LifecycleViolation(
-                    "HOUSEHOLD_NOT_REGISTERED", f"{p.envelope.household_id} is not registered"
-                )
-            h = households[p.envelope.household_id] = Household.register(meta, facts)
-        else:
-            h.decide(meta, facts, self.rules)
+            payload = resolve_correction(p, targets, self.limits, now or self.clock())
+        h = decide(households.get(meta.household_id), payload, meta, self.rules)
+        households[meta.household_id] = h
         return h

@@ -5,33 +5,35 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime
-from typing import Any
+from typing import cast
 from uuid import UUID
 
 import orjson
 
 from events.catalog import EVENT_TYPES, ContractViolation, ParsedEvent, validate_payload
+from events.corrections import EventAmended, EventRetracted
 from services.adapters.attestation import UNVERIFIED, ProducerKeys
+from services.domain.household import CorrectionOf, Meta
 from services.domain.permissions import Permissions
 from services.usecases.intake.edge import EdgeLimits, check_not_in_future, parse_message
 from services.usecases.intake.unit_of_work import RawMessage, Rejection, Seen
 
 
-def envelope_meta(parsed: ParsedEvent, attestation: str = UNVERIFIED) -> dict[str, Any]:
+def envelope_meta(parsed: ParsedEvent, attestation: str = UNVERIFIED) -> Meta:
     """The envelope's fields as every stored domain event carries them."""
     e = parsed.envelope
-    return {
-        "event_id": str(e.event_id),
-        "event_type": e.event_type,
-        "schema_version": e.schema_version,
-        "household_id": e.household_id,
-        "occurred_at": e.occurred_at.isoformat(),
-        "recorded_at": e.recorded_at.isoformat(),
-        "source_system": e.source_system,
-        "actor_id": e.actor.person_id,
-        "actor_role": e.actor.role.value,
-        "attestation": attestation,
-    }
+    return Meta(
+        event_id=str(e.event_id),
+        event_type=e.event_type,
+        schema_version=e.schema_version,
+        household_id=e.household_id,
+        occurred_at=e.occurred_at.isoformat(),
+        recorded_at=e.recorded_at.isoformat(),
+        source_system=e.source_system,
+        actor_id=e.actor.person_id,
+        actor_role=e.actor.role.value,
+        attestation=attestation,
+    )
 
 
 def check_message(
@@ -102,26 +104,21 @@ def digest(value: bytes | None) -> bytes:
 
 
 def resolve_correction(
-    parsed: ParsedEvent,
-    facts: dict[str, Any],
-    targets: dict[UUID, Seen],
-    limits: EdgeLimits,
-    now: datetime,
-) -> dict[str, Any]:
-    """The correction's facts with what its target is; the amended payload validated."""
-    target = targets.get(UUID(facts["target_event_id"]))
+    parsed: ParsedEvent, targets: dict[UUID, Seen], limits: EdgeLimits, now: datetime
+) -> CorrectionOf:
+    """The correction with what its target is; an amended payload validated by the
+    target type's model (and no later than the clock allows)."""
+    correction = cast(EventRetracted | EventAmended, parsed.payload)
+    target = targets.get(correction.target_event_id)
     if target is None or target.household_id != parsed.envelope.household_id:
         raise ContractViolation(
             "CORRECTION_TARGET_UNKNOWN",
-            f"no accepted event {facts['target_event_id']} of {parsed.envelope.household_id}",
+            f"no accepted event {correction.target_event_id} of {parsed.envelope.household_id}",
         )
-    if parsed.envelope.event_type == "event_amended":
+    amended = None
+    if isinstance(correction, EventAmended):
         model, _ = EVENT_TYPES[target.event_type]
-        amended_model = validate_payload(model, facts["amended_payload"])
+        amended_model = validate_payload(model, correction.amended_payload)
         check_not_in_future(None, amended_model, limits, now)
-        facts = {**facts, "amended_payload": amended_model.model_dump(mode="json")}
-    return {
-        **facts,
-        "target_event_type": target.event_type,
-        "target_source_system": target.source_system,
-    }
+        amended = amended_model.model_dump(mode="json")
+    return CorrectionOf(correction, target.event_type, target.source_system, amended)

@@ -27,15 +27,10 @@ from faststream.kafka import KafkaBroker, KafkaMessage
 from events.envelope import EventEnvelope
 from events.rejection import RejectedMessage
 from services.adapters.eventstore import EventStore
-from services.adapters.intake_store import (
-    PostgresIntakeUnitOfWork,
-    mark_published,
-    stored_positions,
-    unpublished_rejections,
-)
+from services.adapters.intake_store import PostgresIntakeUnitOfWork
 from services.settings import Settings
 from services.usecases.intake.batch import BatchOutcome, IntakeProcessor
-from services.usecases.intake.unit_of_work import RawMessage, StaleBatch
+from services.usecases.intake.unit_of_work import IntakeUnitOfWork, RawMessage, StaleBatch
 
 log = logging.getLogger("dixian.intake")
 
@@ -92,14 +87,13 @@ async def _raw_records(msg: Any) -> Any:
 class IntakeService:
     """The broker, its subscriber and publisher, and the batch processor behind them."""
 
-    def __init__(self, settings: Settings, store: EventStore, bootstrap: str) -> None:
+    def __init__(self, settings: Settings, uow: IntakeUnitOfWork, bootstrap: str) -> None:
         self.settings = settings
-        self.store = store
         # Who stores a batch, in intake_positions: the configured instance, or this process.
         self.worker = settings.intake_instance_id or (
             f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         )
-        self.uow = PostgresIntakeUnitOfWork(store, settings.aggregate_cache_size)
+        self.uow = uow
         self.processor = IntakeProcessor(
             self.uow,
             settings.lifecycle_rules(),
@@ -146,6 +140,13 @@ class IntakeService:
         )
         self.subscriber(self._handle)
 
+    @classmethod
+    def on_store(cls, settings: Settings, store: EventStore, bootstrap: str) -> IntakeService:
+        """A worker on the event store: its unit of work on PostgreSQL."""
+        return cls(
+            settings, PostgresIntakeUnitOfWork(store, settings.aggregate_cache_size), bootstrap
+        )
+
     async def _handle(self, body: NoCast[list[EventEnvelope]], msg: KafkaMessage) -> None:
         records = msg.raw_message
         batch = [
@@ -186,12 +187,13 @@ class IntakeService:
 
     def _consumer(self) -> AIOKafkaConsumer:
         consumer = self.subscriber.consumer
-        assert consumer is not None, "the intake subscriber is not started"
+        if consumer is None:
+            raise RuntimeError("the intake subscriber is not started")
         return consumer
 
     async def seek_to_stored(self, partitions: set[TopicPartition]) -> None:
         consumer = self._consumer()
-        stored = await asyncio.to_thread(stored_positions, self.store, self.settings.intake_topic)
+        stored = await asyncio.to_thread(self.uow.stored_positions, self.settings.intake_topic)
         ends = await consumer.end_offsets(list(partitions)) if partitions else {}
         fresh = []
         for tp in partitions:
@@ -252,7 +254,7 @@ class IntakeService:
         (an outbox: at least once, and once unless the process dies between the two). A
         rejection too large for the topic goes out as a notice of itself."""
         try:
-            rows = await asyncio.to_thread(unpublished_rejections, self.store, limit)
+            rows = await asyncio.to_thread(self.uow.unpublished_rejections, limit)
         except Exception:
             log.exception("the rejections outbox could not be read; trying after the next batch")
             return 0
@@ -260,7 +262,7 @@ class IntakeService:
         for row in rows:
             try:
                 await self._publish_rejection(row)
-                await asyncio.to_thread(mark_published, self.store, [row["rejection_id"]])
+                await asyncio.to_thread(self.uow.mark_published, [row["rejection_id"]])
             except Exception:
                 log.exception(
                     "rejection %d not published; the outbox tries again after the next batch",
@@ -289,7 +291,7 @@ class IntakeService:
     @classmethod
     def declare(cls, settings: Settings) -> IntakeService:
         """The declarations alone (for the AsyncAPI document): no store, nothing connects."""
-        return cls(settings, None, "localhost:9092")  # type: ignore[arg-type]
+        return cls(settings, None, "localhost:9092")  # type: ignore[arg-type]  # never used
 
     def app(self) -> FastStream:
         app = FastStream(self.broker)

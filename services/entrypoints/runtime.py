@@ -74,7 +74,9 @@ async def serve(
             ProjectionThreads(settings, projection_runners(settings, store, pool)),
             Scheduler(settings, store, pool),
         ]
-        service = IntakeService(settings, store, bootstrap) if intake and bootstrap else None
+        service = (
+            IntakeService.on_store(settings, store, bootstrap) if intake and bootstrap else None
+        )
         if service is not None and bootstrap is not None:
             await ensure_topics(settings, bootstrap)
             await service.broker.start()

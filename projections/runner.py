@@ -53,6 +53,22 @@ def projection_pool(settings: Settings) -> Iterator[ConnectionPool]:
         pool.close()
 
 
+class _StorePool:
+    """The store's own connections, shaped as a pool for a runner (for one-off catch-ups
+    where no projection pool is at hand)."""
+
+    def __init__(self, store: EventStore) -> None:
+        self.store = store
+
+    def connection(self) -> Any:
+        return self.store.connection()
+
+
+@contextmanager
+def store_pool(store: EventStore) -> Iterator[Any]:
+    yield _StorePool(store)
+
+
 class Projection(Protocol):
     """A read model: its tables, and how a batch of events changes them."""
 

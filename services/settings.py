@@ -11,6 +11,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from events.monitoring_lines import MonitoringLines
 from services.adapters.attestation import ProducerKeys
+from services.adapters.audit_log import Signer, public_key_of, read_private_key
 from services.domain.compliance.params import ComplianceParams
 from services.domain.permissions import Permissions
 from services.domain.rules import LifecycleRules
@@ -95,6 +96,19 @@ class Settings(BaseSettings):
         description="The audit log's Ed25519 key (base64 seed); unset: DATA_DIR/audit-signing.key,"
         " created on first use.",
     )
+    audit_origin: str = Field(
+        default="dixian/local",
+        description="The log's name in its signed checkpoints, e.g. dixian/610326 (a county).",
+    )
+    audit_public_key: str | None = Field(
+        default=None,
+        description="The key (base64) `audit verify` trusts; unset: the public half of "
+        "AUDIT_KEY_FILE. Give inspectors this key, not the database's word for it.",
+    )
+    checkpoint_topic: str = Field(
+        default="dixian.audit-checkpoints",
+        description="Where each signed checkpoint goes for the witnesses (kept forever).",
+    )
     audit_checkpoint_seconds: float = Field(
         default=300, gt=0, description="How often the running services sign a checkpoint."
     )
@@ -156,6 +170,16 @@ class Settings(BaseSettings):
 
     def signing_key_file(self) -> Path:
         return self.audit_key_file or self.data_dir / "audit-signing.key"
+
+    def signer(self) -> Signer:
+        return Signer(self.signing_key_file(), self.audit_origin)
+
+    def verifying_key(self) -> str | None:
+        """The key verification trusts: configured, or the signing key's (never a row's)."""
+        if self.audit_public_key:
+            return self.audit_public_key
+        key_file = self.signing_key_file()
+        return public_key_of(read_private_key(key_file)) if key_file.exists() else None
 
     def pg_params(self) -> dict[str, str]:
         """The connection parameters of pg_url as a dict (host may be a socket directory)."""

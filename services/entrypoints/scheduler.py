@@ -55,7 +55,7 @@ class Scheduler:
                 log.exception("the daily sweep failed; trying again tomorrow")
 
     def _checkpoints(self) -> None:
-        signer = Signer(self.settings.signing_key_file())
+        signer = self.settings.signer()
         while not self._stop.wait(self.settings.audit_checkpoint_seconds):
             try:
                 sign_if_grown(self.pool, signer)

@@ -6,6 +6,7 @@ import argparse
 import logging
 import sys
 
+from services.entrypoints.cli.audit import add_audit_parser
 from services.entrypoints.cli.compliance import add_compliance_parser
 from services.entrypoints.cli.devtools import add_devtools_parsers
 from services.entrypoints.cli.inspecting import add_inspecting_parsers
@@ -18,6 +19,7 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     add_operating_parsers(sub)
     add_inspecting_parsers(sub)
+    add_audit_parser(sub)
     add_compliance_parser(sub)
     add_devtools_parsers(sub)
     return p

@@ -7,22 +7,14 @@ from __future__ import annotations
 import argparse
 import json
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from services.adapters import queries
-from services.adapters.audit_log import Signer, checkpoints
-from services.adapters.eventstore import EventStore
-from services.domain.audit import offline
 from services.domain.notice import render_public_notice
 from services.domain.timeline import state_on
 from services.entrypoints.cli.common import open_store, print_json
 from services.settings import Settings
-from services.usecases.audit.activity import activity
-from services.usecases.audit.checkpoint import checkpoint_now
-from services.usecases.audit.proofs import ProofError, consistency_proof, inclusion_proof
-from services.usecases.audit.reads import ReaderRequired, reads, record_read
-from services.usecases.audit.verify import verify
+from services.usecases.audit.reads import ReaderRequired, record_read
 
 
 def cmd_household(settings: Settings, args: argparse.Namespace) -> int:
@@ -87,54 +79,6 @@ def cmd_notice(settings: Settings, args: argparse.Namespace) -> int:
         return 0
 
 
-def cmd_audit(settings: Settings, args: argparse.Namespace) -> int:
-    if args.what == "public-key":
-        print(Signer(settings.signing_key_file()).public_key)
-        return 0
-    if args.what == "verify-proof":
-        key = args.public_key or Signer(settings.signing_key_file()).public_key
-        return offline.main([str(args.target), "--public-key", key])
-    with open_store(settings) as (s, store):
-        try:
-            return _with_store(s, store, args)
-        except ProofError as e:
-            print(str(e))
-            return 1
-
-
-def _with_store(s: Settings, store: EventStore, args: argparse.Namespace) -> int:
-    if args.what == "checkpoint":
-        print_json(checkpoint_now(s, store))
-    elif args.what == "checkpoints":
-        with store.connection() as conn, conn.cursor() as cur:
-            print_json(checkpoints(cur), args.output)  # type: ignore[arg-type]
-    elif args.what == "verify":
-        report = verify(store, args.public_key)
-        print(
-            f"{report.events} events in the store, {report.logged} in the log, "
-            f"{report.checkpoints_ok} checkpoints match"
-        )
-        if report.ok:
-            print("VERIFIED: nothing was changed, removed, reordered or inserted")
-            return 0
-        first = report.first_bad
-        if first:
-            print(f"TAMPERED: first bad position: {first}")
-        for finding in report.findings[:20]:
-            print(f"  {finding}")
-        return 1
-    elif args.what == "prove":
-        print_json(inclusion_proof(store, args.target), args.output)
-    elif args.what == "consistency":
-        old, new = (int(x) for x in args.target.split(":"))
-        print_json(consistency_proof(store, old, new), args.output)
-    elif args.what in ("actor", "source"):
-        print_json(activity(store, args.what, args.target))
-    elif args.what == "reads":
-        print_json(reads(store, args.target or None))
-    return 0
-
-
 def add_inspecting_parsers(sub: Any) -> None:
     household = sub.add_parser("household", help="a household's state or full history")
     household.add_argument("what", choices=["show", "history", "as-of"])
@@ -155,26 +99,3 @@ def add_inspecting_parsers(sub: Any) -> None:
     notice.add_argument("household_id")
     notice.add_argument("notice_id")
     notice.set_defaults(func=cmd_notice)
-
-    audit = sub.add_parser("audit", help="the tamper-evident log and the inspector's views")
-    audit.add_argument(
-        "what",
-        choices=[
-            "checkpoint",
-            "checkpoints",
-            "verify",
-            "prove",
-            "consistency",
-            "verify-proof",
-            "public-key",
-            "actor",
-            "source",
-            "reads",
-        ],
-        help="prove EVENT_ID; consistency OLD:NEW; verify-proof FILE; actor ID; source NAME; "
-        "reads [HOUSEHOLD]",
-    )
-    audit.add_argument("target", nargs="?", default="", help="see above")
-    audit.add_argument("-o", "--output", type=Path, help="write the JSON to this file")
-    audit.add_argument("--public-key", help="the key to check signatures with (base64)")
-    audit.set_defaults(func=cmd_audit)

@@ -14,8 +14,13 @@ KEEP_FOREVER = {"retention.ms": "-1", "retention.bytes": "-1", "cleanup.policy":
 
 
 async def ensure_topics(settings: Settings, bootstrap: str) -> list[str]:
-    """Create the intake and rejected topics if missing; return those created."""
-    wanted = [settings.intake_topic, settings.rejected_topic]
+    """Create the intake, rejected and checkpoint topics if missing; return those created.
+    The checkpoint topic has one partition: the witnesses read the checkpoints in order."""
+    wanted = {
+        settings.intake_topic: settings.intake_partitions,
+        settings.rejected_topic: settings.intake_partitions,
+        settings.checkpoint_topic: 1,
+    }
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     await admin.start()
     try:
@@ -23,11 +28,11 @@ async def ensure_topics(settings: Settings, bootstrap: str) -> list[str]:
         new = [
             NewTopic(
                 t,
-                num_partitions=settings.intake_partitions,
+                num_partitions=partitions,
                 replication_factor=settings.replication_factor,
                 topic_configs=KEEP_FOREVER,
             )
-            for t in wanted
+            for t, partitions in wanted.items()
             if t not in existing
         ]
         if new:

@@ -51,14 +51,9 @@ async def test_a_witness_co_signs_the_published_checkpoints_and_alarms_on_a_re_s
         await wait_until(
             lambda: all(positions(store, s.intake_topic).get(p, 0) >= e for p, e in ends.items())
         )
-        await wait_until(  # signed and published by the running services' scheduler
-            lambda: (
-                count(
-                    store, "SELECT count(*) FROM audit_checkpoints WHERE published_at IS NOT NULL"
-                )
-                >= 1
-            )  # fmt: skip
-        )
+        published = "SELECT count(*) FROM audit_checkpoints WHERE published_at IS NOT NULL"
+        # signed and published by the running services' scheduler
+        await wait_until(lambda: count(store, published) >= 1)
     finally:
         stop.set()
         await services

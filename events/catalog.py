@@ -97,6 +97,8 @@ CONTRACT_REASONS: dict[str, str] = {
     "producing system's clock and time zone.",
     "EVENT_ID_REUSED": "Give every event its own id; resend an event only with the very "
     "bytes first sent, and send a correction (event_amended) to change one.",
+    "HISTORICAL_IMPORT_NOT_PERMITTED": "Send live events without import_batch; a migration "
+    "of past records is declared to the county's operators first, who permit its batch id.",
     "INTERNAL_ERROR": "Nothing the producer can fix alone: the intake failed on this message "
     "(the class of the error is in the reason). Report it with the rejection id; the "
     "message is kept and can be sent again once it is fixed.",

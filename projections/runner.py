@@ -12,6 +12,7 @@ from typing import Any, Protocol
 import psycopg
 import psycopg.errors
 from psycopg import Cursor
+from psycopg.rows import tuple_row
 from psycopg_pool import ConnectionPool
 
 from services.adapters.eventstore import EventStore
@@ -60,8 +61,14 @@ class _StorePool:
     def __init__(self, store: EventStore) -> None:
         self.store = store
 
-    def connection(self) -> Any:
-        return self.store.connection()
+    @contextmanager
+    def connection(self) -> Iterator[Any]:
+        with self.store.connection() as conn:
+            factory, conn.row_factory = conn.row_factory, tuple_row  # as a runner reads rows
+            try:
+                yield conn
+            finally:
+                conn.row_factory = factory
 
 
 @contextmanager
@@ -110,11 +117,14 @@ class ProjectionRunner:
             ).fetchone()
         return int(row[0]) if row else 0
 
-    def run_once(self) -> int:
-        """Apply the next batch; return how many events it held (0: caught up)."""
+    def run_once(self, upto: int | None = None) -> int:
+        """Apply the next batch (no further than position `upto`); return how many events it
+        held (0: caught up)."""
         start = self.position()
+        if upto is not None and start >= upto:
+            return 0
         notifications = self.store.recorder.select_notifications(
-            start=start, limit=self.batch_size, inclusive_of_start=False
+            start=start, limit=self.batch_size, stop=upto, inclusive_of_start=False
         )
         if not notifications:
             return 0
@@ -183,12 +193,13 @@ class ProjectionRunner:
             ).fetchone()
         return int(row[0]) if row else 0
 
-    def catch_up(self) -> int:
-        """Apply batches until the store has nothing newer; return the events applied."""
+    def catch_up(self, upto: int | None = None) -> int:
+        """Apply batches until the store has nothing newer (or position `upto` is reached);
+        return the events applied."""
         total = 0
         while True:
             try:
-                n = self.run_once()
+                n = self.run_once(upto)
             except PositionMoved:
                 continue
             if n == 0:

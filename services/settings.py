@@ -60,6 +60,11 @@ class Settings(BaseSettings):
         description="Largest rejection published whole on the rejected topic; a larger one is "
         "published as a notice (id, code, size, SHA-256) and read with `dixian rejected show`.",
     )
+    historical_imports: frozenset[str] = Field(
+        default=frozenset(),
+        description="The declared historical imports the intake accepts, by batch id (the "
+        "envelope's import_batch; '*': any — for the demo and the simulator only).",
+    )
     intake_instance_id: str | None = Field(
         default=None,
         description="Static group membership (e.g. the pod's name): a restarted worker takes "

@@ -63,6 +63,7 @@ class Meta:
     actor_id: str
     actor_role: str
     attestation: str = "unverified"  # "signature:<producer>" when the producer's key verified
+    import_batch: str | None = None  # a declared historical import's id
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import hashlib
 import logging
 import os
@@ -101,6 +102,7 @@ class IntakeService:
             settings.producer_keys(),
             settings.edge_limits(),
             worker=self.worker,
+            historical_imports=settings.historical_imports,
         )
         self.stats = IntakeStats()
         self.bootstrap = bootstrap
@@ -180,10 +182,29 @@ class IntakeService:
                 await self.seek_to_stored(self._consumer().assignment())
                 await asyncio.sleep(delay)
                 return
+            await self._read_on_after(batch)
         self._failures = 0
         self.stats.add(outcome)
         await self.publish_rejections()
         await self._commit_copy(batch)
+
+    async def _read_on_after(self, batch: list[RawMessage]) -> None:
+        """Fetch on from just after what was stored. A rebalance between the fetch of this
+        batch and its storing sought to the stored positions of then, before this batch:
+        reading from there would deliver it again (and fail as stale)."""
+        consumer = self.subscriber.consumer
+        if consumer is None:
+            return
+        assigned = consumer.assignment()
+        after: dict[TopicPartition, int] = {}
+        for m in batch:
+            tp = TopicPartition(m.topic, m.partition)
+            after[tp] = max(after.get(tp, 0), m.offset + 1)
+        for tp, offset in after.items():
+            if tp in assigned and tp.partition not in self.stats.halted:
+                with contextlib.suppress(Exception):  # a rebalance under way: it seeks itself
+                    if await consumer.position(tp) < offset:
+                        consumer.seek(tp, offset)
 
     def _consumer(self) -> AIOKafkaConsumer:
         consumer = self.subscriber.consumer

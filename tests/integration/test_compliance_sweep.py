@@ -18,6 +18,7 @@ from projections.audit_log import AuditLogProjection
 from projections.household_state import HouseholdState
 from projections.ledger_trail import LedgerTrail
 from projections.runner import ProjectionRunner
+from services.adapters.audit_log import Signer
 from services.adapters.compliance_store import load_problems, load_sweeps
 from services.adapters.eventstore import EventStore
 from services.adapters.exports import write_csv, write_xlsx
@@ -29,7 +30,7 @@ from services.domain.compliance.ledger import LedgerViolation
 from services.settings import Settings
 from services.usecases.audit.verify import verify
 from services.usecases.compliance.ledger import apply
-from services.usecases.compliance.sweep import run_sweep
+from services.usecases.compliance.sweep import run_sweep, today
 from services.usecases.intake.unit_of_work import RawMessage
 
 pytestmark = pytest.mark.integration
@@ -144,13 +145,16 @@ def test_a_correction_of_the_evidence_is_recorded_as_resolved_by_the_facts(
         "payload": {"target_event_id": p.evidence[0], "reason": "income entered twice"},
     }
     ingest(store, [(p.subject, retraction)], first=n)
-    out = run_sweep(store, AS_OF, settings.compliance_params())
-    assert out.resolved == 1
-    assert load_problems(store)[p.id].facts_resolved_on == AS_OF.isoformat()
+    # A live correction counts from the day the system received it (today), not before:
+    again = run_sweep(store, AS_OF, settings.compliance_params())
+    assert again.resolved == 0 and load_problems(store)[p.id].facts_resolved_on is None
+    received = today()
+    run_sweep(store, received, settings.compliance_params())
+    assert load_problems(store)[p.id].facts_resolved_on == received.isoformat()
 
 
 def test_the_ledgers_events_are_in_the_audit_log_and_projections_skip_them(
-    county: tuple[EventStore, list[dict[str, Any]], int], settings: Settings
+    county: tuple[EventStore, list[dict[str, Any]], int], settings: Settings, tmp_path: Path
 ) -> None:
     from psycopg_pool import ConnectionPool
 
@@ -169,7 +173,7 @@ def test_the_ledgers_events_are_in_the_audit_log_and_projections_skip_them(
             first = conn.execute("SELECT rule_id, actor_id FROM ledger_trail LIMIT 1").fetchone()
     assert steps == {"Problem.Raised": out.raised, "Sweep.Completed": 1}
     assert first is not None and first[0] in RULES and first[1] in ("sweep", "t")
-    report = verify(store)
+    report = verify(store, Signer(tmp_path / "key").public_key)  # no checkpoint to trust yet
     assert report.logged == n + out.raised + 1 and report.findings == []
 
 

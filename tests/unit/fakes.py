@@ -120,6 +120,7 @@ class FakeIntakeUnitOfWork:
 
 
 def fake_processor(uow: FakeIntakeUnitOfWork | None = None, **kw: Any) -> IntakeProcessor:
+    kw.setdefault("historical_imports", frozenset({"*"}))
     return IntakeProcessor(uow or FakeIntakeUnitOfWork(), **kw)
 
 
@@ -138,5 +139,6 @@ def outcomes(uow: FakeIntakeUnitOfWork, raw: list[RawMessage]) -> list[str]:
 def process_in_memory(raw: list[RawMessage], **kw: Any) -> tuple[FakeIntakeUnitOfWork, list[str]]:
     """The messages through the intake in one batch, in memory; and each one's outcome."""
     uow = FakeIntakeUnitOfWork()
+    kw.setdefault("historical_imports", frozenset({"*"}))
     IntakeProcessor(uow, **kw).process(raw)
     return uow, outcomes(uow, raw)

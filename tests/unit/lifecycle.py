@@ -26,7 +26,10 @@ MEMBER = {
 
 
 def meta(event_type: str, day: str = "2025-03-01", source: str = "village_app") -> dict[str, Any]:
+    """The envelope's facts of a step on `day` — declared a historical import, so that the
+    system knows of it from that day (not from today, when the test runs)."""
     return {
+        "import_batch": "lifecycle-steps",
         "event_id": f"00000000-0000-0000-0000-{next(_ids):012d}",
         "event_type": event_type,
         "schema_version": 1,

@@ -143,6 +143,8 @@ BROKEN = [
            raw(envelope("event_retracted"))),
     Broken("a correction of another household's event", "CORRECTION_TARGET_UNKNOWN",
            raw(with_payload("event_retracted", target_event_id=str(VISIT_OF_OTHER)))),
+    Broken("a historical import nobody declared", "HISTORICAL_IMPORT_NOT_PERMITTED",
+           raw(envelope("visit_recorded", import_batch="my-own-history"))),
     # the edge's limits (services/intake/edge.py)
     Broken("a message of more than a mebibyte", "MESSAGE_TOO_LARGE",
            raw(with_payload("visit_recorded", team="x" * (1024 * 1024)))),
@@ -237,6 +239,7 @@ def test_the_envelope_becomes_the_stored_events_who_when_and_where_from() -> Non
         "actor_id": "cadre-li",
         "actor_role": "village_cadre",
         "attestation": "unverified",
+        "import_batch": None,
     }
 
 

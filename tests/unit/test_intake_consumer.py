@@ -13,7 +13,9 @@ from services.devtools.village import village_messages
 from services.entrypoints.intake_consumer import IntakeService
 from services.settings import Settings
 
-SETTINGS = Settings(intake_topic="events", rejected_topic="rejected")
+SETTINGS = Settings(
+    intake_topic="events", rejected_topic="rejected", historical_imports=frozenset({"*"})
+)
 
 
 async def test_records_of_the_intake_topic_reach_the_unit_of_work_and_rejections_go_out() -> None:

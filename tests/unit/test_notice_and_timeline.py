@@ -1,10 +1,13 @@
 """The public notice shows nothing private; a household's state on a date, two ways."""
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime
+from types import SimpleNamespace
 
 from lifecycle import Steps
 
+from services.domain.clock import known_on
+from services.domain.corrections import recorded_by
 from services.domain.notice import render_public_notice
 from services.domain.timeline import state_on
 
@@ -69,3 +72,26 @@ def test_a_retraction_counts_from_the_day_it_was_recorded() -> None:
     assert state_on(events, known_on=date(2025, 5, 31))["last_visit_on"] == "2025-05-20"  # type: ignore[index]
     assert state_on(events)["last_visit_on"] == "2025-05-15"  # type: ignore[index]
     assert state_on(events)["correction_count"] == 1  # type: ignore[index]
+
+
+def test_the_system_knows_of_a_live_event_from_its_receipt_not_from_the_producers_claim() -> None:
+    claimed_early = SimpleNamespace(
+        recorded_at="2025-03-01T10:00:00+08:00",  # the app's claim
+        timestamp=datetime(2025, 3, 20, 3, 0, tzinfo=UTC),  # the intake's receipt
+        import_batch=None,
+    )
+    imported = SimpleNamespace(
+        recorded_at="2025-03-01T10:00:00+08:00",
+        timestamp=datetime(2026, 12, 1, 3, 0, tzinfo=UTC),
+        import_batch="national-2026-12",
+    )
+    assert known_on(claimed_early) == date(2025, 3, 20)
+    assert recorded_by([claimed_early], date(2025, 3, 19)) == []
+    assert recorded_by([claimed_early], date(2025, 3, 20)) == [claimed_early]
+    assert known_on(imported) == date(2025, 3, 1)  # a declared import: its own record's day
+    late_evening = SimpleNamespace(
+        recorded_at="2025-03-01T10:00:00+08:00",
+        timestamp=datetime(2025, 3, 20, 17, 30, tzinfo=UTC),  # 01:30 on the 21st in the county
+        import_batch=None,
+    )
+    assert known_on(late_evening) == date(2025, 3, 21)

@@ -144,6 +144,7 @@ class Plan:
             "source_system": who["source"],
             "actor": who["actor"],
             "payload": payload,
+            "import_batch": f"simulation-{self.seed}",  # two past years, loaded today
         }
 
     def later(

@@ -92,6 +92,8 @@ class VillageScript:
             "source_system": who["source"],
             "actor": who["actor"],
             "payload": payload,
+            # a year of a village's history, loaded today: a declared historical import
+            "import_batch": f"demo-{self.run}",
         }
 
     def emit(

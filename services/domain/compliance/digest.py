@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from services.domain.clock import claimed_on, known_on
 from services.domain.compliance.facts import (
     Case,
     HouseholdFacts,
@@ -81,11 +82,12 @@ def _visit(kind: str, date_key: str, by_key: str) -> Any:
                 kind,
                 date.fromisoformat(f[date_key]),
                 f[by_key],
-                date.fromisoformat(e.recorded_at[:10]),
+                known_on(e),
                 tuple(findings.get("risks_found", ())),
                 findings.get("notes", ""),
                 eid,
                 findings.get("income_estimate_yuan") is not None,
+                claimed_on(e),
             )
         )
 

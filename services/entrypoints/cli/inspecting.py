@@ -18,18 +18,10 @@ from services.usecases.audit.reads import ReaderRequired, record_read
 
 
 def cmd_household(settings: Settings, args: argparse.Namespace) -> int:
+    """A household's state (no personal data), its state as of a day, or its history —
+    masked, unless a reader says who they are and why: then in full, that read recorded
+    first."""
     with open_store(settings) as (s, store):
-        try:
-            record_read(
-                store,
-                args.reader or s.reader,
-                args.purpose or s.read_purpose,
-                args.household_id,
-                f"household {args.what}",
-            )
-        except ReaderRequired as e:
-            print(e)
-            return 2
         if args.what == "as-of":
             if args.occurred_on is None and args.known_on is None:
                 print("DATE_MISSING: give --occurred-on DATE, --known-on DATE or both")
@@ -51,7 +43,15 @@ def cmd_household(settings: Settings, args: argparse.Namespace) -> int:
                 return 1
             print_json(state)
             return 0
-        history = queries.household_history(store, args.household_id)
+        reader, purpose = args.reader or s.reader, args.purpose or s.read_purpose
+        unmasked = bool(reader or purpose)
+        if unmasked:
+            try:
+                record_read(store, reader, purpose, args.household_id, "household history")
+            except ReaderRequired as e:
+                print(e)
+                return 2
+        history = queries.household_history(store, args.household_id, unmasked)
         if not history:
             print(f"HOUSEHOLD_NOT_FOUND: no events for household {args.household_id}")
             return 1
@@ -59,12 +59,16 @@ def cmd_household(settings: Settings, args: argparse.Namespace) -> int:
             print_json(history)
             return 0
         for h in history:
+            batch = f"  historical import {h['import_batch']}" if h["import_batch"] else ""
             print(
                 f"#{h['position']:<6} v{h['version']:<3} occurred {h['occurred_at']}  "
-                f"recorded {h['recorded_at']}  {h['event']}  by {h['actor']} "
-                f"via {h['source_system']}  [{h['event_id']}]"
+                f"received {h['received_at']} (recorded {h['recorded_at']}, the producer's "
+                f"word)  {h['event']}  by {h['actor']} via {h['source_system']}{batch}  "
+                f"[{h['event_id']}]"
             )
             print(f"         {json.dumps(h['facts'], ensure_ascii=False)}")
+        if not unmasked:
+            print("(personal data masked: --reader and --purpose show it, and record the read)")
         return 0
 
 

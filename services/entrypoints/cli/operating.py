@@ -58,21 +58,43 @@ def cmd_topics(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_projections(settings: Settings, args: argparse.Namespace) -> int:
     from projections.runner import projection_pool
+    from projections.shadow import ShadowRebuild
 
-    if args.what == "rebuild" and args.name not in PROJECTIONS:
+    if args.what in ("rebuild", "verify") and args.name not in PROJECTIONS:
         print(f"UNKNOWN_PROJECTION: {args.name!r}; choose one of {sorted(PROJECTIONS)}")
         return 2
     with open_store(settings) as (s, store), projection_pool(s) as pool:
-        names = [args.name] if args.what == "rebuild" else sorted(PROJECTIONS)
-        for name in names:
-            runner = ProjectionRunner(store, pool, PROJECTIONS[name](), s.projection_batch_size)
-            if args.what == "rebuild":
-                print(f"rebuilt {name}: {runner.rebuild()} events replayed")
-            else:
+        if args.what == "status":
+            head = store.recorder.max_notification_id() or 0
+            for name in sorted(PROJECTIONS):
+                runner = ProjectionRunner(store, pool, PROJECTIONS[name](), s.projection_batch_size)
                 runner.setup()
-                head = store.recorder.max_notification_id() or 0
                 at = runner.position()
-                print(f"{name:<20} position {at:>10}  lag {head - at}")
+                print(f"{name:<20} position {at:>10}  lag {head - at}  skipped {runner.skipped()}")
+            return 0
+        shadow = ShadowRebuild(
+            store, pool, s.pg_url or "", PROJECTIONS[args.name](), s.projection_batch_size
+        )
+        result = shadow.verify() if args.what == "verify" else shadow.rebuild()
+        for d in result.differences:
+            print(f"  {d}")
+        if args.what == "verify":
+            verdict = (
+                "MATCHES its rebuild"
+                if result.ok
+                else (
+                    f"DIFFERS from its rebuild in {len(result.differences)} rows (shown above): "
+                    "changed outside the projection"
+                )
+            )
+            print(f"{args.name} at position {result.position}: {result.rows} rows; {verdict}")
+            return 0 if result.ok else 1
+        if not result.ok:
+            print(
+                f"the live {args.name} differed from its rebuild in {len(result.differences)} "
+                "rows (shown above): they had been changed outside the projection"
+            )
+        print(f"rebuilt {args.name} to position {result.position}: {result.rows} rows, swapped in")
         return 0
 
 
@@ -126,8 +148,10 @@ def add_operating_parsers(sub: Any) -> None:
     topics.add_argument("what", choices=["create"])
     topics.set_defaults(func=cmd_topics)
 
-    projections = sub.add_parser("projections", help="projection status, or rebuild one")
-    projections.add_argument("what", choices=["status", "rebuild"])
+    projections = sub.add_parser(
+        "projections", help="projection status; verify one against a rebuild; rebuild one"
+    )
+    projections.add_argument("what", choices=["status", "verify", "rebuild"])
     projections.add_argument("name", nargs="?", default="", help=", ".join(PROJECTIONS))
     projections.set_defaults(func=cmd_projections)
 

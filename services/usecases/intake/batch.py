@@ -125,9 +125,11 @@ class IntakeProcessor:
         limits: EdgeLimits | None = None,
         clock: Callable[[], datetime] | None = None,
         worker: str | None = None,
+        historical_imports: frozenset[str] = frozenset(),
     ) -> None:
         self.uow = uow
         self.worker = worker
+        self.historical_imports = historical_imports
         self.rules = rules or LifecycleRules()
         self.permissions = permissions or Permissions()
         self.keys = keys
@@ -166,6 +168,11 @@ class IntakeProcessor:
                 m = e.message
                 unforeseen[(m.topic, m.partition, m.offset)] = str(e)
 
+    def _check(self, m: RawMessage, now: datetime) -> tuple[ParsedEvent, str]:
+        return check_message(
+            m, self.permissions, self.keys, self.limits, now, self.historical_imports
+        )
+
     def _refuse(self, m: RawMessage, code: str, error: BaseException) -> BatchOutcome:
         record = IntakeRecord(worker=self.worker)
         record.consumed(m)
@@ -183,7 +190,7 @@ class IntakeProcessor:
         for m in messages:
             write.consumed(m)
             try:
-                parsed.append((m, *check_message(m, self.permissions, self.keys, self.limits, now)))
+                parsed.append((m, *self._check(m, now)))
             except ContractViolation as e:
                 write.rejected.append(rejection(m, e.code, e.detail))
             except Exception as e:  # one message never fails the batch

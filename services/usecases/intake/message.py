@@ -33,6 +33,7 @@ def envelope_meta(parsed: ParsedEvent, attestation: str = UNVERIFIED) -> Meta:
         actor_id=e.actor.person_id,
         actor_role=e.actor.role.value,
         attestation=attestation,
+        import_batch=e.import_batch,
     )
 
 
@@ -42,6 +43,7 @@ def check_message(
     keys: ProducerKeys | None = None,
     limits: EdgeLimits | None = None,
     now: datetime | None = None,
+    historical_imports: frozenset[str] = frozenset(),
 ) -> tuple[ParsedEvent, str]:
     """Parse one message, check its key, its producer's signature and permissions; return it
     with its attestation, or raise ContractViolation."""
@@ -71,6 +73,13 @@ def check_message(
     refusal = permissions.refusal(env.source_system, env.event_type)
     if refusal:
         raise ContractViolation(*refusal)
+    if env.import_batch is not None and not (
+        "*" in historical_imports or env.import_batch in historical_imports
+    ):
+        raise ContractViolation(
+            "HISTORICAL_IMPORT_NOT_PERMITTED",
+            f"import batch {env.import_batch} is not a declared historical import",
+        )
     return parsed, f"signature:{producer}" if producer else UNVERIFIED
 
 

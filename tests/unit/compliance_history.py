@@ -4,29 +4,19 @@ be written too). Dates default to a household kept by the book in 2024."""
 
 from __future__ import annotations
 
-import itertools
 from datetime import date, timedelta
 from typing import Any
 
-from events.catalog import EVENT_TYPES
+from builders import VILLAGE, member, meta, valid
+from builders import findings as visit_findings
+
 from services.domain.compliance.engine import evaluate
 from services.domain.compliance.facts import RecordedEvent
 from services.domain.compliance.findings import Finding
 from services.domain.compliance.params import ComplianceParams
 
-VILLAGE = "610326101201"
-_ids = itertools.count(1)
-
-
-def member(pid: str, labour: str = "ordinary", seq: int = 1) -> dict[str, Any]:
-    return {
-        "person_id": pid,
-        "name": "王建国",
-        "id_number": "11010519491231002X",
-        "relation_to_head": "head" if seq == 1 else "child",
-        "labour_capacity": labour,
-        "health": "healthy",
-    }
+# What a recorded event takes from the envelope: all but its facts.
+RECORDED = RecordedEvent.__slots__[:-1]
 
 
 class History:
@@ -47,7 +37,7 @@ class History:
             registered,
             village_code=village,
             household_type=household_type,
-            members=[member("P1", labour)],
+            members=[member("P1", labour_capacity=labour)],
         )
 
     def add(
@@ -60,22 +50,10 @@ class History:
         role: str = "village_cadre",
         **payload: Any,
     ) -> str:
-        model, _ = EVENT_TYPES[event_type]
-        facts = model.model_validate(payload).model_dump(mode="json")
-        event_id = f"00000000-0000-0000-0000-{next(_ids):012d}"
-        self.events.append(
-            RecordedEvent(
-                event_id,
-                event_type,
-                self.hid,
-                f"{day}T10:00:00+08:00",
-                f"{recorded or day}T12:00:00+08:00",
-                actor,
-                role,
-                facts,
-            )
-        )
-        return event_id
+        m = meta(event_type, self.hid, day, recorded=recorded, actor=actor, role=role)
+        facts = valid(event_type, payload)
+        self.events.append(RecordedEvent(*(m[name] for name in RECORDED), facts))
+        return m["event_id"]
 
     # --- visits and publicity ---------------------------------------------------------
     def visit(
@@ -93,7 +71,7 @@ class History:
             recorded=recorded,
             visitor_id=by,
             visit_date=day,
-            findings=findings(risks, notes) | {"income_estimate_yuan": income_estimate},
+            findings=visit_findings(risks, notes) | {"income_estimate_yuan": income_estimate},
         )
 
     def monthly_visits(self, year: int = 2024, day: int = 15, skip: tuple[int, ...] = ()) -> None:
@@ -108,7 +86,7 @@ class History:
             campaign="2024",
             screener_id="cadre-li",
             screening_date=day,
-            findings=findings((), ""),
+            findings=visit_findings(),
         )
 
     def leaflet(self, kind: str, day: str) -> str:
@@ -355,17 +333,6 @@ class History:
         self, as_of: str, rule: str | None = None, params: ComplianceParams | None = None
     ) -> list[Finding]:
         return county_findings([self], as_of, rule, params)
-
-
-def findings(risks: tuple[str, ...], notes: str) -> dict[str, Any]:
-    return {
-        "compulsory_education_secure": "education" not in risks,
-        "basic_medical_care_secure": "illness" not in risks,
-        "housing_safe": "housing" not in risks,
-        "drinking_water_safe": "drinking_water" not in risks,
-        "risks_found": list(risks),
-        "notes": notes,
-    }
 
 
 def county_findings(

@@ -2,41 +2,18 @@
 
 from __future__ import annotations
 
-import itertools
 from typing import Any
 
-from builders import decide_raw
+from builders import HID, decide_raw, member, valid
+from builders import meta as envelope_meta
 
-from events.catalog import EVENT_TYPES
 from services.domain.rules import LifecycleRules
 
-HID = "610326101201X001"
-_ids = itertools.count(1)
-
-MEMBER = {
-    "person_id": "P1",
-    "name": "王建国",
-    "id_number": "11010519491231002X",
-    "relation_to_head": "head",
-    "labour_capacity": "none",
-    "health": "disabled",
-    "phone": "13800000001",
-    "bank_account": "6222020000001234",
-}
+MEMBER = member(labour_capacity="none", health="disabled", bank_account="6222020000001234")
 
 
 def meta(event_type: str, day: str = "2025-03-01", source: str = "village_app") -> dict[str, Any]:
-    return {
-        "event_id": f"00000000-0000-0000-0000-{next(_ids):012d}",
-        "event_type": event_type,
-        "schema_version": 1,
-        "household_id": HID,
-        "occurred_at": f"{day}T10:00:00+08:00",
-        "recorded_at": f"{day}T12:00:00+08:00",
-        "source_system": source,
-        "actor_id": "cadre-li",
-        "actor_role": "village_cadre",
-    }
+    return envelope_meta(event_type, HID, day, source=source)
 
 
 class Steps:
@@ -48,19 +25,14 @@ class Steps:
         self.h = decide_raw(
             None,
             meta("household_registered"),
-            self.valid("household_registered", facts),
+            valid("household_registered", facts),
             self.rules,
         )
-
-    @staticmethod
-    def valid(event_type: str, facts: dict[str, Any]) -> dict[str, Any]:
-        model, _ = EVENT_TYPES[event_type]
-        return model.model_validate(facts).model_dump(mode="json")
 
     def do(
         self, event_type: str, day: str = "2025-03-01", source: str = "village_app", **facts: Any
     ) -> Steps:
-        decide_raw(self.h, meta(event_type, day, source), self.valid(event_type, facts), self.rules)
+        decide_raw(self.h, meta(event_type, day, source), valid(event_type, facts), self.rules)
         return self
 
     def lead(self, lead_id: str = "L1", day: str = "2025-03-24") -> Steps:

@@ -9,21 +9,23 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from builders import decide_raw
-from fakes import process_in_memory
-from household_steps import (
+from builders import (
     HID,
-    RULES,
     VILLAGE_WITHOUT_LINE,
-    correction,
-    do,
-    eliminated,
+    decide_raw,
     encoded,
     envelope,
     facts,
-    identified,
     member,
     meta,
+)
+from fakes import process_in_memory
+from household_steps import (
+    RULES,
+    correction,
+    do,
+    eliminated,
+    identified,
     noticed,
     registered,
     replayed,

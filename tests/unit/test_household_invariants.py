@@ -8,10 +8,10 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from builders import member
 from household_steps import (
     MAPPER,
     correction,
-    member,
     registered,
     replayed,
     state,

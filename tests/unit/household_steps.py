@@ -11,6 +11,7 @@ from typing import Any
 from builders import DAY, HID, decide_raw, facts, meta
 from eventsourcing.application import Application
 
+from services.domain import events as ev
 from services.domain.household import Household
 from services.domain.rules import LifecycleRules
 
@@ -88,6 +89,15 @@ def eliminated(h: Household, elimination_id: str = "E1", notice_id: str = "N2") 
     noticed(h, elimination_id, "elimination", notice_id, "2025-11-03", "2025-11-09")
     do(h, "risk_eliminated", elimination_id=elimination_id)
     return h
+
+
+def last_event(h: Household) -> ev.HouseholdEvent:
+    """The event the last decision recorded."""
+    pending = h.pending_events
+    assert pending, "no event was recorded"
+    event = pending[-1]
+    assert isinstance(event, ev.HouseholdEvent)
+    return event
 
 
 def state(h: Household) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from services.domain.compliance.facts import RecordedEvent
 from services.domain.compliance.findings import Finding
 from services.domain.compliance.params import ComplianceParams
 
+AS_OF = "2025-01-01"  # the day the findings are asked for, unless a test says
 # What a recorded event takes from the envelope: all but its facts.
 RECORDED = RecordedEvent.__slots__[:-1]
 
@@ -355,3 +356,18 @@ def kept_by_the_book(**kw: Any) -> History:
     h.screening("2024-06-10")
     h.income("2024-11-05", 9000)
     return h
+
+
+def surveyed_village(aware: int, unaware: int) -> list[History]:
+    """A village of households kept by the book that answered the 2024 awareness survey."""
+    households = []
+    for i in range(aware + unaware):
+        h = kept_by_the_book(hid=f"{VILLAGE}H{i:03d}")
+        h.survey("2024-10-11", aware=i < aware)
+        households.append(h)
+    return households
+
+
+def checks(h: History, rule: str, as_of: str = AS_OF) -> list[str]:
+    """The named checks of a rule that the household's history raises on the day."""
+    return [f.check for f in h.findings(as_of, rule)]

@@ -3,12 +3,7 @@ on after the risk is eliminated."""
 
 from __future__ import annotations
 
-from household_steps import (
-    do,
-    eliminated,
-    identified,
-    registered,
-)
+from household_steps import do, eliminated, identified, registered
 
 
 def test_plans_and_measures_are_recorded_for_an_identified_household() -> None:

@@ -3,18 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from builders import (
-    decide_raw,
-    facts,
-    meta,
-)
-from household_steps import (
-    RULES,
-    correction,
-    do,
-    last_event,
-    registered,
-)
+from builders import decide_raw, facts, meta
+from household_steps import RULES, correction, do, last_event, registered
 
 from services.domain import events as ev
 from services.domain.registry import CORRECTABLE

@@ -3,19 +3,9 @@ the safety-net mark that holds it off."""
 
 from __future__ import annotations
 
-from household_steps import (
-    do,
-    eliminated,
-    identified,
-    last_event,
-    noticed,
-    registered,
-)
+from household_steps import do, eliminated, identified, last_event, noticed, registered
 
-from services.domain.household import (
-    MONITORED,
-    RISK_ELIMINATED,
-)
+from services.domain.household import MONITORED, RISK_ELIMINATED
 
 
 def test_an_elimination_runs_its_own_procedure_and_ends_monitoring() -> None:

@@ -5,21 +5,11 @@ household monitored, or dismisses the lead."""
 from __future__ import annotations
 
 import pytest
-from household_steps import (
-    do,
-    identified,
-    last_event,
-    noticed,
-    registered,
-)
+from household_steps import do, identified, last_event, noticed, registered
 
 from services.domain import events as ev
 from services.domain.errors import LifecycleViolation
-from services.domain.household import (
-    MONITORED,
-    NOT_MONITORED,
-    Household,
-)
+from services.domain.household import MONITORED, NOT_MONITORED, Household
 from services.domain.rules import LifecycleRules
 
 

@@ -7,36 +7,15 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from builders import (
-    HID,
-    VILLAGE_WITHOUT_LINE,
-    decide_raw,
-    encoded,
-    envelope,
-    facts,
-    member,
-    meta,
-)
+from builders import HID, VILLAGE_WITHOUT_LINE, decide_raw, encoded, envelope, facts, member, meta
 from fakes import process_in_memory
-from household_steps import (
-    RULES,
-    do,
-    eliminated,
-    identified,
-    last_event,
-    registered,
-    state,
-)
+from household_steps import RULES, do, eliminated, identified, last_event, registered, state
 
 from events.catalog import EVENT_TYPES
 from events.monitoring_lines import MonitoringLine, MonitoringLines
 from services.domain.corrections import CORRECTIONS
 from services.domain.errors import LifecycleViolation
-from services.domain.household import (
-    NOT_MONITORED,
-    Household,
-    household_uuid,
-)
+from services.domain.household import NOT_MONITORED, Household, household_uuid
 from services.domain.registry import FACTS, KINDS
 from services.domain.rules import LifecycleRules
 from services.usecases.intake.unit_of_work import RawMessage

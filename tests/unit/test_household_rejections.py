@@ -8,27 +8,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from builders import (
-    HID,
-    encoded,
-    envelope,
-    member,
-)
+from builders import HID, encoded, envelope, member
 from fakes import process_in_memory
-from household_steps import (
-    correction,
-    do,
-    eliminated,
-    identified,
-    noticed,
-    registered,
-    state,
-)
+from household_steps import correction, do, eliminated, identified, noticed, registered, state
 
 from services.domain.errors import LIFECYCLE_REASONS, LifecycleViolation
-from services.domain.household import (
-    Household,
-)
+from services.domain.household import Household
 from services.usecases.intake.unit_of_work import RawMessage
 
 

@@ -147,18 +147,3 @@ TOWNSHIP_OFFICE = who("township_system", "township-official-1", "township_offici
 
 def cadre(county: County, h: Household) -> dict[str, Any]:
     return who("village_app", county.cadres[h.village][0], "village_cadre")
-
-
-def visit_payload(visitor: str, day: date, risks: list[str], notes: str) -> dict[str, Any]:
-    return {
-        "visitor_id": visitor,
-        "visit_date": day.isoformat(),
-        "findings": {
-            "compulsory_education_secure": "education" not in risks,
-            "basic_medical_care_secure": "illness" not in risks,
-            "housing_safe": "housing" not in risks,
-            "drinking_water_safe": "drinking_water" not in risks,
-            "risks_found": risks,
-            "notes": notes,
-        },
-    }

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from services.devtools import steps
 from services.devtools.simulate.county import County, Household
 from services.devtools.simulate.plan import (
     COUNTY_OFFICE,
@@ -17,7 +18,6 @@ from services.devtools.simulate.plan import (
     TRANSFER_COMPONENT,
     Plan,
     cadre,
-    visit_payload,
     who,
 )
 
@@ -35,19 +35,8 @@ def _shock(plan: Plan, h: Household, day: date, emit: Any, risk: str | None = No
             delay = rng.randint(20, 40)
             plan.note("R3.1", "department", dept, day + timedelta(days=7), f"alert {alert_id} late")
         pushed = day + timedelta(days=delay)
-        emit(
-            hid,
-            pushed,
-            "department_risk_alert_pushed",
-            {
-                "alert_id": alert_id,
-                "department": dept,
-                "risk_type": risk,
-                "risk_arose_on": day.isoformat(),
-                "pushed_on": pushed.isoformat(),
-            },
-            who(dept, f"{dept}-system", "department_system"),
-        )
+        alert_pushed = steps.department_risk_alert_pushed(alert_id, dept, risk, day, pushed)
+        emit(hid, *alert_pushed, who(dept, f"{dept}-system", "department_system"))
         if plan.plant("R3.2"):
             plan.note(
                 "R3.2",
@@ -60,13 +49,8 @@ def _shock(plan: Plan, h: Household, day: date, emit: Any, risk: str | None = No
         channel, lead_day, alert = "department_alert", pushed + timedelta(days=1), alert_id
     else:
         if plan.plant("R2.4"):  # the visit saw the risk; no lead was ever registered
-            emit(
-                hid,
-                day,
-                "visit_recorded",
-                visit_payload(by["actor"]["person_id"], day, [risk], "risk seen"),
-                by,
-            )
+            seen = steps.findings("risk seen", [risk])
+            emit(hid, *steps.visit_recorded(by["actor"]["person_id"], day, seen), by)
             plan.note("R2.4", "household", hid, day + timedelta(days=7), f"{risk} seen, no lead")
             return
         channel, lead_day, alert = "cadre_visit", day, None
@@ -74,15 +58,7 @@ def _shock(plan: Plan, h: Household, day: date, emit: Any, risk: str | None = No
         h.status = "ordinary"  # a new identification after an elimination
     lead = f"L-{hid}-{plan.counter}"
     h.status, h.risks, h.case = "case", [risk], {"lead": lead}
-    payload = {
-        "lead_id": lead,
-        "channel": channel,
-        "risk_types": [risk],
-        "reported_on": lead_day.isoformat(),
-    }
-    if alert:
-        payload["alert_id"] = alert
-    plan.later(h, lead_day, "risk_lead_registered", payload, by)
+    plan.later(h, *steps.risk_lead_registered(lead, channel, [risk], lead_day, alert), by)
     _procedure(plan, h, lead, "identification", lead_day, by, slow=plan.plant("R4.1"))
 
 
@@ -92,54 +68,16 @@ def _procedure(
     rng, hid = plan.rng, h.household_id
     d = start + timedelta(days=rng.randint(1, 2))
     if kind == "identification":
-        plan.later(
-            h,
-            d,
-            "household_consent_signed",
-            {
-                "lead_id": case_id,
-                "signed_on": d.isoformat(),
-                "signed_by": h.members[0]["person_id"],
-            },
-            by,
-        )
+        plan.later(h, *steps.household_consent_signed(case_id, d, h.members[0]["person_id"]), by)
     d += timedelta(days=rng.randint(1, 2) + (12 if slow else 0))
-    plan.later(
-        h,
-        d,
-        "village_review_held",
-        {
-            "case_id": case_id,
-            "case_kind": kind,
-            "held_on": d.isoformat(),
-            "participants": [by["actor"]["person_id"], "rep"],
-            "outcome": "approved",
-        },
-        by,
-    )
+    participants = [by["actor"]["person_id"], "rep"]
+    plan.later(h, *steps.village_review_held(case_id, kind, d, participants), by)
     notice = f"N-{case_id}"
-    plan.later(
-        h,
-        d,
-        "public_notice_posted",
-        {"notice_id": notice, "case_id": case_id, "case_kind": kind, "posted_on": d.isoformat()},
-        by,
-    )
+    plan.later(h, *steps.public_notice_posted(notice, case_id, kind, d), by)
     d += timedelta(days=rng.randint(5, 6))
-    plan.later(h, d, "public_notice_closed", {"notice_id": notice, "closed_on": d.isoformat()}, by)
-    plan.later(
-        h,
-        d,
-        "township_review_done",
-        {
-            "case_id": case_id,
-            "case_kind": kind,
-            "reviewed_on": d.isoformat(),
-            "reviewer_id": "township-official-1",
-            "outcome": "approved",
-        },
-        TOWNSHIP_OFFICE,
-    )
+    plan.later(h, *steps.public_notice_closed(notice, d), by)
+    review = steps.township_review_done(case_id, kind, d, "township-official-1")
+    plan.later(h, *review, TOWNSHIP_OFFICE)
     d += timedelta(days=rng.randint(1, 2))
     if slow:
         plan.note(
@@ -150,27 +88,10 @@ def _procedure(
             f"{kind} of {case_id} took {(d - start).days} days",
         )
     if kind == "identification":
-        plan.later(
-            h,
-            d,
-            "identification_decided",
-            {
-                "lead_id": case_id,
-                "outcome": "identified",
-                "decided_on": d.isoformat(),
-                "category": "marginal_at_risk",
-                "risks": h.risks,
-            },
-            COUNTY_OFFICE,
-        )
+        decision = steps.identification_decided(case_id, d, "marginal_at_risk", h.risks)
+        plan.later(h, *decision, COUNTY_OFFICE)
     else:
-        plan.later(
-            h,
-            d,
-            "risk_eliminated",
-            {"elimination_id": case_id, "kind": "stable", "decided_on": d.isoformat()},
-            COUNTY_OFFICE,
-        )
+        plan.later(h, *steps.risk_eliminated(case_id, d), COUNTY_OFFICE)
 
 
 def _follow(
@@ -198,88 +119,40 @@ def _follow(
             measure_type = "microcredit" if risk != "unemployment" else "housing_renovation"
             plan.note("R5.2", "household", hid, plan_day, f"{measure_type} for {risk}")
         dept = DEPARTMENT_OF[risk]
-        plan.later(
-            h,
-            plan_day,
-            "assistance_plan_adopted",
-            {
-                "plan_id": f"P-{hid}-{plan.counter}",
-                "adopted_on": plan_day.isoformat(),
-                "measures": [
-                    {
-                        "measure_type": measure_type,
-                        "addresses_risks": [risk],
-                        "responsible_department": dept,
-                    }
-                ],
-            },
-            by,
-        )
+        plan_id = f"P-{hid}-{plan.counter}"
+        adopted = steps.assistance_plan_adopted(plan_id, plan_day, measure_type, risk, dept)
+        plan.later(h, *adopted, by)
         measure = f"M-{hid}-{plan.counter}"
         amount = rng.randint(2, 40) * 500
-        plan.later(
-            h,
-            plan_day,
-            "assistance_measure_started",
-            {
-                "measure_id": measure,
-                "measure_type": measure_type,
-                "responsible_department": dept,
-                "addresses_risks": [risk],
-                "started_on": plan_day.isoformat(),
-                "amount_yuan": str(amount),
-            },
-            who(dept, f"{dept}-system", "department_system"),
+        started = steps.assistance_measure_started(
+            measure, measure_type, dept, risk, plan_day, amount
         )
+        plan.later(h, *started, who(dept, f"{dept}-system", "department_system"))
         if plan.plant("R5.3"):
             plan.note("R5.3", "household", hid, plan_day + timedelta(days=60), "never verified")
         else:
             v = plan_day + timedelta(days=rng.randint(20, 60))
             if measure_type in TRANSFER_COMPONENT:
                 h.transfer = (TRANSFER_COMPONENT[measure_type], amount)
-            plan.later(
-                h,
-                v,
-                "assistance_measure_verified",
-                {
-                    "measure_id": measure,
-                    "verified_on": v.isoformat(),
-                    "verifier_id": by["actor"]["person_id"],
-                    "evidence_refs": [f"photo-{measure}"],
-                },
-                by,
-            )
+            verifier, evidence = by["actor"]["person_id"], [f"photo-{measure}"]
+            plan.later(h, *steps.assistance_measure_verified(measure, v, verifier, evidence), by)
         if plan.plant("R1.2"):
             plan.note("R1.2", "household", hid, day + timedelta(days=30), "no assistance leaflet")
         else:
             leaflet_day = day + timedelta(days=rng.randint(3, 20))
-            plan.later(
-                h,
-                leaflet_day,
-                "policy_leaflet_delivered",
-                {
-                    "leaflet": "assistance_policy",
-                    "delivered_on": leaflet_day.isoformat(),
-                    "received_by": h.members[0]["person_id"],
-                },
-                by,
+            leaflet = steps.policy_leaflet_delivered(
+                "assistance_policy", leaflet_day, h.members[0]["person_id"]
             )
+            plan.later(h, *leaflet, by)
         if h.no_labour:
             if plan.plant("R7.1"):
                 plan.note("R7.1", "household", hid, day + timedelta(days=30), "not marked")
             else:
                 mark = day + timedelta(days=rng.randint(10, 30))
-                plan.later(
-                    h,
-                    mark,
-                    "safety_net_mark_set",
-                    {
-                        "marked_on": mark.isoformat(),
-                        "evidence_refs": [f"civil-affairs-{hid}"],
-                        "grounds": "whole household without labour capacity",
-                    },
-                    TOWNSHIP_OFFICE,
+                marked = steps.safety_net_mark_set(
+                    mark, [f"civil-affairs-{hid}"], "whole household without labour capacity"
                 )
+                plan.later(h, *marked, TOWNSHIP_OFFICE)
                 h.marked = True
                 return
         # elimination after six to twelve months — or never, though income recovered
@@ -292,35 +165,15 @@ def _follow(
             h.income = 5200
             plan.note("R6.2", "household", hid, start, "eliminated below the line")
         case = f"E-{hid}-{plan.counter}"
-        plan.later(
-            h,
-            start,
-            "risk_elimination_proposed",
-            {
-                "elimination_id": case,
-                "proposed_on": start.isoformat(),
-                "kind": "stable",
-                "per_capita_net_income_yuan": str(h.income),
-                "grounds": "income steadily above the line",
-            },
-            by,
-        )
+        grounds = "income steadily above the line"
+        plan.later(h, *steps.risk_elimination_proposed(case, start, grounds, h.income), by)
         _procedure(plan, h, case, "elimination", start, by, slow=False)
     elif event_type == "risk_eliminated":
         h.status, h.eliminated_on = "eliminated", day
         if rng.random() < 0.05:
             h.status = "reverting"  # no new case until the reversal is recorded
             back = day + timedelta(days=rng.randint(30, 90))
-            plan.later(
-                h,
-                back,
-                "risk_elimination_reverted",
-                {
-                    "elimination_id": payload["elimination_id"],
-                    "reverted_on": back.isoformat(),
-                    "reason": "relapse",
-                },
-                COUNTY_OFFICE,
-            )
+            reverted = steps.risk_elimination_reverted(payload["elimination_id"], back, "relapse")
+            plan.later(h, *reverted, COUNTY_OFFICE)
     elif event_type == "risk_elimination_reverted":
         h.status = "monitored"

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from services.devtools import steps
 from services.devtools.simulate.county import County, Household
 from services.devtools.simulate.plan import (
     COUNTY_OFFICE,
@@ -15,7 +16,6 @@ from services.devtools.simulate.plan import (
     cadre,
     month_end,
     month_start,
-    visit_payload,
     who,
 )
 from services.devtools.simulate.procedures import _follow, _shock
@@ -24,50 +24,28 @@ from services.devtools.simulate.procedures import _follow, _shock
 def _register_relative(h: Household, r: dict[str, str], emit: Any) -> None:
     """The register of cadres' relatives (优亲厚友): what the favoritism checks read."""
     day = START + timedelta(days=14)
-    emit(
-        h.household_id,
-        day,
-        "cadre_relative_registered",
-        {
-            "cadre_id": r["cadre_id"],
-            "cadre_role": "village_cadre",
-            "relative_person_id": h.members[0]["person_id"],
-            "relation": r["relation"],
-            "registered_on": day.isoformat(),
-        },
-        COUNTY_OFFICE,
-    )
+    relative = h.members[0]["person_id"]
+    registered = steps.cadre_relative_registered(r["cadre_id"], relative, r["relation"], day)
+    emit(h.household_id, *registered, COUNTY_OFFICE)
 
 
 def _month_of(county: County, plan: Plan, h: Household, month: int, emit: Any) -> None:
     rng, first, last = plan.rng, month_start(month), month_end(month)
     by = cadre(county, h)
     if month == 0:
-        emit(
-            h.household_id,
-            first + timedelta(days=1),
-            "household_registered",
-            {
-                "village_code": h.village,
-                "household_type": "lifted" if h.lifted else "ordinary",
-                "members": h.members,
-            },
-            by,
+        household_type = "lifted" if h.lifted else "ordinary"
+        registered = steps.household_registered(
+            first + timedelta(days=1), h.village, household_type, h.members
         )
+        emit(h.household_id, *registered, by)
         if plan.plant("R1.1"):
             plan.note("R1.1", "household", h.household_id, date(2024, 3, 31), "no leaflet")
         else:
-            emit(
-                h.household_id,
-                first + timedelta(days=rng.randint(5, 25)),
-                "policy_leaflet_delivered",
-                {
-                    "leaflet": "application_policy",
-                    "delivered_on": (first + timedelta(days=5)).isoformat(),
-                    "received_by": h.members[0]["person_id"],
-                },
-                by,
+            delivered = steps.policy_leaflet_delivered(
+                "application_policy", first + timedelta(days=5), h.members[0]["person_id"]
             )
+            sent = first + timedelta(days=rng.randint(5, 25))
+            emit(h.household_id, sent, delivered.event_type, delivered.payload, by)
     # visits: monthly for lifted and monitored households (R2.1), quarterly for the others
     monthly = h.lifted or h.status in ("case", "monitored")
     if monthly or month % 3 == 2:
@@ -80,14 +58,10 @@ def _month_of(county: County, plan: Plan, h: Household, month: int, emit: Any) -
                 plan.note(
                     "R2.4", "household", h.household_id, day, "visit back-filled 25 days late"
                 )
-            emit(
-                h.household_id,
-                day,
-                "visit_recorded",
-                visit_payload(by["actor"]["person_id"], day, [], "routine visit"),
-                by,
-                late,
+            visit = steps.visit_recorded(
+                by["actor"]["person_id"], day, steps.findings("routine visit")
             )
+            emit(h.household_id, *visit, by, late)
     # the yearly screening (R2.2) in June
     if month % 12 == 5:
         if plan.plant("R2.2"):
@@ -100,18 +74,10 @@ def _month_of(county: County, plan: Plan, h: Household, month: int, emit: Any) -
             )
         else:
             day = first + timedelta(days=rng.randint(0, 27))
-            emit(
-                h.household_id,
-                day,
-                "screening_recorded",
-                {
-                    "campaign": f"screening {day.year}",
-                    "screener_id": by["actor"]["person_id"],
-                    "screening_date": day.isoformat(),
-                    "findings": visit_payload("", day, [], "screened")["findings"],
-                },
-                by,
+            screening = steps.screening_recorded(
+                f"screening {day.year}", by["actor"]["person_id"], day, steps.findings("screened")
             )
+            emit(h.household_id, *screening, by)
     # the yearly income assessment in November
     if month % 12 == 10:
         _income(plan, h, first + timedelta(days=rng.randint(0, 20)), emit, by)
@@ -121,19 +87,15 @@ def _month_of(county: County, plan: Plan, h: Household, month: int, emit: Any) -
     # a new minimum-living-allowance recipient (R2.3): screened against the criteria
     if h.status == "ordinary" and month > 0 and rng.random() < 0.002:
         day = first + timedelta(days=rng.randint(0, 20))
-        emit(
-            h.household_id,
+        granted = steps.department_fact_reported(
+            f"MA-{plan.counter}",
+            "civil_affairs",
+            "minimum_living_allowance_granted",
             day,
-            "department_fact_reported",
-            {
-                "fact_id": f"MA-{plan.counter}",
-                "department": "civil_affairs",
-                "kind": "minimum_living_allowance_granted",
-                "effective_on": day.isoformat(),
-                "amount_yuan": "4800",
-            },
-            who("civil_affairs", "civil_affairs-system", "department_system"),
+            amount_yuan="4800",
         )
+        civil_affairs = who("civil_affairs", "civil_affairs-system", "department_system")
+        emit(h.household_id, *granted, civil_affairs)
         if plan.plant("R2.3"):
             plan.note(
                 "R2.3",
@@ -167,19 +129,7 @@ def _income(plan: Plan, h: Household, day: date, emit: Any, by: dict[str, Any]) 
     if plan.plant("R8.1"):  # components that do not add up to the per-capita figure
         per_capita = h.income + 2500
         plan.note("R8.1", "household", h.household_id, day, "income components inconsistent")
-    emit(
-        h.household_id,
-        day,
-        "income_assessed",
-        {
-            "assessed_on": day.isoformat(),
-            "year": day.year,
-            "components": components,
-            "members_counted": n,
-            "per_capita_net_income_yuan": str(per_capita),
-        },
-        by,
-    )
+    emit(h.household_id, *steps.income_assessed(day, day.year, components, n, per_capita), by)
     if per_capita < 7300 and h.status == "ordinary":
         if plan.plant("R4.2"):
             plan.note(
@@ -206,16 +156,7 @@ def _surveys(county: County, plan: Plan, month: int, emit: Any) -> None:
             plan.note("R1.3", "village", village, day, "awareness below 95%")
         for h in households[::10]:
             aware = not unaware or rng.random() < 0.5
-            emit(
-                h.household_id,
-                day,
-                "awareness_survey_answered",
-                {
-                    "survey_id": f"S{day.year}",
-                    "answered_on": day.isoformat(),
-                    "questions": 10,
-                    "correct_answers": 9 if aware else 4,
-                    "aware": aware,
-                },
-                cadre(county, h),
+            answered = steps.awareness_survey_answered(
+                f"S{day.year}", day, 9 if aware else 4, aware
             )
+            emit(h.household_id, *answered, cadre(county, h))

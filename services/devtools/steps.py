@@ -111,16 +111,22 @@ def department_risk_alert_pushed(
 
 
 def department_fact_reported(
-    fact_id: str, department: str, kind: str, day: date | str, **more: Any
+    fact_id: str,
+    department: str,
+    kind: str,
+    effective: date | str,
+    reported: date | str | None = None,
+    **more: Any,
 ) -> Step:
+    """A fact effective on a day, reported then or (`reported`) later."""
     payload = {
         "fact_id": fact_id,
         "department": department,
         "kind": kind,
-        "effective_on": _on(day),
+        "effective_on": _on(effective),
         **more,
     }
-    return Step(day, "department_fact_reported", payload)
+    return Step(reported or effective, "department_fact_reported", payload)
 
 
 def cadre_relative_registered(cadre: str, relative: str, relation: str, day: date | str) -> Step:

@@ -3,11 +3,12 @@ amended, one entered twice is retracted."""
 
 from __future__ import annotations
 
+from services.devtools import steps
+from services.devtools.steps import findings
 from services.devtools.village.script import (
     HELPER,
     VILLAGE,
     VillageScript,
-    findings,
     member,
 )
 
@@ -15,26 +16,8 @@ from services.devtools.village.script import (
 def has_a_birth_visits_and_corrections(s: VillageScript, h: str) -> None:
     # H3: a lifted household: a birth, monthly visits, a screening, a survey; one visit was
     # recorded against the wrong day and is amended, one entered twice and is retracted.
-    s.emit(
-        "household_registered",
-        h,
-        "2025-03-01",
-        {
-            "village_code": VILLAGE,
-            "household_type": "lifted",
-            "members": [
-                member(
-                    "P301",
-                    "刘强",
-                    "1975-07-07",
-                    31,
-                    "head",
-                    labour="weak",
-                    health="chronic_illness",
-                )
-            ],
-        },
-    )
+    head = member("P301", "刘强", "1975-07-07", 31, "head", labour="weak", health="chronic_illness")
+    s.step(h, steps.household_registered("2025-03-01", VILLAGE, "lifted", [head]))
     s.emit(
         "member_added",
         h,
@@ -47,15 +30,9 @@ def has_a_birth_visits_and_corrections(s: VillageScript, h: str) -> None:
         },
     )
     visits = [
-        s.emit(
-            "visit_recorded",
+        s.step(
             h,
-            f"2025-0{m}-15",
-            {
-                "visitor_id": "helper-chen",
-                "visit_date": f"2025-0{m}-15",
-                "findings": findings(f"monthly visit {m}"),
-            },
+            steps.visit_recorded("helper-chen", f"2025-0{m}-15", findings(f"monthly visit {m}")),
             who=HELPER,
         )
         for m in (3, 4, 5, 5)
@@ -78,26 +55,6 @@ def has_a_birth_visits_and_corrections(s: VillageScript, h: str) -> None:
         {"target_event_id": visits[3]["event_id"], "reason": "entered twice"},
         who=HELPER,
     )
-    s.emit(
-        "screening_recorded",
-        h,
-        "2025-06-20",
-        {
-            "campaign": "2025 special rectification",
-            "screener_id": "cadre-li",
-            "screening_date": "2025-06-20",
-            "findings": findings("no new risk"),
-        },
-    )
-    s.emit(
-        "awareness_survey_answered",
-        h,
-        "2025-06-20",
-        {
-            "survey_id": "S2025",
-            "answered_on": "2025-06-20",
-            "questions": 10,
-            "correct_answers": 9,
-            "aware": True,
-        },
-    )
+    campaign = "2025 special rectification"
+    s.step(h, steps.screening_recorded(campaign, "cadre-li", "2025-06-20", findings("no new risk")))
+    s.step(h, steps.awareness_survey_answered("S2025", "2025-06-20", 9, True))

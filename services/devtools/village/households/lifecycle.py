@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from services.devtools import steps
+from services.devtools.steps import findings
 from services.devtools.village.script import (
     COUNTY,
     HELPER,
     VILLAGE,
     VillageScript,
     department,
-    findings,
     member,
 )
 
@@ -19,212 +20,73 @@ from services.devtools.village.script import (
 def falls_ill_is_identified_eliminated_and_reverted(s: VillageScript, h: str) -> dict[str, Any]:
     # H1: a lifted household falls ill; alert, lead, the whole identification procedure,
     # a plan and a verified measure, elimination through its own procedure, then reversal.
-    first = s.emit(
-        "household_registered",
-        h,
-        "2025-03-01",
-        {
-            "village_code": VILLAGE,
-            "household_type": "lifted",
-            "members": [
-                member("P101", "王建国", "1968-04-02", 11, "head", phone="13800000001"),
-                member("P102", "李秀兰", "1970-09-15", 12, "spouse", female=True),
-            ],
-        },
-    )
-    s.emit(
-        "policy_leaflet_delivered",
-        h,
-        "2025-03-01",
-        {"leaflet": "application_policy", "delivered_on": "2025-03-01", "received_by": "P101"},
-    )
-    s.emit(
-        "visit_recorded",
-        h,
-        "2025-03-10",
-        {
-            "visitor_id": "helper-chen",
-            "visit_date": "2025-03-10",
-            "findings": findings("income stable"),
-        },
-        who=HELPER,
+    members = [
+        member("P101", "王建国", "1968-04-02", 11, "head", phone="13800000001"),
+        member("P102", "李秀兰", "1970-09-15", 12, "spouse", female=True),
+    ]
+    first = s.step(h, steps.household_registered("2025-03-01", VILLAGE, "lifted", members))
+    s.step(h, steps.policy_leaflet_delivered("application_policy", "2025-03-01", "P101"))
+    s.step(
+        h, steps.visit_recorded("helper-chen", "2025-03-10", findings("income stable")), who=HELPER
     )
     lead, alert = s.id("L", 1), s.id("MI", 1)
-    s.emit(
-        "department_risk_alert_pushed",
+    insurance = department("medical_insurance")
+    s.step(
         h,
-        "2025-03-23",
-        {
-            "alert_id": alert,
-            "department": "medical_insurance",
-            "risk_type": "illness",
-            "risk_arose_on": "2025-03-20",
-            "pushed_on": "2025-03-23",
-            "details": "out-of-pocket medical costs above the threshold",
-        },
-        who=department("medical_insurance"),
+        steps.department_risk_alert_pushed(
+            alert,
+            "medical_insurance",
+            "illness",
+            "2025-03-20",
+            "2025-03-23",
+            details="out-of-pocket medical costs above the threshold",
+        ),
+        who=insurance,
     )
-    s.emit(
-        "risk_lead_registered",
+    s.step(
+        h, steps.risk_lead_registered(lead, "department_alert", ["illness"], "2025-03-24", alert)
+    )
+    s.step(h, steps.household_consent_signed(lead, "2025-03-25", "P101"))
+    asked = ["medical_insurance", "civil_affairs"]
+    s.step(h, steps.data_comparison_requested(lead, "2025-03-25", asked))
+    costs = "inpatient costs 48,000 yuan, 31,000 reimbursed"
+    s.step(
         h,
-        "2025-03-24",
-        {
-            "lead_id": lead,
-            "channel": "department_alert",
-            "risk_types": ["illness"],
-            "reported_on": "2025-03-24",
-            "alert_id": alert,
-        },
+        steps.data_comparison_returned(lead, "2025-03-26", "medical_insurance", costs),
+        who=insurance,
     )
-    s.emit(
-        "household_consent_signed",
-        h,
-        "2025-03-25",
-        {"lead_id": lead, "signed_on": "2025-03-25", "signed_by": "P101"},
-    )
-    s.emit(
-        "data_comparison_requested",
-        h,
-        "2025-03-25",
-        {
-            "lead_id": lead,
-            "requested_on": "2025-03-25",
-            "departments": ["medical_insurance", "civil_affairs"],
-        },
-    )
-    s.emit(
-        "data_comparison_returned",
-        h,
-        "2025-03-26",
-        {
-            "lead_id": lead,
-            "returned_on": "2025-03-26",
-            "department": "medical_insurance",
-            "findings": "inpatient costs 48,000 yuan, 31,000 reimbursed",
-        },
-        who=department("medical_insurance"),
-    )
-    s.emit(
-        "income_assessed",
-        h,
-        "2025-03-26",
-        {
-            "assessed_on": "2025-03-26",
-            "year": 2024,
-            "components": {"wages": "21000", "production_and_business": "6000"},
-            "production_costs": "2000",
-            "members_counted": 2,
-            "per_capita_net_income_yuan": "6100",
-        },
-    )
+    income = {"wages": "21000", "production_and_business": "6000"}
+    s.step(h, steps.income_assessed("2025-03-26", 2024, income, 2, "6100", production_costs="2000"))
     s.notice(h, lead, "identification", "2025-03-27", "2025-04-02", 1)
-    s.emit(
-        "identification_decided",
-        h,
-        "2025-04-07",
-        {
-            "lead_id": lead,
-            "outcome": "identified",
-            "decided_on": "2025-04-07",
-            "category": "sudden_hardship",
-            "risks": ["illness"],
-            "per_capita_net_income_yuan": "6100",
-        },
-        who=COUNTY,
+    decision = steps.identification_decided(
+        lead, "2025-04-07", "sudden_hardship", ["illness"], per_capita_net_income_yuan="6100"
     )
-    s.emit(
-        "national_system_entry_recorded",
-        h,
-        "2025-04-08",
-        {"case_id": lead, "entered_on": "2025-04-08", "system_record_id": s.id("NS", 1)},
-        who=COUNTY,
+    s.step(h, decision, who=COUNTY)
+    s.step(h, steps.national_system_entry_recorded(lead, "2025-04-08", s.id("NS", 1)), who=COUNTY)
+    plan = steps.assistance_plan_adopted(
+        s.id("PL", 1), "2025-04-10", "medical_aid", "illness", "medical_insurance"
     )
-    s.emit(
-        "assistance_plan_adopted",
-        h,
-        "2025-04-10",
-        {
-            "plan_id": s.id("PL", 1),
-            "adopted_on": "2025-04-10",
-            "measures": [
-                {
-                    "measure_type": "medical_aid",
-                    "addresses_risks": ["illness"],
-                    "responsible_department": "medical_insurance",
-                }
-            ],
-        },
-    )
+    s.step(h, plan)
     measure = s.id("M", 1)
-    s.emit(
-        "assistance_measure_started",
-        h,
-        "2025-04-12",
-        {
-            "measure_id": measure,
-            "measure_type": "medical_aid",
-            "responsible_department": "medical_insurance",
-            "addresses_risks": ["illness"],
-            "started_on": "2025-04-12",
-            "amount_yuan": "12000",
-        },
-        who=department("medical_insurance"),
+    started = steps.assistance_measure_started(
+        measure, "medical_aid", "medical_insurance", "illness", "2025-04-12", "12000"
     )
-    s.emit(
-        "assistance_measure_verified",
-        h,
+    s.step(h, started, who=insurance)
+    verified = steps.assistance_measure_verified(
+        measure,
         "2025-05-06",
-        {
-            "measure_id": measure,
-            "verified_on": "2025-05-06",
-            "verifier_id": "helper-chen",
-            "evidence_refs": ["receipt-2025-0412", "photo-0506"],
-            "amount_received_yuan": "12000",
-        },
-        who=HELPER,
+        "helper-chen",
+        ["receipt-2025-0412", "photo-0506"],
+        amount_received_yuan="12000",
     )
-    s.emit(
-        "policy_leaflet_delivered",
-        h,
-        "2025-05-06",
-        {"leaflet": "assistance_policy", "delivered_on": "2025-05-06", "received_by": "P102"},
-    )
+    s.step(h, verified, who=HELPER)
+    s.step(h, steps.policy_leaflet_delivered("assistance_policy", "2025-05-06", "P102"))
     elimination = s.id("E", 1)
-    s.emit(
-        "risk_elimination_proposed",
-        h,
-        "2025-11-01",
-        {
-            "elimination_id": elimination,
-            "proposed_on": "2025-11-01",
-            "kind": "stable",
-            "per_capita_net_income_yuan": "9100",
-            "grounds": "recovered; wages above the line for eight months",
-        },
-    )
+    grounds = "recovered; wages above the line for eight months"
+    s.step(h, steps.risk_elimination_proposed(elimination, "2025-11-01", grounds, "9100"))
     s.notice(h, elimination, "elimination", "2025-11-03", "2025-11-09", 2)
-    s.emit(
-        "risk_eliminated",
-        h,
-        "2025-11-20",
-        {
-            "elimination_id": elimination,
-            "kind": "stable",
-            "decided_on": "2025-11-20",
-            "per_capita_net_income_yuan": "9100",
-        },
-        who=COUNTY,
-    )
-    s.emit(
-        "risk_elimination_reverted",
-        h,
-        "2026-01-15",
-        {
-            "elimination_id": elimination,
-            "reverted_on": "2026-01-15",
-            "reason": "relapse: hospitalised again in January",
-        },
-        who=COUNTY,
-    )
+    s.step(h, steps.risk_eliminated(elimination, "2025-11-20", "9100"), who=COUNTY)
+    relapse = "relapse: hospitalised again in January"
+    s.step(h, steps.risk_elimination_reverted(elimination, "2026-01-15", relapse), who=COUNTY)
 
     return first

@@ -9,6 +9,7 @@ from typing import Any
 
 from events.catalog import EVENT_TYPES
 from events.identity import check_digit
+from services.devtools.steps import findings  # what a visit found, as the tools write it
 
 VILLAGE = "610326101201"  # Shaanxi (61): the seed's 7,300-yuan line applies
 VILLAGE_WITHOUT_LINE = "532524105201"  # Yunnan (53): no monitoring line configured
@@ -30,21 +31,6 @@ def member(pid: str = "P1", seq: int = 1, **over: Any) -> dict[str, Any]:
         "labour_capacity": "ordinary",
         "health": "healthy",
         "phone": "13800000001",
-    } | over
-
-
-def findings(
-    risks: tuple[str, ...] | list[str] = (), notes: str = "", **over: Any
-) -> dict[str, Any]:
-    """What a visit or a screening found: the three guarantees and drinking water secure
-    unless a risk of theirs was seen."""
-    return {
-        "compulsory_education_secure": "education" not in risks,
-        "basic_medical_care_secure": "illness" not in risks,
-        "housing_safe": "housing" not in risks,
-        "drinking_water_safe": "drinking_water" not in risks,
-        "risks_found": list(risks),
-        "notes": notes,
     } | over
 
 

@@ -72,7 +72,7 @@ class History:
             recorded=recorded,
             visitor_id=by,
             visit_date=day,
-            findings=visit_findings(risks, notes) | {"income_estimate_yuan": income_estimate},
+            findings=visit_findings(notes, risks, income_estimate_yuan=income_estimate),
         )
 
     def monthly_visits(self, year: int = 2024, day: int = 15, skip: tuple[int, ...] = ()) -> None:
@@ -310,6 +310,12 @@ class History:
             decided_on=day,
             per_capita_net_income_yuan=income,
         )
+
+    def eliminated(self, income: str | None = "9000", decided: str = "2024-10-12") -> None:
+        """Elimination E1 proposed on 1 October 2024, noticed for six days, then decided."""
+        self.propose("E1", "2024-10-01", income=income)
+        self.notice("E1", "2024-10-03", "2024-10-09", kind="elimination")
+        self.eliminate("E1", decided)
 
     def mark(self, day: str) -> str:
         return self.add(

@@ -46,9 +46,7 @@ def test_r6_1_an_elimination_decided_on_day_15_is_in_time_on_day_16_late() -> No
     in_time, late = kept_by_the_book(), kept_by_the_book()
     for h, day in ((in_time, "2024-10-16"), (late, "2024-10-17")):
         h.assisted()
-        h.propose("E1", "2024-10-01")
-        h.notice("E1", "2024-10-03", "2024-10-09", kind="elimination")
-        h.eliminate("E1", day)
+        h.eliminated(decided=day)
     assert checks(in_time, "R6.1") == []
     assert checks(late, "R6.1") == ["elimination_late"]
 
@@ -56,18 +54,14 @@ def test_r6_1_an_elimination_decided_on_day_15_is_in_time_on_day_16_late() -> No
 def test_r6_2_an_elimination_below_the_line_raises() -> None:
     h = kept_by_the_book()
     h.assisted()
-    h.propose("E1", "2024-10-01", income="5200")
-    h.notice("E1", "2024-10-03", "2024-10-09", kind="elimination")
-    h.eliminate("E1", "2024-10-12")
+    h.eliminated(income="5200")
     assert checks(h, "R6.2") == ["eliminated_below_line"]
 
 
 def test_r6_2_an_elimination_by_the_procedure_at_the_line_is_sound() -> None:
     h = kept_by_the_book()
     h.assisted()
-    h.propose("E1", "2024-10-01", income="7300")
-    h.notice("E1", "2024-10-03", "2024-10-09", kind="elimination")
-    h.eliminate("E1", "2024-10-12")
+    h.eliminated(income="7300")
     assert checks(h, "R6.2") == []
 
 
@@ -103,16 +97,12 @@ def test_r7_1_a_marked_household_eliminated_raises() -> None:
     h = kept_by_the_book(labour="none")
     h.assisted()
     h.mark("2024-04-01")
-    h.propose("E1", "2024-10-01")
-    h.notice("E1", "2024-10-03", "2024-10-09", kind="elimination")
-    h.eliminate("E1", "2024-10-12")
+    h.eliminated()
     assert checks(h, "R7.1") == ["safety_net_household_eliminated"]
 
 
 def test_r7_1_a_household_without_labour_eliminated_unmarked_raises_twice() -> None:
     h = kept_by_the_book(labour="lost")
     h.assisted()
-    h.propose("E1", "2024-10-01")
-    h.notice("E1", "2024-10-03", "2024-10-09", kind="elimination")
-    h.eliminate("E1", "2024-10-12")
+    h.eliminated()
     assert checks(h, "R7.1") == ["safety_net_household_eliminated", "safety_net_not_marked"]

@@ -16,143 +16,71 @@ from services.domain.errors import LIFECYCLE_REASONS, LifecycleViolation
 from services.domain.household import Household
 from services.usecases.intake.unit_of_work import RawMessage
 
-
-def lead() -> Household:
-    h = registered()
-    do(h, "risk_lead_registered")
-    return h
+Setup = Callable[[], Household]
 
 
-def notice_running() -> Household:
-    h = lead()
-    noticed(h, "L1", "identification", "N1", "2025-03-27", None)
-    return h
+def then(setup: Setup, event_type: str, **over: Any) -> Setup:
+    """The household `setup` builds, after one more event."""
+
+    def build() -> Household:
+        h = setup()
+        do(h, event_type, **over)
+        return h
+
+    return build
 
 
-def notice_closed() -> Household:
-    h = notice_running()
-    do(h, "public_notice_closed")
-    return h
+def with_notice(
+    setup: Setup, case_id: str, kind: str, notice_id: str, posted_on: str, closed_on: str | None
+) -> Setup:
+    """The household `setup` builds, after the review and notice of a case (see noticed)."""
 
+    def build() -> Household:
+        h = setup()
+        noticed(h, case_id, kind, notice_id, posted_on, closed_on)
+        return h
 
-def notice_too_short() -> Household:
-    h = notice_running()
-    do(h, "public_notice_closed", closed_on="2025-03-31")
-    return h
-
-
-def objection_open_after_close() -> Household:
-    h = notice_running()
-    do(h, "objection_raised")
-    do(h, "public_notice_closed")
-    return h
-
-
-def objection_resolved() -> Household:
-    h = notice_running()
-    do(h, "objection_raised")
-    do(h, "objection_resolved")
-    return h
+    return build
 
 
 def monitored() -> Household:
     return identified(registered())
 
 
-def monitored_with_second_lead_noticed() -> Household:
-    h = monitored()
-    do(h, "risk_lead_registered", lead_id="L2")
-    noticed(h, "L2", "identification", "N3", "2025-05-01", "2025-05-08")
-    return h
-
-
-def monitored_with_lead_noticed_but_open() -> Household:
-    h = monitored()
-    do(h, "risk_lead_registered", lead_id="L2")
-    noticed(h, "L2", "identification", "N3", "2025-05-01", None)
-    return h
-
-
-def monitored_with_open_lead() -> Household:
-    h = monitored()
-    do(h, "risk_lead_registered", lead_id="X1")
-    return h
-
-
-def measure_started() -> Household:
-    h = monitored()
-    do(h, "assistance_measure_started")
-    return h
-
-
-def measure_ended() -> Household:
-    h = measure_started()
-    do(h, "assistance_measure_ended")
-    return h
-
-
-def proposed() -> Household:
-    h = monitored()
-    do(h, "risk_elimination_proposed")
-    return h
-
-
-def proposed_and_noticed() -> Household:
-    h = proposed()
-    noticed(h, "E1", "elimination", "N2", "2025-11-03", "2025-11-09")
-    return h
-
-
-def proposed_with_a_short_notice() -> Household:
-    h = proposed()
-    noticed(h, "E1", "elimination", "N2", "2025-11-03", "2025-11-06")
-    return h
-
-
-def proposed_noticed_then_marked() -> Household:
-    h = proposed_and_noticed()
-    do(h, "safety_net_mark_set")
-    return h
-
-
-def marked() -> Household:
-    h = monitored()
-    do(h, "safety_net_mark_set")
-    return h
-
-
 def eliminated_household() -> Household:
     return eliminated(monitored())
 
 
-def reverted() -> Household:
-    h = eliminated_household()
-    do(h, "risk_elimination_reverted")
-    return h
+DISMISSAL = {"outcome": "dismissed", "category": None, "risks": [], "dismissal_reason": "x"}
+
+lead = then(registered, "risk_lead_registered")
+dismissed = then(lead, "identification_decided", **DISMISSAL)
+member_left = then(
+    registered, "member_changed", member=member("P1"), reason="migration", left_household=True
+)
+notice_running = with_notice(lead, "L1", "identification", "N1", "2025-03-27", None)
+notice_closed = then(notice_running, "public_notice_closed")
+notice_too_short = then(notice_running, "public_notice_closed", closed_on="2025-03-31")
+objection_open_after_close = then(then(notice_running, "objection_raised"), "public_notice_closed")
+objection_resolved = then(then(notice_running, "objection_raised"), "objection_resolved")
+second_lead = then(monitored, "risk_lead_registered", lead_id="L2")
+second_lead_noticed = with_notice(
+    second_lead, "L2", "identification", "N3", "2025-05-01", "2025-05-08"
+)
+second_lead_notice_open = with_notice(second_lead, "L2", "identification", "N3", "2025-05-01", None)
+monitored_with_open_lead = then(monitored, "risk_lead_registered", lead_id="X1")
+measure_started = then(monitored, "assistance_measure_started")
+measure_ended = then(measure_started, "assistance_measure_ended")
+proposed = then(monitored, "risk_elimination_proposed")
+proposed_and_noticed = with_notice(proposed, "E1", "elimination", "N2", "2025-11-03", "2025-11-09")
+proposed_short_notice = with_notice(proposed, "E1", "elimination", "N2", "2025-11-03", "2025-11-06")
+proposed_noticed_then_marked = then(proposed_and_noticed, "safety_net_mark_set")
+marked = then(monitored, "safety_net_mark_set")
+reverted = then(eliminated_household, "risk_elimination_reverted")
 
 
 def eliminated_twice() -> Household:
-    h = reverted()
-    return eliminated(h, "E2", "N3")
-
-
-def dismissed() -> Household:
-    h = lead()
-    do(
-        h,
-        "identification_decided",
-        outcome="dismissed",
-        category=None,
-        risks=[],
-        dismissal_reason="above the line",
-    )
-    return h
-
-
-def member_left() -> Household:
-    h = registered()
-    do(h, "member_changed", member=member("P1"), reason="migration", left_household=True)
-    return h
+    return eliminated(reverted(), "E2", "N3")
 
 
 @dataclass(frozen=True)
@@ -161,13 +89,10 @@ class Forbidden:
 
     sentence: str
     code: str
-    setup: Callable[[], Household]
+    setup: Setup
     event_type: str
     over: dict[str, Any] = field(default_factory=dict)
     extra: dict[str, Any] | None = None
-
-
-DISMISSAL = {"outcome": "dismissed", "category": None, "risks": [], "dismissal_reason": "x"}
 
 
 FORBIDDEN = [
@@ -237,15 +162,15 @@ FORBIDDEN = [
               "identification_decided"),
     Forbidden("an elimination without a notice", "NOTICE_NOT_RUN", proposed, "risk_eliminated"),
     Forbidden("an elimination after a three-day notice", "NOTICE_TOO_SHORT",
-              proposed_with_a_short_notice, "risk_eliminated"),
+              proposed_short_notice, "risk_eliminated"),
     Forbidden("an identification after a three-day notice", "NOTICE_TOO_SHORT",
               notice_too_short, "identification_decided"),
     Forbidden("an identification while an objection is open", "OBJECTION_OPEN",
               objection_open_after_close, "identification_decided"),
     Forbidden("a second identification of a monitored household", "ALREADY_MONITORED",
-              monitored_with_second_lead_noticed, "identification_decided", {"lead_id": "L2"}),
+              second_lead_noticed, "identification_decided", {"lead_id": "L2"}),
     Forbidden("a second identification, even before its notice closed", "ALREADY_MONITORED",
-              monitored_with_lead_noticed_but_open, "identification_decided",
+              second_lead_notice_open, "identification_decided",
               {"lead_id": "L2"}),
     Forbidden("a plan for a household never identified", "NEVER_IDENTIFIED", registered,
               "assistance_plan_adopted"),

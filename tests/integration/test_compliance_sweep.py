@@ -25,7 +25,7 @@ from services.adapters.exports import write_csv, write_xlsx
 from services.devtools.simulate.county import build_county
 from services.devtools.simulate.generator import generate
 from services.domain.compliance import reports
-from services.domain.compliance.findings import RULES
+from services.domain.compliance.findings import AREAS, RULES
 from services.domain.compliance.ledger import LedgerViolation
 from services.settings import Settings
 from services.usecases.audit.verify import verify
@@ -196,16 +196,7 @@ def test_the_ledgers_and_report_export_to_xlsx_and_csv(
     assert book.sheetnames == list(sheets)
     rows = list(book["suspected_problems"].values)
     assert rows[0][:2] == ("problem", "rule") and len(rows) == len(sheets["suspected_problems"]) + 1
-    assert [r[1] for r in book["screening_tasks"].values][1:] == [
-        "publicity",
-        "visits",
-        "alerts",
-        "inclusion",
-        "assistance",
-        "elimination",
-        "safety net",
-        "data",
-    ]
+    assert [r[1] for r in book["screening_tasks"].values][1:] == list(AREAS)
     assert sum(r["found"] for r in sheets["by_rule"]) == len(problems)
     assert [r["status"] for r in sheets["phases"]] == ["done", "done", "done"]
     paths = write_csv(tmp_path / "csv", sheets)

@@ -10,8 +10,9 @@ from typing import Any
 from uuid import UUID
 
 import pytest
+from builders import HID, encoded, envelope, member, payload
 from fakes import FakeIntakeUnitOfWork
-from household_steps import HID, encoded, envelope, member, payload, registered
+from household_steps import registered
 
 from events.catalog import (
     CONTRACT_REASONS,

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from household_steps import envelope
+from builders import envelope
 
 from events.catalog import EVENT_TYPES
 from events.codes import CODE_TABLES_VERSION, IdentificationOutcome, RiskType, code_tables

@@ -12,7 +12,7 @@ from typing import Any
 NO_LABOUR = frozenset({"lost", "none"})
 
 
-_STORED = (
+STORED_FIELDS = (  # what the checks read of a stored event, in the slots' order
     "event_id",
     "event_type",
     "household_id",
@@ -44,7 +44,7 @@ class RecordedEvent:
     def from_state(cls, state: dict[str, Any]) -> RecordedEvent:
         stamp = state.get("timestamp")
         return cls(
-            *(state[name] for name in _STORED),
+            *(state[name] for name in STORED_FIELDS),
             stored_at=stamp.get("_data_", "") if isinstance(stamp, dict) else "",
             import_batch=state.get("import_batch"),
         )

@@ -1,5 +1,5 @@
-"""Building the Household's inputs in tests: the envelope's facts (Meta) and the typed
-payloads (the contract's models), from plain dicts as the tests write them."""
+"""The Household's inputs typed as the intake types them: the envelope's facts (Meta) and
+the payloads (the contract's models), from plain dicts as the tests write them."""
 
 from __future__ import annotations
 

@@ -108,7 +108,10 @@ async def run_demo(settings: Settings, timeout: float = 120.0) -> int:
         # Each producing system signs its messages; the intake records the verified source.
         keyring = ProducerKeyring(sorted(DEFAULT_PERMISSIONS))
         keys_file = keyring.write_public_keys(s.data_dir / f"producer-keys-{run}.json")
-        s = s.model_copy(update={"producer_keys_file": keys_file})
+        # The village's year is loaded today: a declared historical import, permitted here.
+        s = s.model_copy(
+            update={"producer_keys_file": keys_file, "historical_imports": frozenset({"*"})}
+        )
         await ensure_topics(s, s.kafka_bootstrap)  # before producing: never auto-created
         stop = asyncio.Event()
         task = asyncio.create_task(serve(s, s.kafka_bootstrap, stop))
@@ -159,14 +162,14 @@ async def run_demo(settings: Settings, timeout: float = 120.0) -> int:
 def audit(s: Settings, store: EventStore, hid: str) -> bool:
     """Sign a checkpoint, verify the whole log, and prove one event offline."""
     checkpoint = checkpoint_now(s, store)
-    report = verify(store)
+    report = verify(store, str(s.verifying_key()), origin=s.audit_origin)
     print(
         f"\naudit log: checkpoint of {checkpoint['tree_size']} events signed, root "
         f"{checkpoint['root_hash'][:16]}…; verify: "
         f"{'nothing changed, removed, reordered or inserted' if report.ok else 'TAMPERED'}"
     )
     event_id = household_history(store, hid)[-1]["event_id"]
-    proof = inclusion_proof(store, event_id)
+    proof = inclusion_proof(store, event_id, "dixian-demo", "show an inspector a proof")
     verdict = offline.verify_proof(proof, base64.b64decode(checkpoint["public_key"]))
     print(f"inclusion proof of event {event_id}, checked offline: {verdict}")
     return report.ok

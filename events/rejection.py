@@ -34,4 +34,9 @@ class RejectedMessage(Contract):
     event_id: str | None = Field(description="The event id, when the envelope could be read.")
     event_type: str | None = Field(description="The event type, when it could be read.")
     household_id: str | None = Field(description="The household, when it could be read.")
+    source_system: str | None = Field(
+        default=None,
+        description="Whose rejection it is: the producer whose key verified the message (or, "
+        "without producer keys, the known source its envelope names); null: nobody's.",
+    )
     rejected_at: datetime = Field(description="When the intake rejected it.")

@@ -17,6 +17,8 @@ from services.domain.permissions import Permissions
 from services.domain.rules import LifecycleRules
 from services.usecases.intake.edge import EdgeLimits
 
+UNATTRIBUTED = "unattributed"  # a rejection no producer can be told of
+
 
 class Settings(BaseSettings):
     """Every knob of the services. Defaults are the seed's numbers or safe local values."""
@@ -34,7 +36,12 @@ class Settings(BaseSettings):
         description="Kafka bootstrap servers; unset means the embedded Tansu broker (demo only).",
     )
     intake_topic: str = Field(default="dixian.household-events", description="Intake topic.")
-    rejected_topic: str = Field(default="dixian.rejected", description="Rejections topic.")
+    rejected_topic: str = Field(
+        default="dixian.rejected",
+        description="Prefix of the rejections' topics: each producer's go to PREFIX.SOURCE, "
+        "so Kafka's ACLs can give a department its own only; PREFIX.unattributed holds what "
+        "no producer can be told of (unsigned and unreadable) for the operators.",
+    )
     intake_partitions: int = Field(default=6, ge=1, description="Partitions of both topics.")
     replication_factor: int = Field(default=1, ge=1, description="Replicas of each topic.")
     intake_group: str = Field(default="dixian-intake", description="Intake consumer group.")
@@ -164,6 +171,11 @@ class Settings(BaseSettings):
         return self.compliance.model_copy(
             update={"lines": rules.lines, "min_notice_days": rules.min_notice_days}
         )
+
+    def rejected_topics(self) -> dict[str, str]:
+        """source → its rejected topic, and `unattributed` → the operators'."""
+        sources = [*sorted(self.permissions().matrix), UNATTRIBUTED]
+        return {source: f"{self.rejected_topic}.{source}" for source in sources}
 
     def permissions(self) -> Permissions:
         if self.permissions_file:

@@ -180,8 +180,8 @@ def write_intake(curs: Cursor[Any], w: IntakeRecord) -> None:
             """
             INSERT INTO intake_rejected (topic, partition, "offset", message_key,
                 message_value, headers, reason_code, reason, event_id, event_type,
-                household_id)
-            VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+                household_id, source_system)
+            VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
             ON CONFLICT (topic, partition, "offset") DO NOTHING
             """,
             [
@@ -197,6 +197,7 @@ def write_intake(curs: Cursor[Any], w: IntakeRecord) -> None:
                     r.event_id,
                     storable(r.event_type) if r.event_type is not None else None,
                     storable(r.household_id) if r.household_id is not None else None,
+                    r.source_system,
                 )
                 for r in w.rejected
             ],

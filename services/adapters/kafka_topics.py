@@ -14,11 +14,12 @@ KEEP_FOREVER = {"retention.ms": "-1", "retention.bytes": "-1", "cleanup.policy":
 
 
 async def ensure_topics(settings: Settings, bootstrap: str) -> list[str]:
-    """Create the intake, rejected and checkpoint topics if missing; return those created.
-    The checkpoint topic has one partition: the witnesses read the checkpoints in order."""
+    """Create the intake topic, each producer's rejected topic and the checkpoint topic if
+    missing; return those created. The checkpoint topic has one partition: the witnesses
+    read the checkpoints in order."""
     wanted = {
         settings.intake_topic: settings.intake_partitions,
-        settings.rejected_topic: settings.intake_partitions,
+        **dict.fromkeys(settings.rejected_topics().values(), 1),  # rejections are few
         settings.checkpoint_topic: 1,
     }
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import re
 import time
 from collections import Counter
 from datetime import date, timedelta
@@ -65,19 +66,31 @@ async def publish(
         await producer.stop()
 
 
-async def read_rejections(bootstrap: str, topic: str, after: int) -> dict[int, str]:
-    """rejection_id → reason code of the rejections on the topic newer than `after`."""
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest")
+async def read_rejections(bootstrap: str, prefix: str, after: int) -> dict[int, str]:
+    """rejection_id → reason code of the rejections newer than `after`, on every producer's
+    rejected topic (PREFIX.SOURCE)."""
+    records = await rejected_records(bootstrap, prefix)
+    return {r.rejection_id: r.reason_code for r in records if r.rejection_id > after}
+
+
+async def rejected_records(bootstrap: str, prefix: str, rounds: int = 5) -> list[RejectedMessage]:
+    """Every record of every rejected topic of this prefix, as read within a few rounds."""
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap,
+        auto_offset_reset="earliest",
+        max_partition_fetch_bytes=4 * 1024 * 1024,
+        metadata_max_age_ms=1000,
+    )
+    consumer.subscribe(pattern=f"^{re.escape(prefix)}\\..+")
     await consumer.start()
     try:
-        found: dict[int, str] = {}
-        for _ in range(5):
+        found: list[RejectedMessage] = []
+        idle = 0
+        while idle < rounds:
             batches = await consumer.getmany(timeout_ms=1000)
+            idle = 0 if batches else idle + 1
             for records in batches.values():
-                for r in records:
-                    body = RejectedMessage.model_validate_json(r.value)
-                    if body.rejection_id > after:
-                        found[body.rejection_id] = body.reason_code
+                found += [RejectedMessage.model_validate_json(r.value) for r in records]
         return found
     finally:
         await consumer.stop()

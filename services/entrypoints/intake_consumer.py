@@ -29,7 +29,7 @@ from events.envelope import EventEnvelope
 from events.rejection import RejectedMessage
 from services.adapters.eventstore import EventStore
 from services.adapters.intake_store import PostgresIntakeUnitOfWork
-from services.settings import Settings
+from services.settings import UNATTRIBUTED, Settings
 from services.usecases.intake.batch import BatchOutcome, IntakeProcessor
 from services.usecases.intake.unit_of_work import IntakeUnitOfWork, RawMessage, StaleBatch
 
@@ -116,12 +116,17 @@ class IntakeService:
             logger=log,
             log_level=logging.DEBUG,  # per-message lines are noise at INFO
         )
-        self.rejected_publisher = self.broker.publisher(
-            settings.rejected_topic,
-            title="rejected",
-            description="Every message the intake did not accept, with its reason code.",
-            schema=RejectedMessage,
-        )
+        # Each producer's rejections on its own topic: it reads those, never another's.
+        self.rejected_publishers = {
+            source: self.broker.publisher(
+                topic,
+                title=f"rejected.{source}",
+                description=f"The messages of {source} the intake did not accept, with "
+                "their reason codes (`unattributed`: unsigned and unreadable, for operators).",
+                schema=RejectedMessage,
+            )
+            for source, topic in settings.rejected_topics().items()
+        }
         self.subscriber = self.broker.subscriber(
             settings.intake_topic,
             group_id=settings.intake_group,
@@ -300,14 +305,15 @@ class IntakeService:
         size = len(row["message_value"] or b"") + len(key or b"")
         whole = size * 4 // 3 + 2048 <= self.settings.rejected_max_bytes  # base64, and the rest
         message = rejected_message(row, whole)
+        publisher = self.rejected_publishers.get(
+            row.get("source_system") or UNATTRIBUTED, self.rejected_publishers[UNATTRIBUTED]
+        )
         try:
-            await self.rejected_publisher.publish(message, key=key, headers=headers)
+            await publisher.publish(message, key=key, headers=headers)
         except (MessageSizeTooLargeError, RecordTooLargeError, RecordListTooLargeError):
             if not whole:
                 raise
-            await self.rejected_publisher.publish(
-                rejected_message(row, whole=False), key=key, headers=headers
-            )
+            await publisher.publish(rejected_message(row, whole=False), key=key, headers=headers)
 
     @classmethod
     def declare(cls, settings: Settings) -> IntakeService:
@@ -339,6 +345,7 @@ def rejected_message(row: dict[str, Any], whole: bool = True) -> RejectedMessage
         event_id=str(row["event_id"]) if row["event_id"] else None,
         event_type=row["event_type"],
         household_id=row["household_id"],
+        source_system=row.get("source_system"),
         rejected_at=row["rejected_at"],
     )
 

@@ -100,7 +100,8 @@ def test_schemas_write_every_event_type_and_an_asyncapi_document_of_both_topics(
     } <= names
     spec = json.loads((tmp_path / "asyncapi.json").read_text())
     addresses = {c["address"] for c in spec["channels"].values()}
-    assert addresses == {Settings().intake_topic, Settings().rejected_topic}
+    assert addresses == {Settings().intake_topic, *Settings().rejected_topics().values()}
+    assert "dixian.rejected.civil_affairs" in addresses  # each producer reads its own
 
 
 def test_as_of_shows_the_state_as_it_was_and_as_it_was_known(

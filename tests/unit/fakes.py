@@ -103,6 +103,7 @@ class FakeIntakeUnitOfWork:
                 "event_id": r.event_id,
                 "event_type": r.event_type,
                 "household_id": r.household_id,
+                "source_system": r.source_system,
                 "rejected_at": datetime(2026, 12, 1, tzinfo=UTC),
             }
             for i, r in enumerate(self.rejected)

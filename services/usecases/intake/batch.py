@@ -30,6 +30,7 @@ from services.domain.registry import decide
 from services.domain.rules import LifecycleRules
 from services.usecases.intake.edge import EdgeLimits
 from services.usecases.intake.message import (
+    attributed,
     check_message,
     digest,
     envelope_meta,
@@ -94,6 +95,12 @@ class BatchOutcome:
             self.rejected + other.rejected,
             self.split + other.split,
         )
+
+
+def _whose(attestation: str, source_system: str) -> str:
+    """The verified producer, or (no keys configured) the source the envelope names — which
+    passed the permissions, so it is a known one."""
+    return attestation.removeprefix("signature:") if attestation != UNVERIFIED else source_system
 
 
 class _StoreRefused(Exception):
@@ -168,6 +175,12 @@ class IntakeProcessor:
                 m = e.message
                 unforeseen[(m.topic, m.partition, m.offset)] = str(e)
 
+    def _source(self, m: RawMessage) -> str | None:
+        try:
+            return attributed(m, self.keys, self.permissions)
+        except Exception:  # whose it is must never fail the batch either
+            return None
+
     def _check(self, m: RawMessage, now: datetime) -> tuple[ParsedEvent, str]:
         return check_message(
             m, self.permissions, self.keys, self.limits, now, self.historical_imports
@@ -176,7 +189,8 @@ class IntakeProcessor:
     def _refuse(self, m: RawMessage, code: str, error: BaseException) -> BatchOutcome:
         record = IntakeRecord(worker=self.worker)
         record.consumed(m)
-        record.rejected.append(rejection(m, code, f"{type(error).__name__}: {error}"[:2000]))
+        detail = f"{type(error).__name__}: {error}"[:2000]
+        record.rejected.append(rejection(m, code, detail, self._source(m)))
         self.uow.record(record)
         self.uow.commit()
         return BatchOutcome(rejected=Counter({code: 1}))
@@ -192,10 +206,11 @@ class IntakeProcessor:
             try:
                 parsed.append((m, *self._check(m, now)))
             except ContractViolation as e:
-                write.rejected.append(rejection(m, e.code, e.detail))
+                write.rejected.append(rejection(m, e.code, e.detail, self._source(m)))
             except Exception as e:  # one message never fails the batch
                 log.exception("checking a message failed unforeseen; it is rejected")
-                write.rejected.append(rejection(m, "INTERNAL_ERROR", f"{type(e).__name__}: {e}"))
+                detail = f"{type(e).__name__}: {e}"
+                write.rejected.append(rejection(m, "INTERNAL_ERROR", detail, self._source(m)))
 
         # One query for repeats and correction targets alike: both are accepted event ids.
         asked = [p.envelope.event_id for _, p, _ in parsed] + [
@@ -249,6 +264,7 @@ class IntakeProcessor:
                     env.event_id,
                     env.event_type,
                     env.household_id,
+                    _whose(attestation, env.source_system),
                 )
             )
             return
@@ -271,6 +287,7 @@ class IntakeProcessor:
                         env.event_id,
                         env.event_type,
                         env.household_id,
+                        _whose(attestation, env.source_system),
                     )
                 )
             return
@@ -278,7 +295,15 @@ class IntakeProcessor:
             touched[env.household_id] = self._decide(households, p, seen, attestation, now)
         except (LifecycleViolation, ContractViolation) as e:
             write.rejected.append(
-                Rejection(m, e.code, e.detail, env.event_id, env.event_type, env.household_id)
+                Rejection(
+                    m,
+                    e.code,
+                    e.detail,
+                    env.event_id,
+                    env.event_type,
+                    env.household_id,
+                    _whose(attestation, env.source_system),
+                )
             )
             return
         except Exception as e:  # decided again without it

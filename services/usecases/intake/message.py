@@ -104,8 +104,25 @@ def readable_identity(value: bytes | None) -> tuple[UUID | None, str | None, str
     return event_id, text("event_type"), text("household_id")
 
 
-def rejection(m: RawMessage, code: str, detail: str) -> Rejection:
-    return Rejection(m, code, detail, *readable_identity(m.value))
+def rejection(m: RawMessage, code: str, detail: str, source: str | None = None) -> Rejection:
+    return Rejection(m, code, detail, *readable_identity(m.value), source)
+
+
+def attributed(m: RawMessage, keys: ProducerKeys | None, permissions: Permissions) -> str | None:
+    """Whose rejection it is, so that it goes back to that producer only: the producer
+    whose key verifies the bytes; with no keys configured, the known source the envelope
+    names (its word: configure producer keys for rejections Kafka's ACLs can rely on);
+    otherwise nobody's (the unattributed topic, for the operators)."""
+    if keys is not None:
+        try:
+            return keys.attest(m.value or b"", m.headers)
+        except ContractViolation:
+            return None
+    try:
+        claimed = orjson.loads(m.value or b"").get("source_system")
+    except Exception:  # not JSON, not an object: nobody's
+        return None
+    return claimed if isinstance(claimed, str) and claimed in permissions.matrix else None
 
 
 def digest(value: bytes | None) -> bytes:

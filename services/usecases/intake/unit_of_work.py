@@ -36,6 +36,7 @@ class Rejection:
     event_id: UUID | None = None
     event_type: str | None = None
     household_id: str | None = None
+    source_system: str | None = None  # whose rejected topic it goes to (None: unattributed)
 
 
 @dataclass(frozen=True, slots=True)

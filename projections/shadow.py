@@ -141,70 +141,62 @@ class ShadowRebuild:
         self.store, self.pool, self.url = store, pool, url
         self.projection, self.batch = projection, batch
 
-    def _live(self) -> ProjectionRunner:
-        runner = ProjectionRunner(self.store, self.pool, self.projection, self.batch)
-        runner.setup()
-        return runner
-
-    def verify(self, most: int = 50) -> Comparison:
-        """Rebuild into the shadow up to where the live projection stands, and compare."""
-        live = self._live()
+    @contextlib.contextmanager
+    def _compared(self, mode: str, most: int) -> Iterator[tuple[Any, ProjectionRunner, Comparison]]:
+        """The projection rebuilt in the shadow schema up to where the live one stands, and
+        compared with it while the live tables are locked in `mode`; yields the locking
+        connection, the shadow's runner and the comparison."""
+        live = ProjectionRunner(self.store, self.pool, self.projection, self.batch)
+        live.setup()
         tables = tuple(self.projection.tables)
         with _shadow(self.url) as conn:
             shadow = ProjectionRunner(self.store, _Connection(conn), self.projection, self.batch)  # type: ignore[arg-type]
             shadow.setup()
             shadow.catch_up(live.position())
             with self.pool.connection() as lock, lock.transaction():
-                self._lock(lock, tables, "SHARE")  # the live runner waits while we compare
+                self._lock(lock, tables, mode)  # the live runner waits while we compare
                 position = _position(lock, self.projection.name)
                 shadow.catch_up(position)
                 rows, differences = _compare(lock, tables, most)
-        return Comparison(self.projection.name, position, differences, rows)
+                yield lock, shadow, Comparison(self.projection.name, position, differences, rows)
+
+    def verify(self, most: int = 50) -> Comparison:
+        """Rebuild into the shadow up to where the live projection stands, and compare."""
+        with self._compared("SHARE", most) as (_, _, comparison):
+            return comparison
 
     def rebuild(self, most: int = 50) -> Comparison:
         """Rebuild into the shadow, then in one transaction compare it with the live tables
         where they stand, bring it to the store's head and put it in their place."""
-        live = self._live()
         tables = tuple(self.projection.tables)
-        with _shadow(self.url) as conn:
-            shadow = ProjectionRunner(self.store, _Connection(conn), self.projection, self.batch)  # type: ignore[arg-type]
-            shadow.setup()
-            shadow.catch_up(live.position())
-            with self.pool.connection() as swap, swap.transaction():
-                self._lock(swap, tables, "ACCESS EXCLUSIVE")  # the live runner waits
-                live = _position(swap, self.projection.name)
-                shadow.catch_up(live)  # compared where the live tables stand…
-                rows, differences = _compare(swap, tables, most)
-                shadow.catch_up()  # …then brought to the head, and put in their place
-                position = shadow.position()
-                rows = sum(
-                    swap.execute(
-                        sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(SHADOW, t))
-                    ).fetchone()[0]
-                    for t in tables
-                )
-                for table in tables:
-                    swap.execute(sql.SQL("DROP TABLE {}").format(sql.Identifier("public", table)))
-                    swap.execute(
-                        sql.SQL("ALTER TABLE {} SET SCHEMA public").format(
-                            sql.Identifier(SHADOW, table)
-                        )
+        with self._compared("ACCESS EXCLUSIVE", most) as (swap, shadow, compared):
+            shadow.catch_up()  # …then brought to the head, and put in their place
+            position = shadow.position()
+            rows = sum(
+                swap.execute(
+                    sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(SHADOW, t))
+                ).fetchone()[0]
+                for t in tables
+            )
+            for table in tables:
+                swap.execute(sql.SQL("DROP TABLE {}").format(sql.Identifier("public", table)))
+                swap.execute(
+                    sql.SQL("ALTER TABLE {} SET SCHEMA public").format(
+                        sql.Identifier(SHADOW, table)
                     )
-                swap.execute(
-                    "UPDATE projection_positions SET position = %s, updated_at = now() "
-                    "WHERE name = %s",
-                    (position, self.projection.name),
                 )
-                swap.execute(
-                    "DELETE FROM projection_skipped WHERE name = %s", (self.projection.name,)
-                )
-                swap.execute(
-                    sql.SQL(
-                        "INSERT INTO projection_skipped SELECT * FROM {} WHERE name = %s"
-                    ).format(sql.Identifier(SHADOW, "projection_skipped")),
-                    (self.projection.name,),
-                )
-        return Comparison(self.projection.name, position, differences, rows)
+            swap.execute(
+                "UPDATE projection_positions SET position = %s, updated_at = now() WHERE name = %s",
+                (position, self.projection.name),
+            )
+            swap.execute("DELETE FROM projection_skipped WHERE name = %s", (self.projection.name,))
+            swap.execute(
+                sql.SQL("INSERT INTO projection_skipped SELECT * FROM {} WHERE name = %s").format(
+                    sql.Identifier(SHADOW, "projection_skipped")
+                ),
+                (self.projection.name,),
+            )
+        return Comparison(self.projection.name, position, compared.differences, rows)
 
     @staticmethod
     def _lock(conn: psycopg.Connection[Any], tables: tuple[str, ...], mode: str) -> None:

@@ -240,6 +240,7 @@ def _month_of(county: County, plan: Plan, h: Household, month: int, emit: Any) -
             "household_registered",
             {
                 "village_code": h.village,
+                **county.place_names(h.village),
                 "household_type": "lifted" if h.lifted else "ordinary",
                 "members": h.members,
             },

@@ -7,6 +7,7 @@ from typing import Any
 from services.devtools.village.script import (
     COUNTY,
     HELPER,
+    PLACE_NAMES,
     TOWNSHIP,
     VILLAGE,
     VillageScript,
@@ -26,6 +27,7 @@ def falls_ill_is_identified_eliminated_and_reverted(s: VillageScript, h: str) ->
         "2025-03-01",
         {
             "village_code": VILLAGE,
+            **PLACE_NAMES,
             "household_type": "lifted",
             "members": [
                 member("P101", "王建国", "1968-04-02", 11, "head", phone="13800000001"),
@@ -239,6 +241,7 @@ def applies_and_is_dismissed(s: VillageScript, h: str) -> None:
         "2025-03-01",
         {
             "village_code": VILLAGE,
+            **PLACE_NAMES,
             "household_type": "ordinary",
             "members": [member("P201", "张伟", "1980-01-30", 21, "head")],
         },
@@ -305,6 +308,7 @@ def has_a_birth_visits_and_corrections(s: VillageScript, h: str) -> None:
         "2025-03-01",
         {
             "village_code": VILLAGE,
+            **PLACE_NAMES,
             "household_type": "lifted",
             "members": [
                 member(
@@ -397,6 +401,7 @@ def objection_then_safety_net(s: VillageScript, h: str) -> None:
         "2025-03-01",
         {
             "village_code": VILLAGE,
+            **PLACE_NAMES,
             "household_type": "ordinary",
             "members": [
                 member(
@@ -585,6 +590,7 @@ def loses_a_member_and_gets_a_notice_too_short(s: VillageScript, h: str) -> None
         "2025-03-01",
         {
             "village_code": VILLAGE,
+            **PLACE_NAMES,
             "household_type": "lifted",
             "members": [
                 member("P501", "陈涛", "1950-05-05", 51, "head"),
@@ -614,6 +620,12 @@ def loses_a_member_and_gets_a_notice_too_short(s: VillageScript, h: str) -> None
             "left_household": True,
             "member": member("P501", "陈涛", "1950-05-05", 51, "head"),
         },
+    )
+    s.emit(  # the son is the head of household now (户主变更)
+        "member_changed",
+        h,
+        "2025-09-10",
+        {"reason": "update", "member": member("P502", "陈刚", "1979-08-08", 52, "head")},
     )
     lead5 = s.id("L", 5)
     s.emit(

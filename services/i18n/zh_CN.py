@@ -336,9 +336,13 @@ TITLES = {
     "as_of": "截至{day}",
     "ledgers": "防止返贫动态监测帮扶专项整治台账",
     "report": "防止返贫动态监测帮扶专项整治情况统计",
-    "whole_county": "全县",
-    "no_rows": "（无）",
+    "whole_county": "全县各乡镇",
+    "by_county": "按县统计",
+    "by_township": "按乡镇统计",
+    "by_village": "按村统计",
 }
+# Texts of the rectification ledger's steps.
+LEDGER_TEXTS = {"planned": "{plan}（整改时限：{deadline}）", "system": "系统排查"}
 
 # Column headers of the ledgers and the report.
 COLUMNS = {
@@ -428,6 +432,7 @@ def _flat() -> dict[str, str]:
         "title": TITLES,
         "column": COLUMNS,
         "word": WORDS,
+        "ledger_text": LEDGER_TEXTS,
         "responsible": RESPONSIBLE,
         "reason": REASONS,
         "summary": SUMMARIES,

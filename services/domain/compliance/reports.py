@@ -4,6 +4,7 @@ exports and the command line print or write these."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
@@ -19,6 +20,11 @@ LEVELS = {"county": 6, "township": 9, "village": 12}
 def problem_id(p: Problem) -> str:
     """The full id in tables and files (the command line accepts its first 8+ characters)."""
     return str(p.id)
+
+
+def scope_of(p: Problem) -> str:
+    """What makes the problem one lapse (a month, a case, a measure…): its key's last part."""
+    return str(p.key).removeprefix(f"{p.rule_id}/{p.check}/{p.subject_type}:{p.subject}/")
 
 
 def state_on(p: Problem, as_of: date) -> dict[str, bool]:
@@ -62,6 +68,9 @@ def problem_ledger(
                 "check": p.check,
                 "concern": p.concern or "",
                 "subject": f"{p.subject_type} {p.subject}",
+                "subject_type": p.subject_type,
+                "subject_id": p.subject,
+                "scope": scope_of(p),
                 "township": p.township,
                 "village": p.village,
                 "summary": p.summary,
@@ -79,6 +88,50 @@ def problem_ledger(
             }
         )
     return rows
+
+
+PERIOD = re.compile(r"[0-9]{4}(?:-[0-9]{2})?")  # a month (2025-04) or a year (2025)
+# What must be the same for lapses to share a row: all but the period and its days.
+_SAME_ROW = (
+    "rule", "check", "concern", "subject", "township", "village", "responsible_unit", "plan",
+    "deadline", "responsible_person", "status", "overdue",
+)  # fmt: skip
+
+
+def group_lapses(rows: Sequence[Row]) -> list[Row]:
+    """The suspected-problem ledger with the repeated lapses of one subject under one check
+    (R2.1's month after month, R2.2's year after year) in one row: the periods listed, the
+    first due day, every problem id. A lapse planned, rectified or closed apart from the
+    others keeps its own row; a lapse that is not of a period is its own row as before."""
+    out: list[Row] = []
+    groups: dict[tuple[Any, ...], Row] = {}
+    for r in rows:
+        periodic = bool(PERIOD.fullmatch(r["scope"]))
+        row = r | {
+            "problems": [r["problem"]],
+            "periods": [r["scope"]] if periodic else [],
+            "count": 1,
+        }
+        if not periodic:
+            out.append(row)
+            continue
+        same = tuple(r[k] for k in _SAME_ROW)
+        group = groups.get(same)
+        if group is None:
+            groups[same] = row
+            out.append(row)
+            continue
+        group["problems"].append(r["problem"])
+        group["periods"].append(r["scope"])
+        group["count"] += 1
+        group["evidence"] = " ".join(dict.fromkeys(f"{group['evidence']} {r['evidence']}".split()))
+        for key in ("due_on", "raised_on"):
+            group[key] = min(group[key], r[key])
+        for key in ("resolved_by_facts_on", "closed_on"):  # the group's when all of its are
+            group[key] = max(group[key], r[key]) if group[key] and r[key] else ""
+    for group in out:
+        group["periods"].sort()
+    return out
 
 
 def rectification_ledger(
@@ -181,8 +234,9 @@ def by_rule(
     return [{level: u, "rule": r, "area": RULES[r][0], **c} for (u, r), c in sorted(counts.items())]
 
 
-def _share(part: int, whole: int) -> str:
-    return f"{part / whole:.1%}" if whole else ""
+def _share(part: int, whole: int) -> float | None:
+    """A share as a number (0.953), None where there is nothing to divide by."""
+    return round(part / whole, 4) if whole else None
 
 
 def coverage(sweep: Sweep | None, level: str, code: str | None = None) -> list[Row]:

@@ -196,7 +196,7 @@ def compliance(s: Settings, store: EventStore, run: str) -> bool:
         store,
         ref,
         lambda p: p.plan_rectification(
-            "explain the lapse and fix the procedure",
+            "说明未走访原因，规范每月走访",
             day + timedelta(days=14),
             "cadre-li",
             "township-wu",
@@ -208,7 +208,7 @@ def compliance(s: Settings, store: EventStore, run: str) -> bool:
         store,
         ref,
         lambda p: p.record_action(
-            "training of the village committee; case file completed",
+            "组织村两委培训，补齐走访记录",
             ["minutes-2026-03-05"],
             "cadre-li",
             "village_cadre",
@@ -230,7 +230,7 @@ def compliance(s: Settings, store: EventStore, run: str) -> bool:
         ref,
         lambda p: p.close_out(
             ["check-2026-03-09"],
-            "verified on site",
+            "乡镇现场核实",
             "township-wu",
             "township_official",
             day + timedelta(days=8),
@@ -243,7 +243,8 @@ def compliance(s: Settings, store: EventStore, run: str) -> bool:
         load_places(s.places_file or PLACES_FILE, store),
         household_heads(store, households_of(problems)),
     )
-    sheets = ledger_sheets(problems, load_sweeps(store)[-1], DEMO_DAY, township, names)
+    closed_on = day + timedelta(days=8)  # the ledgers as of the close-out's day
+    sheets = ledger_sheets(problems, load_sweeps(store)[-1], closed_on, township, names)
     path = write_workbook(s.data_dir / "demo" / f"ledgers-{run}.xlsx", sheets)
     print(f"the township's three ledgers: {path}")
     return p.status == "closed"

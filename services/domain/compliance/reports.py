@@ -11,7 +11,7 @@ from typing import Any
 
 from services.domain.compliance.county import COVERAGE
 from services.domain.compliance.findings import AREAS, RULES, township_of
-from services.domain.compliance.ledger import CLOSED, RECTIFIED, Problem, Sweep
+from services.domain.compliance.ledger import CLOSED, OPEN, RECTIFIED, RECTIFYING, Problem, Sweep
 
 Row = dict[str, Any]
 LEVELS = {"county": 6, "township": 9, "village": 12}
@@ -28,20 +28,42 @@ def scope_of(p: Problem) -> str:
 
 
 def state_on(p: Problem, as_of: date) -> dict[str, bool]:
-    """Where the problem stood on the day, by the days its events name."""
+    """Where the problem stood on the day, by the days its steps name."""
     day = as_of.isoformat()
+    planned = p.plan is not None and p.plan["on"] <= day
+    closed = status_on(p, as_of) == CLOSED
     return {
         "found": p.raised_on <= day,
-        "planned": p.plan is not None and p.plan["on"] <= day,
+        "planned": planned,
         "rectified": any(a["on"] <= day for a in p.actions),
-        "closed": p.closed_by(as_of),
-        "overdue": p.overdue(as_of),
+        "closed": closed,
+        "overdue": not closed and planned and p.plan["deadline"] < day,
     }
 
 
 def status_on(p: Problem, as_of: date) -> str:
-    """The problem's status, but not yet closed on a day before its close-out."""
-    return RECTIFIED if p.status == CLOSED and not p.closed_by(as_of) else str(p.status)
+    """The problem's status on the day: its steps up to then, taken as the aggregate takes
+    them (a plan, an action or a close-out after the day has not happened yet)."""
+    day, status, planned = as_of.isoformat(), OPEN, False
+    for what, on, *_ in p.history:
+        if on > day:
+            continue
+        if what == "planned":
+            planned, status = True, RECTIFYING if status == OPEN else status
+        elif what == "action" and status in (OPEN, RECTIFYING):
+            status = RECTIFIED
+        elif what == "closed out":
+            status = CLOSED
+        elif what == "reopened" or (what == "found again" and status == CLOSED):
+            status = RECTIFYING if planned else OPEN
+    return status
+
+
+def _closed_on(p: Problem, as_of: date) -> str:
+    """The day of the close-out that stands on the day ("" if none does)."""
+    if status_on(p, as_of) != CLOSED:
+        return ""
+    return max(on for what, on, *_ in p.history if what == "closed out" and on <= str(as_of))
 
 
 def _in(p: Problem, township: str | None, favoritism: bool = True) -> bool:
@@ -60,7 +82,8 @@ def problem_ledger(
         s = state_on(p, as_of)
         if not _in(p, township, favoritism) or not s["found"]:
             continue
-        plan = p.plan or {}
+        plan = p.plan if s["planned"] else {}
+        resolved = p.facts_resolved_on or ""
         rows.append(
             {
                 "problem": problem_id(p),
@@ -83,8 +106,8 @@ def problem_ledger(
                 "responsible_person": plan.get("responsible_person", ""),
                 "status": status_on(p, as_of),
                 "overdue": "overdue" if s["overdue"] else "",
-                "resolved_by_facts_on": p.facts_resolved_on or "",
-                "closed_on": p.closed_on or "",
+                "resolved_by_facts_on": resolved if resolved <= as_of.isoformat() else "",
+                "closed_on": _closed_on(p, as_of),
             }
         )
     return rows

@@ -5,6 +5,8 @@ be written too). Dates default to a household kept by the book in 2024."""
 from __future__ import annotations
 
 import itertools
+from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
@@ -388,3 +390,27 @@ def kept_by_the_book(**kw: Any) -> History:
     h.screening("2024-06-10")
     h.income("2024-11-05", 9000)
     return h
+
+
+def recorded_households(
+    envelopes: Iterable[tuple[str, dict[str, Any]]],
+) -> tuple[tuple[RecordedEvent, ...], ...]:
+    """Each household's events as the store would hold them, from (household id, envelope)
+    pairs such as the simulator's."""
+    by_household: dict[str, list[RecordedEvent]] = defaultdict(list)
+    for hid, env in envelopes:
+        model, _ = EVENT_TYPES[env["event_type"]]
+        facts = model.model_validate(env["payload"]).model_dump(mode="json")
+        by_household[hid].append(
+            RecordedEvent(
+                env["event_id"],
+                env["event_type"],
+                hid,
+                env["occurred_at"],
+                env["recorded_at"],
+                env["actor"]["person_id"],
+                env["actor"]["role"],
+                facts,
+            )
+        )
+    return tuple(tuple(events) for events in by_household.values())

@@ -14,18 +14,19 @@ from services.domain.compliance.ledger import LedgerViolation, Problem
 DAY = date(2025, 1, 2)
 
 
-def problem(ongoing: bool = False) -> Problem:
+def problem(ongoing: bool = False, month: int = 7) -> Problem:
+    """A month without a visit (July 2024 unless another is named)."""
     f = Finding(
         rule_id="R2.1",
         check="monthly_visit_missing",
         subject_type="household",
         subject="610326101201H001",
         village="610326101201",
-        evidence=("e1",),
-        due_on=date(2024, 7, 31),
+        evidence=(f"e{month}",),
+        due_on=date(2024, month, 28 if month != 7 else 31),
         responsible="village committee 610326101201",
-        summary="not visited in 2024-07",
-        scope="2024-07",
+        summary=f"not visited in 2024-{month:02d}",
+        scope=f"2024-{month:02d}",
         ongoing=ongoing,
     )
     return Problem.raise_from(f, DAY, uuid4())
@@ -186,26 +187,11 @@ def test_the_ledger_of_a_day_shows_only_the_steps_taken_by_then() -> None:
 def test_a_households_months_without_a_visit_share_a_row_unless_handled_apart() -> None:
     from services.domain.compliance.reports import group_lapses, problem_ledger
 
-    def month(m: int) -> Problem:
-        f = Finding(
-            rule_id="R2.1",
-            check="monthly_visit_missing",
-            subject_type="household",
-            subject="610326101201H001",
-            village="610326101201",
-            evidence=(f"e{m}",),
-            due_on=date(2024, m, 28),
-            responsible="village committee 610326101201",
-            summary=f"not visited in 2024-{m:02d}",
-            scope=f"2024-{m:02d}",
-        )
-        return Problem.raise_from(f, DAY, uuid4())
-
-    may, june, july = month(5), month(6), month(7)
+    may, june, july = problem(month=5), problem(month=6), problem(month=7)
     rectified(july)
     rows = group_lapses(problem_ledger([july, june, may], DAY))
     assert [(r["periods"], r["count"], r["due_on"]) for r in rows] == [
         (["2024-05", "2024-06"], 2, "2024-05-28"),
-        (["2024-07"], 1, "2024-07-28"),
+        (["2024-07"], 1, "2024-07-31"),
     ]
     assert rows[0]["problems"] == [str(may.id), str(june.id)] and rows[0]["evidence"] == "e5 e6"

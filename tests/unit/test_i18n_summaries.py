@@ -4,19 +4,16 @@ its Chinese template — on a simulated county and on the rule tests' own scenar
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Callable
 from datetime import date
 from functools import cache
 
 import pytest
-from compliance_history import History, county_findings, kept_by_the_book
+from compliance_history import History, county_findings, kept_by_the_book, recorded_households
 
-from events.catalog import EVENT_TYPES
 from services.devtools.simulate import county as simulated_county
 from services.devtools.simulate.generator import generate
 from services.domain.compliance.engine import evaluate
-from services.domain.compliance.facts import RecordedEvent
 from services.domain.compliance.findings import Finding
 from services.domain.compliance.params import ComplianceParams
 from services.i18n.summaries import PATTERNS, Summary, month_label, summarise
@@ -34,24 +31,8 @@ def simulated_findings() -> tuple[Finding, ...]:
     finally:
         simulated_county.SIZES.clear()
         simulated_county.SIZES.update(sizes)
-    by_household: dict[str, list[RecordedEvent]] = defaultdict(list)
-    for hid, env in generate(built, 7, 0.6, []):
-        model, _ = EVENT_TYPES[env["event_type"]]
-        facts = model.model_validate(env["payload"]).model_dump(mode="json")
-        by_household[hid].append(
-            RecordedEvent(
-                env["event_id"],
-                env["event_type"],
-                hid,
-                env["occurred_at"],
-                env["recorded_at"],
-                env["actor"]["person_id"],
-                env["actor"]["role"],
-                facts,
-            )
-        )
-    params = ComplianceParams()
-    return evaluate(list(by_household.values()), date(2026, 3, 1), params).findings
+    households = recorded_households(generate(built, 7, 0.6, []))
+    return evaluate(households, date(2026, 3, 1), ComplianceParams()).findings
 
 
 def _r2_3_refused() -> list[Finding]:

@@ -52,7 +52,7 @@ SCREENING_COLUMNS = (
     _col("open", "int"), _col("closed", "int"), _col("overdue", "int"), _col("status"),
 )  # fmt: skip
 PROBLEM_COLUMNS = (
-    _col("township", width=12), _col("village", width=12), _col("subject", width=22),
+    _col("township", width=12), _col("village", width=12), _col("subject", width=26),
     _col("head", width=8), _col("rule", width=6), _col("check", width=16),
     _col("concern", width=8), _col("summary", width=44), _col("periods", width=30),
     _col("count", "int"), _col("due_on", "date"), _col("raised_on", "date"),
@@ -62,7 +62,7 @@ PROBLEM_COLUMNS = (
     _col("detail", width=40),
 )  # fmt: skip
 RECTIFICATION_COLUMNS = (
-    _col("township", width=12), _col("village", width=12), _col("subject", width=22),
+    _col("township", width=12), _col("village", width=12), _col("subject", width=26),
     _col("head", width=8), _col("rule", width=6), _col("check", width=16),
     _col("step", width=12), _col("on", "date"), _col("by", width=16), _col("what", width=44),
     _col("evidence", width=30), _col("problem", width=38),

@@ -24,6 +24,7 @@ Kind = Literal["text", "int", "number", "date", "percent"]
 DATE_FORMAT = "yyyy-mm-dd"
 PERCENT_FORMAT = "0.0%"
 TITLE_ROW, HEADER_ROW = 1, 2
+LINE_HEIGHT = 16  # points: a line of 11-point text
 _THIN = Side(style="thin", color="999999")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -72,33 +73,49 @@ def _write_sheet(ws: Worksheet, sheet: Sheet) -> None:
     ws.cell(TITLE_ROW, 1).alignment = Alignment(horizontal="center", vertical="center")
     ws.merge_cells(f"A{TITLE_ROW}:{last}{TITLE_ROW}")
     ws.row_dimensions[TITLE_ROW].height = 28
-    for i, column in enumerate(columns, start=1):
+    rows = [
+        [typed(c.kind, v) for c, v in zip(columns, (n, *values), strict=True)]
+        for n, values in enumerate(sheet.rows, start=1)
+    ]
+    widths = [
+        min(max([display_width(c.header), *(_width(c, r[i]) for r in rows)]) + 2, c.max_width)
+        for i, c in enumerate(columns)
+    ]
+    widths = [max(w, 6) for w in widths]
+    for i, (column, width) in enumerate(zip(columns, widths, strict=True), start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
         cell = ws.cell(HEADER_ROW, i, column.header)
         cell.font = Font(bold=True)
         cell.fill = _HEADER_FILL
         cell.border = _BORDER
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    widths = [display_width(c.header) for c in columns]
-    for n, values in enumerate(sheet.rows, start=1):
-        r = HEADER_ROW + n
-        for i, (column, value) in enumerate(zip(columns, (n, *values), strict=True), start=1):
+    ws.row_dimensions[HEADER_ROW].height = LINE_HEIGHT * max(
+        _lines(c.header, w) for c, w in zip(columns, widths, strict=True)
+    )
+    for n, values in enumerate(rows, start=1):
+        r, lines = HEADER_ROW + n, 1
+        for i, (column, value) in enumerate(zip(columns, values, strict=True), start=1):
             cell = ws.cell(r, i)
             _put(cell, column, value)
             cell.border = _BORDER
-            widths[i - 1] = max(widths[i - 1], _width(column, cell.value))
-    for i, column in enumerate(columns, start=1):
-        width = min(max(widths[i - 1] + 2, 6), column.max_width)
-        ws.column_dimensions[get_column_letter(i)].width = width
-        if widths[i - 1] + 2 > column.max_width:  # the text wraps within its column
-            for (cell,) in ws.iter_rows(HEADER_ROW + 1, ws.max_row, i, i):
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
+            wraps = isinstance(value, str) and _lines(value, widths[i - 1]) > 1
+            cell.alignment = Alignment(wrap_text=wraps, vertical="top")
+            if wraps:
+                lines = max(lines, _lines(value, widths[i - 1]))
+        if lines > 1:  # spreadsheet programs do not grow a row for wrapped text on opening
+            ws.row_dimensions[r].height = LINE_HEIGHT * lines
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
     ws.auto_filter.ref = f"A{HEADER_ROW}:{last}{max(HEADER_ROW, ws.max_row)}"
     _print_setup(ws)
 
 
+def _lines(text: str, width: float) -> int:
+    """How many lines a text takes in a column of `width` characters (a Chinese one is 2)."""
+    room = max(int(width) - 2, 1)
+    return sum(max(1, -(-display_width(part) // room)) for part in text.splitlines() or [""])
+
+
 def _put(cell: Any, column: Column, value: Any) -> None:
-    value = typed(column.kind, value)
     cell.value = value
     if column.kind == "date" and value is not None:
         cell.number_format = DATE_FORMAT

@@ -7,6 +7,7 @@ older version of a check — is shown as the check's name, with the stored text 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from services.i18n import has, label, t
@@ -189,6 +190,39 @@ def _value(field: str, value: str) -> str:
     if field == "month" and re.fullmatch(r"\d{4}-\d{2}", value):
         return f"{value[:4]}年{int(value[5:])}月"
     return value
+
+
+def periods_label(periods: Iterable[str]) -> str:
+    """Periods as the ledgers list them, runs of three or more as a span:
+    2025年3月、2025年5月至2026年2月; 2023年、2024年."""
+    ordered = sorted(set(periods))
+    runs: list[list[str]] = []
+    for p in ordered:
+        if runs and _index(p) is not None and _index(p) == _next(runs[-1][-1]):
+            runs[-1].append(p)
+        else:
+            runs.append([p])
+    parts = [
+        t("word.span", first=month_label(r[0]), last=month_label(r[-1]))
+        if len(r) >= 3
+        else t("word.and").join(month_label(p) for p in r)
+        for r in runs
+    ]
+    return t("word.and").join(parts)
+
+
+def _index(period: str) -> tuple[int, int] | None:
+    """(kind, ordinal) of a month (1, y*12+m) or a year (0, y); None for anything else."""
+    if re.fullmatch(r"\d{4}-\d{2}", period):
+        return 1, int(period[:4]) * 12 + int(period[5:]) - 1
+    if re.fullmatch(r"\d{4}", period):
+        return 0, int(period)
+    return None
+
+
+def _next(period: str) -> tuple[int, int] | None:
+    i = _index(period)
+    return None if i is None else (i[0], i[1] + 1)
 
 
 def month_label(period: str) -> str:

@@ -342,7 +342,12 @@ TITLES = {
     "by_village": "按村统计",
 }
 # Texts of the rectification ledger's steps.
-LEDGER_TEXTS = {"planned": "{plan}（整改时限：{deadline}）", "system": "系统排查"}
+LEDGER_TEXTS = {
+    "planned": "{plan}（整改时限：{deadline}）",
+    "system": "系统排查",
+    "repeated": "{check}，共{count}次",
+    "detail": "{text}（系统记录：{detail}）",
+}
 
 # Column headers of the ledgers and the report.
 COLUMNS = {
@@ -381,7 +386,6 @@ COLUMNS = {
     "resolved_by_facts_on": "事实消除日期",
     "closed_on": "销号日期",
     "problem": "问题编号",
-    "detail": "系统记录",
     "step": "整改环节",
     "on": "日期",
     "by": "经办人",
@@ -400,7 +404,7 @@ COLUMNS = {
     "counted_to": "统计至",
 }
 
-WORDS = {"yes": "是", "no": "否", "and": "、"}
+WORDS = {"yes": "是", "no": "否", "and": "、", "span": "{first}至{last}"}
 
 # How the ledgers name the unit responsible (Finding.responsible).
 RESPONSIBLE = {

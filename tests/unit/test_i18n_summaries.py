@@ -16,7 +16,7 @@ from services.devtools.simulate.generator import generate
 from services.domain.compliance.engine import evaluate
 from services.domain.compliance.findings import Finding
 from services.domain.compliance.params import ComplianceParams
-from services.i18n.summaries import PATTERNS, Summary, month_label, summarise
+from services.i18n.summaries import PATTERNS, Summary, month_label, periods_label, summarise
 
 AS_OF = "2025-01-01"
 
@@ -178,5 +178,9 @@ def test_a_summary_no_pattern_reads_is_the_checks_name_with_the_stored_text() ->
     assert summarise("no_such_check", "text") == Summary("no_such_check", "text")
 
 
-def test_periods_are_listed_as_months_and_years() -> None:
+def test_periods_are_listed_as_months_and_years_runs_as_spans() -> None:
     assert [month_label(p) for p in ("2025-04", "2024", "L-1")] == ["2025年4月", "2024年", "L-1"]
+    months = ["2025-03", *(f"2025-{m:02d}" for m in range(5, 13)), "2026-01", "2026-02"]
+    assert periods_label(months) == "2025年3月、2025年5月至2026年2月"
+    assert periods_label(["2025-06", "2025-05"]) == "2025年5月、2025年6月"
+    assert periods_label(["2022", "2023", "2024", "2026"]) == "2022年至2024年、2026年"

@@ -14,12 +14,17 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from services.adapters.workbooks import Column, Sheet, write_csvs, write_workbook
+from services.adapters.workbooks import LINE_HEIGHT, Column, Sheet, write_csvs, write_workbook
 from services.domain.compliance.findings import Finding
 from services.domain.compliance.ledger import Problem, Sweep
 from services.domain.compliance.params import ComplianceParams
 from services.domain.places import Places
-from services.usecases.compliance.workbooks import Names, ledger_sheets, report_sheets
+from services.usecases.compliance.workbooks import (
+    Names,
+    abbreviated,
+    ledger_sheets,
+    report_sheets,
+)
 
 DAY = date(2025, 1, 2)
 VILLAGE, TOWNSHIP = "610326101201", "610326101"
@@ -126,9 +131,10 @@ def test_the_three_ledgers_have_chinese_sheets_headers_and_a_title_row(
     assert book.sheetnames == ["排查任务台账", "疑似问题台账", "整改工作台账"]
     ws = book["疑似问题台账"]
     assert ws["A1"].value == "示范县青山镇疑似问题台账（截至2025-01-02）"
-    assert "A1:W1" in {str(r) for r in ws.merged_cells.ranges}
+    assert "A1:U1" in {str(r) for r in ws.merged_cells.ranges}
     header = [c.value for c in ws[2]]
-    assert header[:6] == ["序号", "乡镇", "村", "户编号/对象", "户主", "规则"]
+    # a township's own ledger names the township in its title, not in a column
+    assert header[:5] == ["序号", "村", "户编号/对象", "户主", "规则"]
     assert {"问题描述", "应完成日期", "整改时限", "责任人", "状态", "是否逾期"} <= set(header)
     assert [c.value for c in book["排查任务台账"][2]][:4] == [
         "序号",
@@ -146,11 +152,11 @@ def test_a_households_months_without_a_visit_are_one_row_listing_the_months(
     visits = [r for r in found if r["规则"] == "R2.1"]
     assert len(visits) == 2  # May to July together; August, planned apart, alone
     grouped = visits[0]
-    assert grouped["涉及期间"] == "2024年5月、2024年6月、2024年7月" and grouped["次数"] == 3
-    assert grouped["问题描述"] == "当月未走访：2024年5月、2024年6月、2024年7月"
+    assert grouped["涉及期间"] == "2024年5月至2024年7月" and grouped["次数"] == 3
+    assert grouped["问题描述"] == "当月未走访，共3次"
     assert grouped["应完成日期"] == datetime(2024, 5, 28)  # the first month's
     assert len(grouped["问题编号"].split()) == 3
-    assert (grouped["户主"], grouped["村"], grouped["乡镇"]) == ("王*国", "柳湾村", "青山镇")
+    assert (grouped["户主"], grouped["村"]) == ("王*国", "柳湾村")
     assert grouped["责任单位"] == "柳湾村村民委员会" and grouped["状态"] == "待整改"
     assert (
         visits[1]["涉及期间"] == "2024年8月"
@@ -165,11 +171,45 @@ def test_problems_about_cadres_and_measures_read_in_chinese_favoritism_left_out(
     found = {r["问题类型"]: r for r in rows(ledgers(tmp_path, problems)["疑似问题台账"])}
     measure = found["帮扶措施未核实"]
     assert measure["问题描述"] == "2024-06-01落实的帮扶措施“医疗帮扶”（M-7）从未核实"
-    assert measure["问题性质"] == "数字帮扶" and measure["系统记录"] is None
+    assert measure["问题性质"] == "数字帮扶"
     cadre = found["单日走访次数异常"]
     assert (cadre["户编号/对象"], cadre["户主"]) == ("干部：cadre-zhao", None)
     assert cadre["责任单位"] == "青山镇人民政府" and cadre["问题性质"] == "走过场"
     assert "干部亲属获得帮扶" not in found  # the inspectors' copy only
+
+
+def test_every_townships_ledger_names_the_township_of_each_row_and_keeps_unread_text(
+    tmp_path: Path, problems: list[Problem]
+) -> None:
+    old = raised("income_not_current", "income", "written by an older check", "2024-12-01")
+    sheets = ledger_sheets([*problems, old], sweep(), DAY, None, NAMES)
+    book = load_workbook(write_workbook(tmp_path / "county.xlsx", sheets))
+    ws = book["疑似问题台账"]
+    assert ws["A1"].value == "示范县疑似问题台账（全县各乡镇，截至2025-01-02）"
+    found = rows(ws)
+    assert {r["乡镇"] for r in found} == {"青山镇"}
+    unread = next(r for r in found if r["问题类型"] == "收入数据未及时更新")
+    assert unread["问题描述"] == "收入数据未及时更新（系统记录：written by an older check）"
+
+
+def test_a_row_with_wrapped_text_is_as_high_as_its_lines(
+    tmp_path: Path, problems: list[Problem]
+) -> None:
+    ws = ledgers(tmp_path, problems)["疑似问题台账"]
+    header = [c.value for c in ws[2]]
+    ids = ws.cell(3, header.index("问题编号") + 1)
+    assert len(ids.value.split()) == 3 and ids.alignment.wrap_text  # three ids in a narrow column
+    assert ws.row_dimensions[3].height == 2 * LINE_HEIGHT  # two lines
+    assert ws.column_dimensions[ids.column_letter].width < 40
+
+
+def test_problem_ids_are_shortened_as_far_as_they_stay_unique() -> None:
+    ids = ["fb89533a-9068-1", "fb89533a-9068-2", "0c1d2e3f-0000-0"]
+    assert abbreviated(ids) == {i: i[:15] for i in ids}
+    assert abbreviated(["fb89533a-1", "0c1d2e3f-2"]) == {
+        "fb89533a-1": "fb89533a",
+        "0c1d2e3f-2": "0c1d2e3f",
+    }
 
 
 def test_dates_are_dates_and_counts_are_numbers(tmp_path: Path, problems: list[Problem]) -> None:
@@ -249,7 +289,7 @@ def test_csv_files_have_chinese_headers_a_bom_and_defused_formulas(
     with paths[1].open(encoding="utf-8-sig") as f:
         found = list(csv.DictReader(f))
     assert found[0]["序号"] == "1" and found[0]["应完成日期"] == "2024-05-28"
-    assert found[0]["涉及期间"] == "2024年5月、2024年6月、2024年7月"
+    assert found[0]["涉及期间"] == "2024年5月至2024年7月"
     planned = next(r for r in found if r["整改措施"])
     assert planned["整改措施"].startswith("'=HYPERLINK")
 

@@ -18,7 +18,7 @@ from services.domain.compliance.findings import RULES
 from services.domain.compliance.ledger import Problem, Sweep
 from services.domain.places import Places
 from services.i18n import label, t
-from services.i18n.summaries import month_label, summarise
+from services.i18n.summaries import periods_label, summarise
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,27 +46,39 @@ def title(what: str, unit: str, names: Names, as_of: date, extra: str = "") -> s
 
 
 # --- the three ledgers ----------------------------------------------------------------------
-SCREENING_COLUMNS = (
-    _col("township"), _col("area"), _col("rules"), _col("screened_on", "date"),
-    _col("households", "int"), _col("findings_in_sweep", "int"), _col("problems", "int"),
-    _col("open", "int"), _col("closed", "int"), _col("overdue", "int"), _col("status"),
-)  # fmt: skip
-PROBLEM_COLUMNS = (
-    _col("township", width=12), _col("village", width=12), _col("subject", width=26),
-    _col("head", width=8), _col("rule", width=6), _col("check", width=16),
-    _col("concern", width=8), _col("summary", width=44), _col("periods", width=30),
-    _col("count", "int"), _col("due_on", "date"), _col("raised_on", "date"),
-    _col("responsible_unit", width=20), _col("plan", width=30), _col("deadline", "date"),
-    _col("responsible_person", width=12), _col("status", width=8), _col("is_overdue", width=6),
-    _col("closed_on", "date"), _col("resolved_by_facts_on", "date"), _col("problem", width=38),
-    _col("detail", width=40),
-)  # fmt: skip
-RECTIFICATION_COLUMNS = (
-    _col("township", width=12), _col("village", width=12), _col("subject", width=26),
-    _col("head", width=8), _col("rule", width=6), _col("check", width=16),
-    _col("step", width=12), _col("on", "date"), _col("by", width=16), _col("what", width=44),
-    _col("evidence", width=30), _col("problem", width=38),
-)  # fmt: skip
+# Each column's kind and widest width (text wraps beyond it): narrow enough that a ledger
+# printed one A4 page wide stays legible.
+WIDTHS: dict[str, tuple[Any, int]] = {
+    "township": ("text", 10), "village": ("text", 10), "subject": ("text", 24),
+    "head": ("text", 6), "rule": ("text", 6), "check": ("text", 12), "concern": ("text", 8),
+    "summary": ("text", 28), "periods": ("text", 16), "count": ("int", 6),
+    "due_on": ("date", 11), "raised_on": ("date", 11), "responsible_unit": ("text", 14),
+    "plan": ("text", 18), "deadline": ("date", 11), "responsible_person": ("text", 10),
+    "status": ("text", 8), "is_overdue": ("text", 8), "closed_on": ("date", 11),
+    "resolved_by_facts_on": ("date", 11), "problem": ("text", 20), "step": ("text", 12),
+    "on": ("date", 11), "by": ("text", 12), "what": ("text", 30), "evidence": ("text", 18),
+    "area": ("text", 16), "rules": ("text", 18), "screened_on": ("date", 11),
+    "households": ("int", 8), "findings_in_sweep": ("int", 8), "problems": ("int", 8),
+    "open": ("int", 8), "closed": ("int", 8), "overdue": ("int", 8), "task_status": ("text", 14),
+}  # fmt: skip
+SCREENING = ("township", "area", "rules", "screened_on", "households", "findings_in_sweep",
+             "problems", "open", "closed", "overdue", "task_status")  # fmt: skip
+SUSPECTED = ("township", "village", "subject", "head", "rule", "check", "concern", "summary",
+             "periods", "count", "due_on", "raised_on", "responsible_unit", "plan", "deadline",
+             "responsible_person", "status", "is_overdue", "closed_on", "resolved_by_facts_on",
+             "problem")  # fmt: skip
+RECTIFICATION = ("township", "village", "subject", "head", "rule", "check", "step", "on", "by",
+                 "what", "evidence", "problem")  # fmt: skip
+
+
+def _sheet(name: str, heading: str, keys: Sequence[str], rows: Iterable[dict[str, Any]]) -> Sheet:
+    """A sheet of the columns `keys`, from rows keyed by them."""
+    columns = [Column(_header(k), *WIDTHS[k]) for k in keys]
+    return Sheet(name, heading, columns, [[r.get(k) for k in keys] for r in rows])
+
+
+def _header(key: str) -> str:
+    return t("column.status") if key == "task_status" else t(f"column.{key}")
 
 
 def ledger_sheets(
@@ -77,7 +89,8 @@ def ledger_sheets(
     names: Names,
     favoritism: bool = False,
 ) -> list[Sheet]:
-    """A township's three ledgers (every township's, with `township` None)."""
+    """A township's three ledgers (every township's, with `township` None: then a column
+    names each row's township; a township's own names it in the title)."""
     unit = township or _county(problems, sweep)
     scope = "" if township else t("title.whole_county")
     townships = [township] if township else reports.townships(problems, sweep)
@@ -88,25 +101,30 @@ def ledger_sheets(
     ]
     found = reports.group_lapses(reports.problem_ledger(problems, as_of, township, favoritism))
     by_id = {reports.problem_id(p): p for p in problems}
+    short = abbreviated(by_id)
     steps = reports.rectification_ledger(problems, township, favoritism)
+    mine = [k for k in SUSPECTED if k != "township" or not township]
+    acts = [k for k in RECTIFICATION if k != "township" or not township]
+
+    def sheet(name: str, keys: Sequence[str], rows: Iterable[dict[str, Any]]) -> Sheet:
+        return _sheet(t(f"sheet.{name}"), title(t(f"sheet.{name}"), unit, names, as_of, scope),
+                      keys, rows)  # fmt: skip
+
     return [
-        Sheet(
-            t("sheet.screening_tasks"),
-            title(t("sheet.screening_tasks"), unit, names, as_of, scope),
-            SCREENING_COLUMNS,
-            [_task(r, names) for r in tasks],
+        sheet("screening_tasks", SCREENING, (_task(r, names) for r in tasks)),
+        sheet(
+            "suspected_problems",
+            mine,
+            (_problem(r, by_id[r["problem"]], names, short) for r in found),
         ),
-        Sheet(
-            t("sheet.suspected_problems"),
-            title(t("sheet.suspected_problems"), unit, names, as_of, scope),
-            PROBLEM_COLUMNS,
-            [_problem(r, by_id[r["problem"]], names) for r in found],
-        ),
-        Sheet(
-            t("sheet.rectification"),
-            title(t("sheet.rectification"), unit, names, as_of, scope),
-            RECTIFICATION_COLUMNS,
-            [_step(r, by_id[r["problem"]], names) for r in steps if r["on"] <= as_of.isoformat()],
+        sheet(
+            "rectification",
+            acts,
+            (
+                _step(r, by_id[r["problem"]], names) | {"problem": short[r["problem"]]}
+                for r in steps
+                if r["on"] <= as_of.isoformat()
+            ),
         ),
     ]
 
@@ -118,71 +136,71 @@ def _county(problems: Sequence[Problem], sweep: Sweep | None) -> str:
     return min(villages)[:6] if villages else ""
 
 
-def _task(r: Mapping[str, Any], names: Names) -> list[Any]:
-    return [
-        names.places.township(r["township"]),
-        label("area", r["area"]),
-        t("word.and").join(r["rules"].split()),
-        r["screened_on"],
-        r["households"],
-        r["findings_in_sweep"],
-        r["problems"],
-        r["open"],
-        r["closed"],
-        r["overdue"],
-        label("task_status", r["status"]),
-    ]
+def _task(r: Mapping[str, Any], names: Names) -> dict[str, Any]:
+    return r | {
+        "township": names.places.township(r["township"]),
+        "area": label("area", r["area"]),
+        "rules": t("word.and").join(r["rules"].split()),
+        "task_status": label("task_status", r["status"]),
+    }
 
 
-def _problem(r: Mapping[str, Any], p: Problem, names: Names) -> list[Any]:
+def _where(p: Problem, names: Names) -> dict[str, Any]:
+    """Where a problem is, and about whom: township, village, subject, the head's name."""
+    household = p.subject_type == "household"
+    return {
+        "township": names.places.township(p.township),
+        "village": names.places.village(str(p.village)) if p.village else "",
+        "subject": subject(p, names),
+        "head": names.heads.get(str(p.subject), "") if household else "",
+        "check": label("check", p.check),
+    }
+
+
+def abbreviated(ids: Iterable[str], least: int = 8) -> dict[str, str]:
+    """Each problem id by its first characters, as many for all (at least `least`) as make
+    every one of them unique, as git abbreviates: what `dixian problems show` takes."""
+    ordered = sorted(set(ids))
+    n = least
+    while len({i[:n] for i in ordered}) < len(ordered):
+        n += 1
+    return {i: i[:n] for i in ordered}
+
+
+def _problem(
+    r: Mapping[str, Any], p: Problem, names: Names, short: Mapping[str, str]
+) -> dict[str, Any]:
     summary = summarise(str(p.check), str(r["summary"]))
-    periods = [month_label(x) for x in r["periods"]]
-    text = (
-        summary.text
-        if r["count"] == 1
-        else f"{label('check', p.check)}：{t('word.and').join(periods)}"
+    text = summary.text
+    if r["count"] > 1:  # the periods are listed beside it
+        text = t("ledger_text.repeated", check=label("check", p.check), count=r["count"])
+    elif summary.detail:  # a summary no template reads: the stored text as it is
+        text = t("ledger_text.detail", text=text, detail=summary.detail)
+    return (
+        r
+        | _where(p, names)
+        | {
+            "concern": label("concern", r["concern"]),
+            "summary": text,
+            "periods": periods_label(r["periods"]),
+            "responsible_unit": responsible(str(r["responsible_unit"]), names),
+            "status": label("status", r["status"]),
+            "is_overdue": t("word.yes") if r["overdue"] else "",
+            "problem": " ".join(short[i] for i in r["problems"]),
+        }
     )
-    return [
-        names.places.township(r["township"]),
-        names.places.village(r["village"]) if r["village"] else "",
-        subject(p, names),
-        names.heads.get(str(p.subject), "") if p.subject_type == "household" else "",
-        r["rule"],
-        label("check", r["check"]),
-        label("concern", r["concern"]),
-        text,
-        t("word.and").join(periods),
-        r["count"],
-        r["due_on"],
-        r["raised_on"],
-        responsible(str(r["responsible_unit"]), names),
-        r["plan"],
-        r["deadline"],
-        r["responsible_person"],
-        label("status", r["status"]),
-        t("word.yes") if r["overdue"] else "",
-        r["closed_on"],
-        r["resolved_by_facts_on"],
-        " ".join(r["problems"]),
-        summary.detail if r["count"] == 1 else "",
-    ]
 
 
-def _step(r: Mapping[str, Any], p: Problem, names: Names) -> list[Any]:
-    return [
-        names.places.township(p.township),
-        names.places.village(str(p.village)) if p.village else "",
-        subject(p, names),
-        names.heads.get(str(p.subject), "") if p.subject_type == "household" else "",
-        r["rule"],
-        label("check", p.check),
-        label("ledger_step", r["step"]),
-        r["on"],
-        t("ledger_text.system") if r["by"] == "sweep" else r["by"],
-        _step_text(r["step"], r["what"], p),
-        r["evidence"],
-        r["problem"],
-    ]
+def _step(r: Mapping[str, Any], p: Problem, names: Names) -> dict[str, Any]:
+    return (
+        r
+        | _where(p, names)
+        | {
+            "step": label("ledger_step", r["step"]),
+            "by": t("ledger_text.system") if r["by"] == "sweep" else r["by"],
+            "what": _step_text(r["step"], r["what"], p),
+        }
+    )
 
 
 _PLANNED = re.compile(r"^(?P<plan>.*) by (?P<deadline>[0-9]{4}-[0-9]{2}-[0-9]{2})$", re.DOTALL)

@@ -5,9 +5,8 @@ the names registrations carry are read by services.adapters.places."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
-LEVELS = {6: "county", 9: "township", 12: "village"}
 _CODE = re.compile(r"[0-9]{6}(?:[0-9]{3}){0,2}")  # ASCII digits only
 
 
@@ -49,9 +48,6 @@ class Places:
         parts = [self.label(code[:n]) for n in (9, 12) if len(code) >= n]
         return "".join(parts) if parts else self.label(code)
 
-    def __len__(self) -> int:
-        return len(self.names)
-
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Places) and self.names == other.names
 
@@ -59,18 +55,3 @@ class Places:
         """These names, and the other's where these have none (the county's table over the
         names registrations carry)."""
         return Places({**other.names, **self.names})
-
-
-def names_from_registration(village_code: str, facts: Mapping[str, object]) -> dict[str, str]:
-    """The names a household_registered payload carries, by the codes they name."""
-    found = {}
-    for length, key in ((6, "county_name"), (9, "township_name"), (12, "village_name")):
-        value = facts.get(key)
-        if isinstance(value, str) and value.strip():
-            found[village_code[:length]] = value.strip()
-    return found
-
-
-def from_rows(rows: Iterable[tuple[str, str]]) -> Places:
-    """Places from (code, name) pairs, the later of a code's names counting."""
-    return Places(dict(rows))

@@ -1,10 +1,12 @@
 """The Simplified Chinese catalogue (简体中文): every label, status, rule name, code-table
-value, sheet name and column header a person reads, by key. Reason codes' explanations and
-the problems' summary templates are in `zh_CN_texts`. Keys are `section.name`; a value of a
-code table is `code.<TableName>.<value>` (events/codes.py)."""
+value, sheet name and column header a person reads, by key. The code tables and event types
+are in `zh_CN_codes`, reason codes' explanations and the problems' summary templates in
+`zh_CN_texts`. Keys are `section.name`; a value of a code table is
+`code.<TableName>.<value>` (events/codes.py)."""
 
 from __future__ import annotations
 
+from services.i18n.zh_CN_codes import CODES, EVENT_TYPES
 from services.i18n.zh_CN_texts import REASONS, SUMMARIES
 
 # The campaign's rules (seed §三; DOMAIN.md): the ids stay as they are.
@@ -168,159 +170,6 @@ INCOME_COMPONENTS = {
     "extreme_poverty_support": "特困供养金",
     "eco_compensation": "生态补偿金",
     "other_transfers": "其他转移性收入",
-}
-
-# The event types (events/catalog.py), as a history shows them.
-EVENT_TYPES = {
-    "household_registered": "农户登记",
-    "member_added": "新增家庭成员",
-    "member_changed": "家庭成员变更",
-    "income_assessed": "收入核算",
-    "visit_recorded": "走访记录",
-    "screening_recorded": "集中排查记录",
-    "policy_leaflet_delivered": "发放政策明白纸",
-    "awareness_survey_answered": "政策知晓率调查",
-    "department_risk_alert_pushed": "部门风险预警推送",
-    "department_fact_reported": "部门信息报送",
-    "risk_lead_registered": "登记风险线索",
-    "household_consent_signed": "农户签署承诺授权",
-    "data_comparison_requested": "申请信息比对",
-    "data_comparison_returned": "信息比对结果",
-    "village_review_held": "村级民主评议",
-    "public_notice_posted": "村内公示",
-    "objection_raised": "公示异议",
-    "objection_resolved": "异议处理",
-    "public_notice_closed": "公示结束",
-    "township_review_done": "乡镇审核",
-    "identification_decided": "县级审定",
-    "national_system_entry_recorded": "录入全国监测信息系统",
-    "assistance_plan_adopted": "制定帮扶计划",
-    "assistance_measure_started": "落实帮扶措施",
-    "assistance_measure_verified": "核实帮扶措施",
-    "assistance_measure_ended": "帮扶措施结束",
-    "risk_elimination_proposed": "提出风险消除",
-    "risk_eliminated": "风险消除",
-    "risk_elimination_reverted": "风险消除回退",
-    "safety_net_mark_set": "兜底保障标注",
-    "safety_net_mark_removed": "取消兜底保障标注",
-    "cadre_relative_registered": "登记干部亲属关系",
-    "cadre_relative_ended": "干部亲属关系终止",
-    "event_retracted": "撤销记录",
-    "event_amended": "更正记录",
-}
-
-# The code tables of events/codes.py, by table.
-CODES = {
-    "HouseholdType": {"ordinary": "一般农户", "lifted": "脱贫户"},
-    "MonitoringCategory": {
-        "unstable_lifted": "脱贫不稳定户",
-        "marginal_at_risk": "边缘易致贫户",
-        "sudden_hardship": "突发严重困难户",
-    },
-    "RiskType": {
-        "illness": "因病",
-        "disability": "因残",
-        "education": "因学",
-        "housing": "住房安全",
-        "drinking_water": "饮水安全",
-        "accident": "因意外事故",
-        "natural_disaster": "因自然灾害",
-        "unemployment": "因失业",
-        "income_drop": "收入骤减",
-        "high_expenditure": "支出骤增",
-        "other": "其他",
-    },
-    "LabourCapacity": {
-        "ordinary": "普通劳动力",
-        "skilled": "技能劳动力",
-        "weak": "弱劳动力或半劳动力",
-        "lost": "丧失劳动力",
-        "none": "无劳动力",
-    },
-    "HealthStatus": {
-        "healthy": "健康",
-        "chronic_illness": "长期慢性病",
-        "serious_illness": "大病",
-        "disabled": "残疾",
-    },
-    "Department": {
-        "civil_affairs": "民政局",
-        "medical_insurance": "医疗保障局",
-        "education": "教育局",
-        "housing": "住房和城乡建设局",
-        "water": "水利局",
-        "human_resources": "人力资源和社会保障局",
-        "disabled_persons": "残疾人联合会",
-        "emergency_management": "应急管理局",
-        "public_security": "公安局",
-        "rural_revitalization": "乡村振兴局",
-    },
-    "LeadChannel": {
-        "household_application": "农户申报",
-        "cadre_visit": "干部排查走访",
-        "department_alert": "部门预警",
-        "campaign_screening": "集中排查",
-        "petition": "信访",
-    },
-    "MeasureType": {
-        "employment": "就业帮扶",
-        "industry": "产业帮扶",
-        "education_aid": "教育帮扶",
-        "medical_aid": "医疗帮扶",
-        "housing_renovation": "危房改造",
-        "water_supply": "饮水安全保障",
-        "minimum_living_allowance": "低保",
-        "extreme_poverty_support": "特困供养",
-        "public_welfare_job": "公益性岗位",
-        "microcredit": "小额信贷",
-        "temporary_assistance": "临时救助",
-        "other": "其他帮扶",
-    },
-    "ActorRole": {
-        "village_cadre": "村干部",
-        "grid_worker": "网格员",
-        "work_team_member": "驻村工作队员",
-        "first_secretary": "第一书记",
-        "assigned_helper": "帮扶责任人",
-        "township_official": "乡镇干部",
-        "county_official": "县乡村振兴局干部",
-        "department_system": "行业部门系统",
-        "household": "农户",
-    },
-    "IdentificationOutcome": {"identified": "识别为监测对象", "dismissed": "不予识别"},
-    "EliminationKind": {"stable": "稳定消除", "natural": "自然消除"},
-    "LeafletKind": {
-        "application_policy": "申报政策明白纸",
-        "assistance_policy": "帮扶政策明白纸",
-    },
-    "DepartmentFactKind": {
-        "minimum_living_allowance_granted": "纳入低保",
-        "minimum_living_allowance_ended": "退出低保",
-        "extreme_poverty_support_granted": "纳入特困供养",
-        "extreme_poverty_support_ended": "退出特困供养",
-        "death": "死亡",
-        "migration": "迁出",
-        "serious_medical_costs": "大额医疗支出",
-        "school_dropout": "辍学",
-        "unsafe_housing": "住房不安全",
-        "unsafe_drinking_water": "饮水不安全",
-    },
-    "CadreRelation": {
-        "spouse": "配偶",
-        "parent": "父母",
-        "child": "子女",
-        "sibling": "兄弟姐妹",
-        "grandparent": "祖父母、外祖父母",
-        "grandchild": "孙子女、外孙子女",
-        "parent_in_law": "配偶父母",
-        "sibling_in_law": "配偶的兄弟姐妹",
-        "child_in_law": "子女的配偶",
-        "cousin": "堂表兄弟姐妹",
-        "other_by_marriage": "其他姻亲",
-        "other": "其他",
-    },
-    "ReviewOutcome": {"approved": "通过", "returned": "退回"},
-    "CaseKind": {"identification": "识别认定", "elimination": "风险消除"},
 }
 
 # Sheet names (at most 31 characters) and the title of each workbook.

@@ -16,7 +16,7 @@ from events.schema import event_schema
 from services.adapters.places import PlacesFileInvalid, read_places_file
 from services.devtools.simulate.county import build_county
 from services.devtools.village import PLACES_FILE, VILLAGE
-from services.domain.places import Places, names_from_registration
+from services.domain.places import Places
 from services.domain.timeline import state_on
 
 PLACES = Places({"610326": "示范县", "610326101": "青山镇", "610326101201": "柳湾村"})
@@ -73,7 +73,7 @@ def test_a_registration_may_carry_the_names_of_its_places_and_need_not() -> None
     plain = {"village_code": VILLAGE, "household_type": "lifted", "members": [MEMBER]}
     assert HouseholdRegistered.model_validate(plain).village_name is None
     named = HouseholdRegistered.model_validate(plain | {"village_name": "柳湾村"})
-    assert names_from_registration(VILLAGE, named.model_dump()) == {VILLAGE: "柳湾村"}
+    assert (named.village_name, named.township_name) == ("柳湾村", None)
     payload = event_schema("household_registered")["properties"]["payload"]
     assert {"county_name", "township_name", "village_name"} <= set(payload["properties"])
     assert "village_name" not in payload["required"]

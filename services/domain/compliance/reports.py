@@ -91,8 +91,6 @@ def problem_ledger(
                 "check": p.check,
                 "concern": p.concern or "",
                 "subject": f"{p.subject_type} {p.subject}",
-                "subject_type": p.subject_type,
-                "subject_id": p.subject,
                 "scope": scope_of(p),
                 "township": p.township,
                 "village": p.village,

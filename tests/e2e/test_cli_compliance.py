@@ -4,6 +4,7 @@ problems with their evidence, walk one to close-out, export the ledgers and the 
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
 from pathlib import Path
@@ -150,11 +151,15 @@ def test_sweep_list_show_rectify_close_and_export(
     # problem ids shortened as far as they stay unique (what `problems show` takes)
     steps = [dict(zip(header, r, strict=True))["整改环节"] for r in acts if ref.startswith(r[-1])]
     assert steps == ["制定整改计划", "整改措施", "销号"]
-    with (csv_dir / "疑似问题台账.csv").open(encoding="utf-8-sig") as f:
+    suspected = csv_dir / "疑似问题台账.csv"
+    with suspected.open(encoding="utf-8-sig") as f:
         closed = [r for r in csv.DictReader(f) if ref.startswith(r["问题编号"])]
     assert closed[0]["状态"] == "已销号" and closed[0]["责任人"] == "cadre-li"
-    # the son became the head when his father died: his name, masked; the village's name
-    assert (closed[0]["户主"], closed[0]["村"]) == ("陈*", "柳湾村")
+    # the head died and no new head was named: none, rather than the dead man's name
+    assert (closed[0]["户主"], closed[0]["村"]) == ("", "柳湾村")
+    assert "张*" in {
+        r["户主"] for r in csv.DictReader(io.StringIO(suspected.read_text("utf-8-sig")))
+    }
 
     def closed_r4_1(as_of: str) -> int:  # the report counts what stood on its day
         report = tmp_path / f"report-{as_of}.xlsx"

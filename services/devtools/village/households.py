@@ -621,12 +621,6 @@ def loses_a_member_and_gets_a_notice_too_short(s: VillageScript, h: str) -> None
             "member": member("P501", "陈涛", "1950-05-05", 51, "head"),
         },
     )
-    s.emit(  # the son is the head of household now (户主变更)
-        "member_changed",
-        h,
-        "2025-09-10",
-        {"reason": "update", "member": member("P502", "陈刚", "1979-08-08", 52, "head")},
-    )
     lead5 = s.id("L", 5)
     s.emit(
         "risk_lead_registered",

@@ -7,9 +7,7 @@ from typing import Any
 from services.devtools.village.script import (
     COUNTY,
     HELPER,
-    PLACE_NAMES,
     TOWNSHIP,
-    VILLAGE,
     VillageScript,
     by,
     department,
@@ -21,19 +19,13 @@ from services.devtools.village.script import (
 def falls_ill_is_identified_eliminated_and_reverted(s: VillageScript, h: str) -> dict[str, Any]:
     # H1: a lifted household falls ill; alert, lead, the whole identification procedure,
     # a plan and a verified measure, elimination through its own procedure, then reversal.
-    first = s.emit(
-        "household_registered",
+    first = s.register(
         h,
-        "2025-03-01",
-        {
-            "village_code": VILLAGE,
-            **PLACE_NAMES,
-            "household_type": "lifted",
-            "members": [
-                member("P101", "王建国", "1968-04-02", 11, "head", phone="13800000001"),
-                member("P102", "李秀兰", "1970-09-15", 12, "spouse", female=True),
-            ],
-        },
+        "lifted",
+        [
+            member("P101", "王建国", "1968-04-02", 11, "head", phone="13800000001"),
+            member("P102", "李秀兰", "1970-09-15", 12, "spouse", female=True),
+        ],
     )
     s.emit(
         "policy_leaflet_delivered",
@@ -235,16 +227,10 @@ def falls_ill_is_identified_eliminated_and_reverted(s: VillageScript, h: str) ->
 
 def applies_and_is_dismissed(s: VillageScript, h: str) -> None:
     # H2: an ordinary household applies; the lead is dismissed with a reason.
-    s.emit(
-        "household_registered",
+    s.register(
         h,
-        "2025-03-01",
-        {
-            "village_code": VILLAGE,
-            **PLACE_NAMES,
-            "household_type": "ordinary",
-            "members": [member("P201", "张伟", "1980-01-30", 21, "head")],
-        },
+        "ordinary",
+        [member("P201", "张伟", "1980-01-30", 21, "head")],
     )
     # the register of cadres' relatives: the applicant is the cadre's brother-in-law, and
     # the relation ends with a divorce (优亲厚友 is checked against the register)
@@ -302,26 +288,20 @@ def applies_and_is_dismissed(s: VillageScript, h: str) -> None:
 def has_a_birth_visits_and_corrections(s: VillageScript, h: str) -> None:
     # H3: a lifted household: a birth, monthly visits, a screening, a survey; one visit was
     # recorded against the wrong day and is amended, one entered twice and is retracted.
-    s.emit(
-        "household_registered",
+    s.register(
         h,
-        "2025-03-01",
-        {
-            "village_code": VILLAGE,
-            **PLACE_NAMES,
-            "household_type": "lifted",
-            "members": [
-                member(
-                    "P301",
-                    "刘强",
-                    "1975-07-07",
-                    31,
-                    "head",
-                    labour="weak",
-                    health="chronic_illness",
-                )
-            ],
-        },
+        "lifted",
+        [
+            member(
+                "P301",
+                "刘强",
+                "1975-07-07",
+                31,
+                "head",
+                labour="weak",
+                health="chronic_illness",
+            )
+        ],
     )
     s.emit(
         "member_added",
@@ -395,28 +375,22 @@ def objection_then_safety_net(s: VillageScript, h: str) -> None:
     # H4: the storm damages an elderly woman's roof; an objection holds the decision until it
     # is resolved; she has no labour capacity and lives on social security: marked, and so
     # never eliminated (R7.1).
-    s.emit(
-        "household_registered",
+    s.register(
         h,
-        "2025-03-01",
-        {
-            "village_code": VILLAGE,
-            **PLACE_NAMES,
-            "household_type": "ordinary",
-            "members": [
-                member(
-                    "P401",
-                    "赵敏",
-                    "1948-02-11",
-                    41,
-                    "head",
-                    female=True,
-                    labour="none",
-                    health="disabled",
-                    bank_account="6222020000",
-                )
-            ],
-        },
+        "ordinary",
+        [
+            member(
+                "P401",
+                "赵敏",
+                "1948-02-11",
+                41,
+                "head",
+                female=True,
+                labour="none",
+                health="disabled",
+                bank_account="6222020000",
+            )
+        ],
     )
     s.emit(
         "visit_recorded",
@@ -584,19 +558,13 @@ def objection_then_safety_net(s: VillageScript, h: str) -> None:
 def loses_a_member_and_gets_a_notice_too_short(s: VillageScript, h: str) -> None:
     # H5: a death reported by public security, recorded by the village; a lead whose notice
     # ran three days: the county may not decide on it.
-    s.emit(
-        "household_registered",
+    s.register(
         h,
-        "2025-03-01",
-        {
-            "village_code": VILLAGE,
-            **PLACE_NAMES,
-            "household_type": "lifted",
-            "members": [
-                member("P501", "陈涛", "1950-05-05", 51, "head"),
-                member("P502", "陈刚", "1979-08-08", 52, "son"),
-            ],
-        },
+        "lifted",
+        [
+            member("P501", "陈涛", "1950-05-05", 51, "head"),
+            member("P502", "陈刚", "1979-08-08", 52, "son"),
+        ],
     )
     s.emit(
         "department_fact_reported",

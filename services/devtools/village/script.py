@@ -107,6 +107,13 @@ class VillageScript:
         self.send(hid, env, expect)
         return env
 
+    def register(
+        self, hid: str, household_type: str, members: list[dict[str, Any]]
+    ) -> dict[str, Any]:
+        """The household's registration in the demo village, with the places' names."""
+        payload = {"village_code": VILLAGE, **PLACE_NAMES, "household_type": household_type}
+        return self.emit("household_registered", hid, "2025-03-01", payload | {"members": members})
+
     def send(self, key: str | None, body: Any, expect: str) -> None:
         value = body if isinstance(body, bytes) else json.dumps(body, ensure_ascii=False).encode()
         self.messages.append(Message(key.encode() if key else None, value, expect))

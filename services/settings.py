@@ -94,6 +94,11 @@ class Settings(BaseSettings):
     permissions_file: Path | None = Field(
         default=None, description="JSON producer permissions; unset: the default matrix."
     )
+    places_file: Path | None = Field(
+        default=None,
+        description="The county's place names: JSON {code: name} or CSV code,name (county 6 "
+        "digits, township 9, village 12); unset: the names registrations carry, else codes.",
+    )
     producer_keys_file: Path | None = Field(
         default=None,
         description="JSON source → Ed25519 public key; set, every message must be signed.",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from eventsourcing.persistence import StoredEvent
@@ -82,6 +83,27 @@ def household_state(store: EventStore, household_id: str) -> dict[str, Any] | No
             "SELECT * FROM household_state WHERE household_id = %s", (household_id,)
         ).fetchone()
     return dict(row) if row else None
+
+
+def projected(conn: Any, table: str) -> bool:
+    """Whether a projection's table exists yet (the projections make it on first run)."""
+    row = conn.execute("SELECT to_regclass(%s) IS NOT NULL AS made", (table,)).fetchone()
+    return bool(row["made"])
+
+
+def household_heads(store: EventStore, household_ids: Iterable[str]) -> dict[str, str]:
+    """Household number → the head's masked name (张*明), for the households that have one,
+    in one query however many are asked for (a township's ledger names thousands)."""
+    ids = sorted(set(household_ids))
+    with store.connection() as conn:
+        if not ids or not projected(conn, "household_state"):
+            return {}
+        rows = conn.execute(
+            "SELECT household_id, head_name_masked FROM household_state "
+            "WHERE household_id = ANY(%s) AND head_name_masked IS NOT NULL",
+            (ids,),
+        ).fetchall()
+    return {r["household_id"]: r["head_name_masked"] for r in rows}
 
 
 def rejected_messages(store: EventStore, limit: int, after: int = 0) -> list[dict[str, Any]]:

@@ -16,14 +16,14 @@ from events.rejection import RejectedMessage
 from services.adapters.attestation import ProducerKeyring
 from services.adapters.compliance_store import load_problems, load_sweeps
 from services.adapters.eventstore import EventStore
-from services.adapters.exports import write_xlsx
 from services.adapters.intake_store import stored_positions
 from services.adapters.kafka_topics import ensure_topics
-from services.adapters.queries import household_history
+from services.adapters.places import load_places
+from services.adapters.queries import household_heads, household_history
+from services.adapters.workbooks import write_workbook
 from services.devtools.embedded import servers
-from services.devtools.village import VILLAGE, village_messages
+from services.devtools.village import PLACES_FILE, VILLAGE, village_messages
 from services.domain.audit import offline
-from services.domain.compliance import reports
 from services.domain.compliance.findings import township_of
 from services.domain.compliance.ledger import LedgerViolation
 from services.domain.permissions import DEFAULT_PERMISSIONS
@@ -35,6 +35,7 @@ from services.usecases.audit.reads import record_read
 from services.usecases.audit.verify import verify
 from services.usecases.compliance.ledger import apply
 from services.usecases.compliance.sweep import run_sweep
+from services.usecases.compliance.workbooks import Names, households_of, ledger_sheets
 
 
 async def publish(
@@ -211,7 +212,7 @@ def compliance(s: Settings, store: EventStore, run: str) -> bool:
         store,
         ref,
         lambda p: p.plan_rectification(
-            "explain the lapse and fix the procedure",
+            "说明未走访原因，规范每月走访",
             day + timedelta(days=14),
             "cadre-li",
             "township-wu",
@@ -223,7 +224,7 @@ def compliance(s: Settings, store: EventStore, run: str) -> bool:
         store,
         ref,
         lambda p: p.record_action(
-            "training of the village committee; case file completed",
+            "组织村两委培训，补齐走访记录",
             ["minutes-2026-03-05"],
             "cadre-li",
             "village_cadre",
@@ -245,7 +246,7 @@ def compliance(s: Settings, store: EventStore, run: str) -> bool:
         ref,
         lambda p: p.close_out(
             ["check-2026-03-09"],
-            "verified on site",
+            "乡镇现场核实",
             "township-wu",
             "township_official",
             day + timedelta(days=8),
@@ -254,18 +255,13 @@ def compliance(s: Settings, store: EventStore, run: str) -> bool:
     print(f"problem {ref} ({p.rule_id}): " + " → ".join(h[0] for h in p.history))
     problems = list(load_problems(store).values())
     township = township_of(VILLAGE)
-    path = write_xlsx(
-        s.data_dir / "demo" / f"ledgers-{run}.xlsx",
-        {
-            "screening_tasks": reports.screening_task_ledger(
-                problems, load_sweeps(store)[-1], DEMO_DAY, township
-            ),
-            "suspected_problems": reports.problem_ledger(
-                problems, DEMO_DAY, township, favoritism=False
-            ),
-            "rectification": reports.rectification_ledger(problems, township, favoritism=False),
-        },
+    names = Names(
+        load_places(s.places_file or PLACES_FILE, store),
+        household_heads(store, households_of(problems)),
     )
+    closed_on = day + timedelta(days=8)  # the ledgers as of the close-out's day
+    sheets = ledger_sheets(problems, load_sweeps(store)[-1], closed_on, township, names)
+    path = write_workbook(s.data_dir / "demo" / f"ledgers-{run}.xlsx", sheets)
     print(f"the township's three ledgers: {path}")
     return p.status == "closed"
 

@@ -37,9 +37,19 @@ def findings(notes: str = "", risks: Sequence[str] = (), **over: Any) -> dict[st
 
 # --- the household and what was seen of it ------------------------------------------------
 def household_registered(
-    day: date | str, village: str, household_type: str, members: list[dict[str, Any]]
+    day: date | str,
+    village: str,
+    household_type: str,
+    members: list[dict[str, Any]],
+    names: dict[str, str] | None = None,
 ) -> Step:
-    payload = {"village_code": village, "household_type": household_type, "members": members}
+    """A registration; `names` are the place names it carries (county, township, village)."""
+    payload = {
+        "village_code": village,
+        **(names or {}),
+        "household_type": household_type,
+        "members": members,
+    }
     return Step(day, "household_registered", payload)
 
 

@@ -4,12 +4,15 @@ be written too). Dates default to a household kept by the book in 2024."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
 from builders import VILLAGE, member, meta, valid
 from builders import findings as visit_findings
 
+from events.catalog import EVENT_TYPES
 from services.domain.compliance.engine import evaluate
 from services.domain.compliance.facts import STORED_FIELDS, RecordedEvent
 from services.domain.compliance.findings import Finding
@@ -377,3 +380,27 @@ def surveyed_village(aware: int, unaware: int) -> list[History]:
 def checks(h: History, rule: str, as_of: str = AS_OF) -> list[str]:
     """The named checks of a rule that the household's history raises on the day."""
     return [f.check for f in h.findings(as_of, rule)]
+
+
+def recorded_households(
+    envelopes: Iterable[tuple[str, dict[str, Any]]],
+) -> tuple[tuple[RecordedEvent, ...], ...]:
+    """Each household's events as the store would hold them, from (household id, envelope)
+    pairs such as the simulator's."""
+    by_household: dict[str, list[RecordedEvent]] = defaultdict(list)
+    for hid, env in envelopes:
+        model, _ = EVENT_TYPES[env["event_type"]]
+        facts = model.model_validate(env["payload"]).model_dump(mode="json")
+        by_household[hid].append(
+            RecordedEvent(
+                env["event_id"],
+                env["event_type"],
+                hid,
+                env["occurred_at"],
+                env["recorded_at"],
+                env["actor"]["person_id"],
+                env["actor"]["role"],
+                facts,
+            )
+        )
+    return tuple(tuple(events) for events in by_household.values())

@@ -35,7 +35,11 @@ def _month_of(county: County, plan: Plan, h: Household, month: int, emit: Any) -
     if month == 0:
         household_type = "lifted" if h.lifted else "ordinary"
         registered = steps.household_registered(
-            first + timedelta(days=1), h.village, household_type, h.members
+            first + timedelta(days=1),
+            h.village,
+            household_type,
+            h.members,
+            county.place_names(h.village),
         )
         emit(h.household_id, *registered, by)
         if plan.plant("R1.1"):

@@ -6,6 +6,7 @@ import json
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 from events.identity import check_digit
@@ -14,6 +15,10 @@ from services.devtools.steps import Step
 
 CST = timezone(timedelta(hours=8))
 VILLAGE = "610326101201"  # a village of a Shaanxi county: the seed's 7,300-yuan line applies
+# The demo's place names: made up (a demo is no real village), carried by its registrations;
+# places.json beside this module is the same as a county's code table (DIXIAN_PLACES_FILE).
+PLACE_NAMES = {"county_name": "示范县", "township_name": "青山镇", "village_name": "柳湾村"}
+PLACES_FILE = Path(__file__).with_name("places.json")
 
 
 def by(source: str, person: str, role: str) -> dict[str, Any]:

@@ -17,14 +17,22 @@ from events.codes import ActorRole
 from services.adapters import queries
 from services.adapters.compliance_store import load_problems, load_sweeps
 from services.adapters.eventstore import EventStore
-from services.adapters.exports import render, write_csv, write_xlsx
+from services.adapters.exports import render
 from services.adapters.intake_store import accepted_events
+from services.adapters.places import load_places
+from services.adapters.workbooks import Sheet, write_csvs, write_workbook
 from services.domain.compliance import reports
 from services.domain.compliance.ledger import LedgerViolation, Problem, Sweep
 from services.entrypoints.cli.common import open_store
 from services.settings import Settings
 from services.usecases.compliance.ledger import apply, find_problem
 from services.usecases.compliance.sweep import run_sweep, today
+from services.usecases.compliance.workbooks import (
+    Names,
+    households_of,
+    ledger_sheets,
+    report_sheets,
+)
 
 
 @contextlib.contextmanager
@@ -191,12 +199,31 @@ _PROBLEM_COMMANDS: dict[str, Callable[[EventStore, Settings, argparse.Namespace]
 }
 
 
-def _write(sheets: dict[str, list[dict[str, Any]]], args: argparse.Namespace) -> None:
+def _write(
+    store: EventStore,
+    settings: Settings,
+    args: argparse.Namespace,
+    problems: list[Problem],
+    build: Callable[[Names], list[Sheet]],
+) -> None:
+    """The workbook and the CSV files, in Chinese, with the places' and heads' names."""
+    if not (args.xlsx or args.csv):
+        return
+    sheets = build(bureau_names(store, settings, problems))
     if args.xlsx:
-        print(f"wrote {write_xlsx(args.xlsx, sheets)}")
+        print(f"wrote {write_workbook(args.xlsx, sheets)}")
     if args.csv:
-        for path in write_csv(args.csv, sheets):
+        for path in write_csvs(args.csv, sheets):
             print(f"wrote {path}")
+
+
+def bureau_names(store: EventStore, settings: Settings, problems: list[Problem]) -> Names:
+    """The county's place names over the registrations', and the heads' masked names of
+    the households the problems are about (one query)."""
+    return Names(
+        load_places(settings.places_file, store),
+        queries.household_heads(store, households_of(problems)),
+    )
 
 
 def cmd_ledgers(settings: Settings, args: argparse.Namespace) -> int:
@@ -204,6 +231,15 @@ def cmd_ledgers(settings: Settings, args: argparse.Namespace) -> int:
     with _store(settings) as store:
         problems = list(load_problems(store).values())
         sweep = latest_sweep(load_sweeps(store), as_of)
+        _write(
+            store,
+            settings,
+            args,
+            problems,
+            lambda names: ledger_sheets(
+                problems, sweep, as_of, args.township, names, args.with_favoritism
+            ),
+        )
     townships = [args.township] if args.township else reports.townships(problems, sweep)
     sheets = {
         "screening_tasks": [
@@ -230,7 +266,6 @@ def cmd_ledgers(settings: Settings, args: argparse.Namespace) -> int:
     )
     print(f"\n== rectification ledger (整改工作台账): {len(sheets['rectification'])} rows")
     print(render(sheets["rectification"][:20]))
-    _write(sheets, args)
     return 0
 
 
@@ -240,6 +275,15 @@ def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
     with _store(settings) as store:
         problems = list(load_problems(store).values())
         sweep = latest_sweep(load_sweeps(store), as_of)
+        _write(
+            store,
+            settings,
+            args,
+            problems,
+            lambda names: report_sheets(
+                problems, sweep, as_of, args.level, args.code, params.phases, names
+            ),
+        )
     sheets = {
         "by_rule": reports.by_rule(problems, as_of, args.level, args.code),
         "coverage": reports.coverage(sweep, args.level, args.code),
@@ -251,9 +295,12 @@ def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
     )
     for name, rows in sheets.items():
         print(f"\n== {name}")
-        print(render(rows))
-    _write(sheets, args)
+        print(render([{k: _percent(v) for k, v in r.items()} for r in rows]))
     return 0
+
+
+def _percent(value: Any) -> Any:
+    return f"{value:.1%}" if isinstance(value, float) else "" if value is None else value
 
 
 def add_compliance_parser(sub: Any) -> None:
@@ -322,7 +369,9 @@ def add_compliance_parser(sub: Any) -> None:
     report.add_argument("--code", help="only units within this code")
     for p in (ledgers, report):
         p.add_argument("--as-of", type=day)
-        p.add_argument("--xlsx", type=Path, help="write an .xlsx workbook here")
-        p.add_argument("--csv", type=Path, help="write one CSV per table into this directory")
+        p.add_argument("--xlsx", type=Path, help="write the .xlsx workbook (in Chinese) here")
+        p.add_argument(
+            "--csv", type=Path, help="write one CSV per sheet (Chinese headers) into this directory"
+        )
     ledgers.set_defaults(func=cmd_ledgers)
     report.set_defaults(func=cmd_report)

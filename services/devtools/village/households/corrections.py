@@ -7,6 +7,7 @@ from services.devtools import steps
 from services.devtools.steps import findings
 from services.devtools.village.script import (
     HELPER,
+    PLACE_NAMES,
     VILLAGE,
     VillageScript,
     member,
@@ -17,7 +18,7 @@ def has_a_birth_visits_and_corrections(s: VillageScript, h: str) -> None:
     # H3: a lifted household: a birth, monthly visits, a screening, a survey; one visit was
     # recorded against the wrong day and is amended, one entered twice and is retracted.
     head = member("P301", "刘强", "1975-07-07", 31, "head", labour="weak", health="chronic_illness")
-    s.step(h, steps.household_registered("2025-03-01", VILLAGE, "lifted", [head]))
+    s.step(h, steps.household_registered("2025-03-01", VILLAGE, "lifted", [head], PLACE_NAMES))
     s.emit(
         "member_added",
         h,

@@ -4,13 +4,13 @@ applicant is on the register of a cadre's relatives until a divorce ends the rel
 from __future__ import annotations
 
 from services.devtools import steps
-from services.devtools.village.script import COUNTY, VILLAGE, VillageScript, by, member
+from services.devtools.village.script import COUNTY, PLACE_NAMES, VILLAGE, VillageScript, by, member
 
 
 def applies_and_is_dismissed(s: VillageScript, h: str) -> None:
     # H2: an ordinary household applies; the lead is dismissed with a reason.
     members = [member("P201", "张伟", "1980-01-30", 21, "head")]
-    s.step(h, steps.household_registered("2025-03-01", VILLAGE, "ordinary", members))
+    s.step(h, steps.household_registered("2025-03-01", VILLAGE, "ordinary", members, PLACE_NAMES))
     # the register of cadres' relatives: the applicant is the cadre's brother-in-law, and
     # the relation ends with a divorce (优亲厚友 is checked against the register)
     relative = steps.cadre_relative_registered("cadre-li", "P201", "sibling_in_law", "2025-03-10")

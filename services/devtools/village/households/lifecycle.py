@@ -10,6 +10,7 @@ from services.devtools.steps import findings
 from services.devtools.village.script import (
     COUNTY,
     HELPER,
+    PLACE_NAMES,
     VILLAGE,
     VillageScript,
     department,
@@ -24,7 +25,9 @@ def falls_ill_is_identified_eliminated_and_reverted(s: VillageScript, h: str) ->
         member("P101", "王建国", "1968-04-02", 11, "head", phone="13800000001"),
         member("P102", "李秀兰", "1970-09-15", 12, "spouse", female=True),
     ]
-    first = s.step(h, steps.household_registered("2025-03-01", VILLAGE, "lifted", members))
+    first = s.step(
+        h, steps.household_registered("2025-03-01", VILLAGE, "lifted", members, PLACE_NAMES)
+    )
     s.step(h, steps.policy_leaflet_delivered("application_policy", "2025-03-01", "P101"))
     s.step(
         h, steps.visit_recorded("helper-chen", "2025-03-10", findings("income stable")), who=HELPER

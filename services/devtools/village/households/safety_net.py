@@ -7,6 +7,7 @@ from services.devtools import steps
 from services.devtools.steps import findings
 from services.devtools.village.script import (
     COUNTY,
+    PLACE_NAMES,
     TOWNSHIP,
     VILLAGE,
     VillageScript,
@@ -30,7 +31,7 @@ def objection_then_safety_net(s: VillageScript, h: str) -> None:
         health="disabled",
         bank_account="6222020000",
     )
-    s.step(h, steps.household_registered("2025-03-01", VILLAGE, "ordinary", [head]))
+    s.step(h, steps.household_registered("2025-03-01", VILLAGE, "ordinary", [head], PLACE_NAMES))
     roof = findings("roof damaged by the storm", ["housing"])
     s.step(h, steps.visit_recorded("cadre-li", "2025-07-03", roof))
     lead4 = s.id("L", 4)

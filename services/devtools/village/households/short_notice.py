@@ -4,7 +4,14 @@ a notice of three days, on which the county may not decide."""
 from __future__ import annotations
 
 from services.devtools import steps
-from services.devtools.village.script import COUNTY, VILLAGE, VillageScript, department, member
+from services.devtools.village.script import (
+    COUNTY,
+    PLACE_NAMES,
+    VILLAGE,
+    VillageScript,
+    department,
+    member,
+)
 
 
 def loses_a_member_and_gets_a_notice_too_short(s: VillageScript, h: str) -> None:
@@ -12,7 +19,7 @@ def loses_a_member_and_gets_a_notice_too_short(s: VillageScript, h: str) -> None
     # ran three days: the county may not decide on it.
     head = member("P501", "陈涛", "1950-05-05", 51, "head")
     members = [head, member("P502", "陈刚", "1979-08-08", 52, "son")]
-    s.step(h, steps.household_registered("2025-03-01", VILLAGE, "lifted", members))
+    s.step(h, steps.household_registered("2025-03-01", VILLAGE, "lifted", members, PLACE_NAMES))
     death = steps.department_fact_reported(
         s.id("PS", 5), "public_security", "death", "2025-09-08", "2025-09-09", person_id="P501"
     )

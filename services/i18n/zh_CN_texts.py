@@ -30,6 +30,9 @@ REASONS = {
     "TEXT_NOT_STORABLE": "文字中含有 NUL 字符或不成对的代理字符。请删除后重新发送。",
     "OCCURRED_IN_FUTURE": "事件时间晚于当前时间。请发送已发生的事件及其真实时间，"
     "并检查生产系统的时钟和时区。",
+    "NO_CHECKPOINT": "尚无覆盖该事件的签名检查点。请先签署检查点（dixian audit checkpoint）。",
+    "EVENT_NOT_LOGGED": "审计日志中没有该事件。请提供事件库中已有、且审计日志已收录的事件编号。",
+    "BAD_SIZES": "日志规模不正确。请按“旧:新”给出两个已签名检查点的规模，且 0 < 旧 ≤ 新。",
     "HISTORICAL_IMPORT_NOT_PERMITTED": "该消息声明为历史数据导入（import_batch），但该批次未经"
     "登记许可。日常事件请勿填写 import_batch；迁移历史记录须先向县级运维人员申报批次编号。",
     "EVENT_ID_REUSED": "事件编号已被其他内容使用。每个事件使用新的编号；重发时内容必须完全一致，"

@@ -22,6 +22,7 @@ from services.domain.errors import LIFECYCLE_REASONS
 from services.domain.events import MONITORED, NOT_MONITORED, RISK_ELIMINATED
 from services.i18n import CATALOGUES, has, label, t
 from services.i18n.summaries import PATTERNS, template_key
+from services.usecases.audit.proofs import AUDIT_REASONS
 
 ROOT = Path(__file__).parents[2]
 COMPLIANCE = ROOT / "services" / "domain" / "compliance"
@@ -89,7 +90,7 @@ def test_each_summary_template_uses_exactly_the_fields_its_pattern_reads() -> No
 
 
 def test_every_reason_code_is_explained_in_chinese() -> None:
-    codes = [*CONTRACT_REASONS, *LIFECYCLE_REASONS, *LEDGER_REASONS]
+    codes = [*CONTRACT_REASONS, *LIFECYCLE_REASONS, *LEDGER_REASONS, *AUDIT_REASONS]
     assert missing([f"reason.{c}" for c in codes]) == []
     # a sentence of what happened and one of what to do, in Chinese
     assert all("。" in t(f"reason.{c}") for c in codes)

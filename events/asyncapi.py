@@ -1,7 +1,8 @@
 """The producer contract as an AsyncAPI 3.0 document, generated from the models: the intake
 topic with one message per event type (its schema, the key, the signature headers, an
-example), the rejected topic with its message, the Kafka bindings and the server's
-security. `dixian schemas write` writes it as asyncapi.json."""
+example), each producer's own rejected topic (and the operators' unattributed one) with its
+message, the Kafka bindings and the server's security. `dixian schemas write` writes it as
+asyncapi.json."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 
 from events.catalog import EVENT_TYPES
 from events.envelope import HOUSEHOLD_ID_PATTERN
-from events.rejection import RejectedMessage
+from events.rejection import UNATTRIBUTED, RejectedMessage
 from events.schema import Sources, event_schema
 
 KAFKA_BINDING = "0.5.0"
@@ -23,8 +24,10 @@ the idempotency key: an exact resend is absorbed, other bytes under the same id 
 with EVENT_ID_REUSED. With producer keys configured, each message is signed: header
 `dixian-producer` (the source system) and `dixian-signature` (base64 of the Ed25519
 signature over the message value's bytes). Whatever the intake does not accept is published
-on the rejected topic with a stable reason code (docs/reason-codes.md). docs/producers.md is
-the guide."""
+with a stable reason code (docs/reason-codes.md) on the producer's own rejected topic
+(PREFIX.SOURCE: the producer whose key verified it, or without producer keys the known
+source its envelope names); what no producer can be told of goes to PREFIX.unattributed,
+for the operators. docs/producers.md is the guide."""
 
 
 def _hoist(schema: dict[str, Any], into: dict[str, Any]) -> dict[str, Any]:
@@ -90,7 +93,7 @@ def asyncapi_document(
     sources: Sources,
     *,
     intake_topic: str,
-    rejected_topic: str,
+    rejected_topics: dict[str, str],
     intake_group: str,
     partitions: int,
     replicas: int,
@@ -100,7 +103,8 @@ def asyncapi_document(
     version: str = "1",
 ) -> dict[str, Any]:
     """The contract of the intake. `sources`: event type → the sources that may send it;
-    `server`: {"host", "protocol", "security": [scheme]} of the cluster, if known;
+    `rejected_topics`: source (or `unattributed`) → its rejected topic; `server`: {"host",
+    "protocol", "security": [scheme]} of the cluster, if known;
     `examples`: event type → {"payload": message, "headers": {...}}."""
     all_sources = sorted({s for ss in sources.values() for s in ss})
     schemas: dict[str, Any] = {"HouseholdKey": _key()}
@@ -183,6 +187,7 @@ def asyncapi_document(
         },
         "bindingVersion": KAFKA_BINDING,
     }
+    rejected_channels, rejected_operations = _rejected(rejected_topics, channel_config)
     doc: dict[str, Any] = {
         "asyncapi": "3.0.0",
         "info": {
@@ -200,14 +205,7 @@ def asyncapi_document(
                 "messages": {t: {"$ref": f"#/components/messages/{t}"} for t in EVENT_TYPES},
                 "bindings": {"kafka": {"topic": intake_topic, **copy.deepcopy(channel_config)}},
             },
-            "rejected": {
-                "address": rejected_topic,
-                "title": "Rejections",
-                "description": "Every message the intake did not accept, with its reason "
-                "code. Producers read it to learn what to fix.",
-                "messages": {"rejected": {"$ref": "#/components/messages/rejected"}},
-                "bindings": {"kafka": {"topic": rejected_topic, **channel_config}},
-            },
+            **rejected_channels,
         },
         "operations": {
             "receiveHouseholdEvents": {
@@ -226,14 +224,7 @@ def asyncapi_document(
                     }
                 },
             },
-            "sendRejections": {
-                "action": "send",
-                "title": "The intake publishes rejections",
-                "summary": "Read them (any consumer group of your own) to see what was not "
-                "accepted and why.",
-                "channel": {"$ref": "#/channels/rejected"},
-                "messages": [{"$ref": "#/channels/rejected/messages/rejected"}],
-            },
+            **rejected_operations,
         },
         "components": {"schemas": schemas, "messages": messages},
     }
@@ -246,3 +237,43 @@ def asyncapi_document(
         for channel in doc["channels"].values():
             channel["servers"] = [{"$ref": "#/servers/cluster"}]
     return doc
+
+
+def _rejected(
+    topics: dict[str, str], config: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A channel and a send operation per rejected topic: each producer's own (Kafka's ACLs
+    let it read that one only), and the unattributed one of the operators."""
+    channels: dict[str, Any] = {}
+    operations: dict[str, Any] = {}
+    for source, topic in sorted(topics.items()):
+        name = f"rejected_{source}"
+        if source == UNATTRIBUTED:
+            title, description = (
+                "Unattributed rejections",
+                "What the intake did not accept and no producer can be told of (unsigned "
+                "or unreadable, or naming no known source): for the operators only.",
+            )
+        else:
+            title, description = (
+                f"Rejections of {source}",
+                f"The messages of {source} the intake did not accept (signed by its key, or "
+                "without producer keys, naming it as their source), with their reason codes: "
+                f"{source} reads them to learn what to fix, and no other producer can.",
+            )
+        channels[name] = {
+            "address": topic,
+            "title": title,
+            "description": description,
+            "messages": {"rejected": {"$ref": "#/components/messages/rejected"}},
+            "bindings": {"kafka": {"topic": topic, **copy.deepcopy(config), "partitions": 1}},
+        }
+        operations[f"sendRejections_{source}"] = {
+            "action": "send",
+            "title": f"The intake publishes the rejections of {source}",
+            "summary": "Read them (any consumer group of your own) to see what was not "
+            "accepted and why.",
+            "channel": {"$ref": f"#/channels/{name}"},
+            "messages": [{"$ref": f"#/channels/{name}/messages/rejected"}],
+        }
+    return channels, operations

@@ -18,6 +18,7 @@ from events import (
     visits,
 )
 from events.envelope import EventEnvelope
+from events.reasons import ReasonCoded
 
 # event_type → (payload model, current schema version). The name is the stable contract.
 EVENT_TYPES: dict[str, tuple[type[BaseModel], int]] = {
@@ -98,6 +99,8 @@ CONTRACT_REASONS: dict[str, str] = {
     "producing system's clock and time zone.",
     "EVENT_ID_REUSED": "Give every event its own id; resend an event only with the very "
     "bytes first sent, and send a correction (event_amended) to change one.",
+    "HISTORICAL_IMPORT_NOT_PERMITTED": "Send live events without import_batch; a migration "
+    "of past records is declared to the county's operators first, who permit its batch id.",
     "INTERNAL_ERROR": "Nothing the producer can fix alone: the intake failed on this message "
     "(the class of the error is in the reason). Report it with the rejection id; the "
     "message is kept and can be sent again once it is fixed.",
@@ -106,14 +109,10 @@ CONTRACT_REASONS: dict[str, str] = {
 }
 
 
-class ContractViolation(Exception):
+class ContractViolation(ReasonCoded):
     """A message that does not meet the contract; `code` is the stable reason code."""
 
-    def __init__(self, code: str, detail: str) -> None:
-        assert code in CONTRACT_REASONS, code
-        super().__init__(f"{code}: {detail}")
-        self.code = code
-        self.detail = detail
+    reasons = CONTRACT_REASONS
 
 
 @dataclass(frozen=True, slots=True)

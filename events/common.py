@@ -12,6 +12,10 @@ from events.envelope import Contract
 from events.identity import is_valid_id_number
 
 REGION_CODE = r"^[0-9]{12}$"  # ASCII digits: full-width ones would match no line
+# The relation_to_head that names the head of household (户主): ours, and the national
+# system's exports.
+HEAD_RELATIONS = frozenset({"head", "户主", "本人"})
+PlaceName = Annotated[str, Field(min_length=1, max_length=64)]
 CaseId = Annotated[str, Field(min_length=1, max_length=64, description="Lead or elimination id.")]
 Text = Annotated[str, Field(max_length=2000)]
 
@@ -56,7 +60,9 @@ class Member(Contract):
     person_id: str = Field(min_length=1, max_length=64, description="Person number.")
     name: str = Field(min_length=1, max_length=64, description="Name (personal information).")
     id_number: IdNumber = Field(description="18-digit ID number, GB 11643 check digit.")
-    relation_to_head: str = Field(min_length=1, max_length=32, description="e.g. head, spouse.")
+    relation_to_head: str = Field(
+        min_length=1, max_length=32, description="e.g. head (户主), spouse, child."
+    )
     labour_capacity: LabourCapacity = Field(description="劳动能力.")
     health: HealthStatus = Field(description="健康状况 (personal information).")
     in_school: bool = Field(default=False, description="Currently in compulsory schooling.")

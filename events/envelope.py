@@ -42,3 +42,11 @@ class EventEnvelope(Contract):
     )
     actor: Actor = Field(description="Who did it.")
     payload: dict[str, Any] = Field(description="The type's own fields (see its schema).")
+    import_batch: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=64,
+        description="Set only by a declared historical import (a migration of past records, "
+        "permitted by the intake's configuration): the import's id. Its events are known from "
+        "the day their records say, not from the day the intake received them.",
+    )

@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import Field
 
 from events.codes import HouseholdType
-from events.common import REGION_CODE, Member, Yuan
+from events.common import REGION_CODE, Member, PlaceName, Yuan
 from events.envelope import Contract
 
 
@@ -19,6 +19,17 @@ class HouseholdRegistered(Contract):
     village_code: str = Field(pattern=REGION_CODE, description="12-digit village region code.")
     household_type: HouseholdType = Field(description="Lifted (脱贫户) or ordinary (一般农户).")
     members: list[Member] = Field(min_length=1, description="Members at registration.")
+    # Optional (a producer that omits them stays valid): the places' names as the producing
+    # system knows them; a county's configured code table (DIXIAN_PLACES_FILE) comes first.
+    county_name: PlaceName | None = Field(
+        default=None, description="Name of the county (the village code's first 6 digits)."
+    )
+    township_name: PlaceName | None = Field(
+        default=None, description="Name of the township (the village code's first 9 digits)."
+    )
+    village_name: PlaceName | None = Field(
+        default=None, description="Name of the village (the 12-digit village code)."
+    )
 
 
 class MemberAdded(Contract):

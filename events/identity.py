@@ -1,4 +1,5 @@
-"""Resident ID numbers (GB 11643-1999): check-digit validation and masking for lists."""
+"""Resident ID numbers (GB 11643-1999): check-digit validation and masking for lists; names
+masked the way lists and ledgers show them (张*明)."""
 
 from __future__ import annotations
 
@@ -23,3 +24,14 @@ def is_valid_id_number(value: str) -> bool:
 def mask_id_number(value: str) -> str:
     """Keep the region (6) and the last 2 characters: 110101**********1X."""
     return value[:6] + "*" * (len(value) - 8) + value[-2:] if len(value) > 8 else "*" * len(value)
+
+
+def mask_name(name: str) -> str:
+    """A name as lists and ledgers show it: its first and last characters, the others
+    starred (张*明, 欧**娜); a name of two keeps its first (张*), of one none (*)."""
+    name = name.strip()
+    if len(name) <= 1:
+        return "*" * len(name)
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]

@@ -8,6 +8,10 @@ from pydantic import Field
 
 from events.envelope import Contract
 
+# The rejected topic of what no producer can be told of (unsigned, unreadable, naming no known
+# source): PREFIX.unattributed, for the operators; every producer's own is PREFIX.SOURCE.
+UNATTRIBUTED = "unattributed"
+
 
 class RejectedMessage(Contract):
     """A message the intake did not accept; the original bytes are kept, base64-encoded."""
@@ -35,6 +39,8 @@ class RejectedMessage(Contract):
     event_type: str | None = Field(description="The event type, when it could be read.")
     household_id: str | None = Field(description="The household, when it could be read.")
     source_system: str | None = Field(
-        default=None, description="The source the message named, when it could be read."
+        default=None,
+        description="Whose rejection it is: the producer whose key verified the message (or, "
+        "without producer keys, the known source its envelope names); null: nobody's.",
     )
     rejected_at: datetime = Field(description="When the intake rejected it.")

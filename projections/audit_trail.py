@@ -1,4 +1,6 @@
-"""The audit trail: every accepted event with its global position, who, whence and when."""
+"""The audit trail: every accepted event with its global position, who, whence and when;
+its payload with personal data masked (the full record is the event store's, read on the
+record)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from psycopg import Cursor
 
 from projections.runner import Positioned
 from services.adapters.storable import storable, storable_json
+from services.domain.masking import masked
 
 COLUMNS = (
     "position",
@@ -75,6 +78,6 @@ class AuditTrail:
                         storable(e.actor_id),
                         storable(e.actor_role),
                         storable(e.attestation),
-                        storable_json(e.facts, sort_keys=True),
+                        storable_json(masked(e.facts), sort_keys=True),  # on the record only
                     )
                 )

@@ -41,6 +41,11 @@ class HouseholdState:
         alert_count integer NOT NULL,
         per_capita_net_income_yuan numeric,
         correction_count integer NOT NULL,
+        head_person_id text,
+        head_name_masked text,  -- 张*明: never the full name
+        county_name text,  -- the names the registration carried
+        township_name text,
+        village_name text,
         version integer NOT NULL,
         last_event_type text NOT NULL,
         last_occurred_at timestamptz NOT NULL,
@@ -48,6 +53,13 @@ class HouseholdState:
     );
     CREATE INDEX IF NOT EXISTS household_state_village
         ON household_state (village_code, monitoring_status);
+    -- a table made by an earlier version gains the columns (rebuild to fill them)
+    ALTER TABLE household_state
+        ADD COLUMN IF NOT EXISTS head_person_id text,
+        ADD COLUMN IF NOT EXISTS head_name_masked text,
+        ADD COLUMN IF NOT EXISTS county_name text,
+        ADD COLUMN IF NOT EXISTS township_name text,
+        ADD COLUMN IF NOT EXISTS village_name text;
     """
 
     def apply(self, cur: Cursor[Any], events: Sequence[Positioned], store: EventStore) -> None:

@@ -6,6 +6,7 @@ from projections.audit_log import AuditLogProjection
 from projections.audit_trail import AuditTrail
 from projections.household_state import HouseholdState
 from projections.ledger_trail import LedgerTrail
+from projections.personal_data_reads import PersonalDataReads
 from projections.problem_ledger import ProblemLedger
 from projections.runner import Projection
 
@@ -15,4 +16,5 @@ PROJECTIONS: dict[str, type[Projection]] = {
     AuditLogProjection.name: AuditLogProjection,  # type: ignore[dict-item]
     LedgerTrail.name: LedgerTrail,
     ProblemLedger.name: ProblemLedger,
+    PersonalDataReads.name: PersonalDataReads,
 }

@@ -13,6 +13,7 @@ from typing import Any, Protocol
 import psycopg
 import psycopg.errors
 from psycopg import Cursor
+from psycopg.rows import tuple_row
 from psycopg_pool import ConnectionPool
 
 from services.adapters.eventstore import EventStore
@@ -64,6 +65,28 @@ def projection_pool(settings: Settings) -> Iterator[ConnectionPool]:
         yield pool
     finally:
         pool.close()
+
+
+class _StorePool:
+    """The store's own connections, shaped as a pool for a runner (for one-off catch-ups
+    where no projection pool is at hand)."""
+
+    def __init__(self, store: EventStore) -> None:
+        self.store = store
+
+    @contextmanager
+    def connection(self) -> Iterator[Any]:
+        with self.store.connection() as conn:
+            factory, conn.row_factory = conn.row_factory, tuple_row  # as a runner reads rows
+            try:
+                yield conn
+            finally:
+                conn.row_factory = factory
+
+
+@contextmanager
+def store_pool(store: EventStore) -> Iterator[Any]:
+    yield _StorePool(store)
 
 
 class Projection(Protocol):
@@ -140,11 +163,14 @@ class ProjectionRunner:
             ).fetchone()
         return int(row[0]) if row else 0
 
-    def run_once(self) -> int:
-        """Apply the next batch; return how many events it held (0: caught up)."""
+    def run_once(self, upto: int | None = None) -> int:
+        """Apply the next batch (no further than position `upto`); return how many events it
+        held (0: caught up)."""
         start = self.position()
+        if upto is not None and start >= upto:
+            return 0
         notifications = self.store.recorder.select_notifications(
-            start=start, limit=self.batch_size, inclusive_of_start=False
+            start=start, limit=self.batch_size, stop=upto, inclusive_of_start=False
         )
         if not notifications:
             return 0
@@ -212,14 +238,17 @@ class ProjectionRunner:
             ).fetchone()
         return int(row[0]) if row else 0
 
-    def catch_up(self, progress: Reporter | None = None) -> int:
-        """Apply batches until the store has nothing newer; return the events applied
-        (reporting the position and the store's head to `progress` after each batch)."""
+    def catch_up(self, upto: int | None = None, progress: Reporter | None = None) -> int:
+        """Apply batches until the store has nothing newer (or position `upto` is reached);
+        return the events applied (reporting the position and the store's head to
+        `progress` after each batch)."""
         total = 0
-        head = (self.store.recorder.max_notification_id() or 0) if progress else 0
+        head = 0
+        if progress is not None:  # where it will stop: `upto`, or the store's head now
+            head = upto if upto is not None else (self.store.recorder.max_notification_id() or 0)
         while True:
             try:
-                n = self.run_once()
+                n = self.run_once(upto)
             except PositionMoved:
                 continue
             if n == 0:
@@ -264,4 +293,4 @@ class ProjectionRunner:
                 "UPDATE projection_positions SET position = 0, updated_at = now() WHERE name = %s",
                 (self.projection.name,),
             )
-        return self.catch_up(progress)
+        return self.catch_up(progress=progress)

@@ -12,11 +12,15 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from events.monitoring_lines import MonitoringLines
+from events.rejection import UNATTRIBUTED
 from services.adapters.attestation import ProducerKeys
+from services.adapters.audit_log import Signer, public_key_of, read_private_key
 from services.domain.compliance.params import ComplianceParams
 from services.domain.permissions import Permissions
 from services.domain.rules import LifecycleRules
 from services.usecases.intake.edge import EdgeLimits
+
+__all__ = ["UNATTRIBUTED", "Settings"]  # UNATTRIBUTED: the contract's, named here too
 
 
 class Settings(BaseSettings):
@@ -76,7 +80,12 @@ class Settings(BaseSettings):
         "(DATABASE_UNREACHABLE on the command line).",
     )
     intake_topic: str = Field(default="dixian.household-events", description="Intake topic.")
-    rejected_topic: str = Field(default="dixian.rejected", description="Rejections topic.")
+    rejected_topic: str = Field(
+        default="dixian.rejected",
+        description="Prefix of the rejections' topics: each producer's go to PREFIX.SOURCE, "
+        "so Kafka's ACLs can give a department its own only; PREFIX.unattributed holds what "
+        "no producer can be told of (unsigned and unreadable) for the operators.",
+    )
     intake_partitions: int = Field(default=6, ge=1, description="Partitions of both topics.")
     replication_factor: int = Field(default=1, ge=1, description="Replicas of each topic.")
     intake_group: str = Field(default="dixian-intake", description="Intake consumer group.")
@@ -103,6 +112,11 @@ class Settings(BaseSettings):
         "published as a notice (id, code, size, SHA-256) and read with "
         "`dixian rejected --show ID --value-to FILE`.",
     )
+    historical_imports: frozenset[str] = Field(
+        default=frozenset(),
+        description="The declared historical imports the intake accepts, by batch id (the "
+        "envelope's import_batch; '*': any — for the demo and the simulator only).",
+    )
     intake_instance_id: str | None = Field(
         default=None,
         description="Static group membership (e.g. the pod's name): a restarted worker takes "
@@ -125,6 +139,11 @@ class Settings(BaseSettings):
     permissions_file: Path | None = Field(
         default=None, description="JSON producer permissions; unset: the default matrix."
     )
+    places_file: Path | None = Field(
+        default=None,
+        description="The county's place names: JSON {code: name} or CSV code,name (county 6 "
+        "digits, township 9, village 12); unset: the names registrations carry, else codes.",
+    )
     producer_keys_file: Path | None = Field(
         default=None,
         description="JSON source → Ed25519 public key; set, every message must be signed.",
@@ -138,6 +157,19 @@ class Settings(BaseSettings):
         default=None,
         description="The audit log's Ed25519 key (base64 seed); unset: DATA_DIR/audit-signing.key,"
         " created on first use.",
+    )
+    audit_origin: str = Field(
+        default="dixian/local",
+        description="The log's name in its signed checkpoints, e.g. dixian/610326 (a county).",
+    )
+    audit_public_key: str | None = Field(
+        default=None,
+        description="The key (base64) `audit verify` trusts; unset: the public half of "
+        "AUDIT_KEY_FILE. Give inspectors this key, not the database's word for it.",
+    )
+    checkpoint_topic: str = Field(
+        default="dixian.audit-checkpoints",
+        description="Where each signed checkpoint goes for the witnesses (kept forever).",
     )
     audit_checkpoint_seconds: float = Field(
         default=300, gt=0, description="How often the running services sign a checkpoint."
@@ -258,6 +290,11 @@ class Settings(BaseSettings):
             update={"lines": rules.lines, "min_notice_days": rules.min_notice_days}
         )
 
+    def rejected_topics(self) -> dict[str, str]:
+        """source → its rejected topic, and `unattributed` → the operators'."""
+        sources = [*sorted(self.permissions().matrix), UNATTRIBUTED]
+        return {source: f"{self.rejected_topic}.{source}" for source in sources}
+
     def permissions(self) -> Permissions:
         if self.permissions_file:
             return Permissions.from_file(self.permissions_file)
@@ -268,6 +305,16 @@ class Settings(BaseSettings):
 
     def signing_key_file(self) -> Path:
         return self.audit_key_file or self.data_dir / "audit-signing.key"
+
+    def signer(self) -> Signer:
+        return Signer(self.signing_key_file(), self.audit_origin)
+
+    def verifying_key(self) -> str | None:
+        """The key verification trusts: configured, or the signing key's (never a row's)."""
+        if self.audit_public_key:
+            return self.audit_public_key
+        key_file = self.signing_key_file()
+        return public_key_of(read_private_key(key_file)) if key_file.exists() else None
 
     def pg_params(self) -> dict[str, str]:
         """The connection parameters of pg_url as a dict (host may be a socket directory)."""

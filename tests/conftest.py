@@ -89,4 +89,5 @@ def settings(pg_url: str) -> Settings:
         batch_timeout_ms=50,
         projection_poll_ms=20,
         intake_session_timeout_ms=4000,
+        historical_imports=frozenset({"*"}),  # the demo village and the simulator's
     )

@@ -80,7 +80,9 @@ async def wait_until(predicate: Callable[[], Any], timeout: float = 60.0) -> Non
 
 
 def intake(store: EventStore, cache_size: int = 100, **kw: Any) -> IntakeProcessor:
-    """The intake's batch processor on the store, as a worker has it."""
+    """The intake's batch processor on the store, as a worker has it (accepting the demo
+    village's and the simulator's declared historical imports)."""
+    kw.setdefault("historical_imports", frozenset({"*"}))
     return IntakeProcessor(PostgresIntakeUnitOfWork(store, cache_size), **kw)
 
 

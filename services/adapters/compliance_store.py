@@ -167,12 +167,9 @@ def load_sweeps(store: EventStore) -> list[Sweep]:
 def save(store: EventStore, aggregates: Iterable[Aggregate]) -> int:
     """The aggregates' new events, in one transaction; an aggregate changed meanwhile by
     someone else fails the whole write (optimistic concurrency by version)."""
-    stored = [store.mapper.to_stored_event(e) for a in aggregates for e in a.collect_events()]
-    if stored:
-        try:
-            store.recorder.insert_events(stored)
-        except IntegrityError:
-            raise LedgerViolation(
-                "LEDGER_CHANGED_MEANWHILE", "another sweep or command wrote first; nothing saved"
-            ) from None
-    return len(stored)
+    try:
+        return store.append(aggregates)
+    except IntegrityError:
+        raise LedgerViolation(
+            "LEDGER_CHANGED_MEANWHILE", "another sweep or command wrote first; nothing saved"
+        ) from None

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from eventsourcing.application import Application
+from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder
 from psycopg import Cursor
@@ -105,6 +106,14 @@ class EventStore(Application):
         stored = [self.mapper.to_stored_event(e) for _, events in touched for e in events]
         self.recorder.insert_events(stored, also=also)
         self._snapshot([h for h, events in touched if self._crossed(h.version, len(events))])
+
+    def append(self, aggregates: Iterable[Aggregate]) -> int:
+        """The aggregates' new events, in one transaction (IntegrityError if one of them was
+        changed meanwhile by someone else: optimistic concurrency by version)."""
+        stored = [self.mapper.to_stored_event(e) for a in aggregates for e in a.collect_events()]
+        if stored:
+            self.recorder.insert_events(stored)
+        return len(stored)
 
     def _crossed(self, version: int, new: int) -> bool:
         every = self.snapshot_interval

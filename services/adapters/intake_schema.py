@@ -48,8 +48,8 @@ CREATE INDEX IF NOT EXISTS intake_rejected_unpublished
     ON intake_rejected (rejection_id) WHERE published_at IS NULL;
 -- The SHA-256 of the accepted bytes: a repeat is absorbed only if it is the same message.
 ALTER TABLE intake_accepted ADD COLUMN IF NOT EXISTS value_sha256 bytea;
+-- Whose rejection it is: it goes back to that producer only (its own rejected topic).
+ALTER TABLE intake_rejected ADD COLUMN IF NOT EXISTS source_system text;
 -- Which worker last stored a batch of the partition (for operators, and the tests).
 ALTER TABLE intake_positions ADD COLUMN IF NOT EXISTS updated_by text;
--- The source a rejected message named, when its envelope could be read.
-ALTER TABLE intake_rejected ADD COLUMN IF NOT EXISTS source_system text;
 """

@@ -61,6 +61,15 @@ class PostgresIntakeUnitOfWork:
         """After a rebalance: another worker may write these households now."""
         self.cache.clear()
 
+    def stored_positions(self, topic: str) -> dict[int, int]:
+        return stored_positions(self.store, topic)
+
+    def unpublished_rejections(self, limit: int) -> list[dict[str, Any]]:
+        return unpublished_rejections(self.store, limit)
+
+    def mark_published(self, rejection_ids: list[int]) -> None:
+        mark_published(self.store, rejection_ids)
+
 
 def accepted_events(store: EventStore, event_ids: Iterable[UUID]) -> dict[UUID, Seen]:
     """Of these event ids, those accepted before."""
@@ -188,7 +197,7 @@ def write_intake(curs: Cursor[Any], w: IntakeRecord) -> None:
                     r.event_id,
                     storable(r.event_type) if r.event_type is not None else None,
                     storable(r.household_id) if r.household_id is not None else None,
-                    storable(r.source_system) if r.source_system is not None else None,
+                    r.source_system,
                 )
                 for r in w.rejected
             ],

@@ -17,8 +17,14 @@ KEEP_FOREVER = {"retention.ms": "-1", "retention.bytes": "-1", "cleanup.policy":
 
 
 async def ensure_topics(settings: Settings, bootstrap: str) -> list[str]:
-    """Create the intake and rejected topics if missing; return those created."""
-    wanted = [settings.intake_topic, settings.rejected_topic]
+    """Create the intake topic, each producer's rejected topic and the checkpoint topic if
+    missing; return those created. The checkpoint topic has one partition: the witnesses
+    read the checkpoints in order."""
+    wanted = {
+        settings.intake_topic: settings.intake_partitions,
+        **dict.fromkeys(settings.rejected_topics().values(), 1),  # rejections are few
+        settings.checkpoint_topic: 1,
+    }
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, **kafka_kwargs(settings))
     try:
         await asyncio.wait_for(admin.start(), settings.kafka_timeout_seconds)
@@ -26,11 +32,11 @@ async def ensure_topics(settings: Settings, bootstrap: str) -> list[str]:
         new = [
             NewTopic(
                 t,
-                num_partitions=settings.intake_partitions,
+                num_partitions=partitions,
                 replication_factor=settings.replication_factor,
                 topic_configs=KEEP_FOREVER,
             )
-            for t in wanted
+            for t, partitions in wanted.items()
             if t not in existing
         ]
         if new:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from eventsourcing.persistence import StoredEvent
 
-from events.identity import mask_id_number
 from services.adapters.eventstore import EventStore
 from services.domain.household import household_uuid
+from services.domain.masking import masked
 
 
 def household_events(store: EventStore, household_id: str) -> list[tuple[int, Any]]:
@@ -35,9 +36,13 @@ def household_events(store: EventStore, household_id: str) -> list[tuple[int, An
     ]
 
 
-def household_history(store: EventStore, household_id: str) -> list[dict[str, Any]]:
+def household_history(
+    store: EventStore, household_id: str, unmasked: bool = False
+) -> list[dict[str, Any]]:
     """Every stored event of the household, from the event store itself, in order, each
-    with the corrections that later retracted or amended it."""
+    with the corrections that later retracted or amended it; personal data masked unless
+    `unmasked` (for a read that was recorded first). `received_at` is the intake's own
+    clock; `recorded_at` is the producer's claim."""
     events = household_events(store, household_id)
     corrected: dict[str, list[str]] = {}
     for _, e in events:
@@ -53,35 +58,22 @@ def household_history(store: EventStore, household_id: str) -> list[dict[str, An
             "event_type": e.event_type,
             "event_id": e.event_id,
             "occurred_at": e.occurred_at,
+            "received_at": e.timestamp.isoformat(),
             "recorded_at": e.recorded_at,
-            "stored_at": e.timestamp.isoformat(),
+            "import_batch": getattr(e, "import_batch", None),
             "source_system": e.source_system,
             "actor": f"{e.actor_id} ({e.actor_role})",
             "attestation": e.attestation,
             "corrected_by": corrected.get(e.event_id, []),
-            "facts": mask_personal(e.facts),
+            "facts": e.facts if unmasked else masked(e.facts),
         }
         for position, e in events
     ]
 
 
 def mask_personal(facts: Any) -> Any:
-    """The facts with ID numbers, phones and bank accounts masked, for lists shown to people."""
-    if isinstance(facts, dict):
-        return {k: _mask(k, v) for k, v in facts.items()}
-    if isinstance(facts, list):
-        return [mask_personal(v) for v in facts]
-    return facts
-
-
-def _mask(key: str, value: Any) -> Any:
-    if not isinstance(value, str):
-        return mask_personal(value)
-    if key == "id_number":
-        return mask_id_number(value)
-    if key in ("phone", "bank_account"):
-        return "*" * max(len(value) - 4, 0) + value[-4:]
-    return value
+    """The facts with personal information masked (services.domain.masking)."""
+    return masked(facts)
 
 
 def household_state(store: EventStore, household_id: str) -> dict[str, Any] | None:
@@ -91,6 +83,27 @@ def household_state(store: EventStore, household_id: str) -> dict[str, Any] | No
             "SELECT * FROM household_state WHERE household_id = %s", (household_id,)
         ).fetchone()
     return dict(row) if row else None
+
+
+def projected(conn: Any, table: str) -> bool:
+    """Whether a projection's table exists yet (the projections make it on first run)."""
+    row = conn.execute("SELECT to_regclass(%s) IS NOT NULL AS made", (table,)).fetchone()
+    return bool(row["made"])
+
+
+def household_heads(store: EventStore, household_ids: Iterable[str]) -> dict[str, str]:
+    """Household number → the head's masked name (张*明), for the households that have one,
+    in one query however many are asked for (a township's ledger names thousands)."""
+    ids = sorted(set(household_ids))
+    with store.connection() as conn:
+        if not ids or not projected(conn, "household_state"):
+            return {}
+        rows = conn.execute(
+            "SELECT household_id, head_name_masked FROM household_state "
+            "WHERE household_id = ANY(%s) AND head_name_masked IS NOT NULL",
+            (ids,),
+        ).fetchall()
+    return {r["household_id"]: r["head_name_masked"] for r in rows}
 
 
 def rejected_messages(store: EventStore, limit: int, after: int = 0) -> list[dict[str, Any]]:

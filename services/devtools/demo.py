@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import re
 import time
 from collections import Counter
 from datetime import date, timedelta
@@ -15,15 +16,15 @@ from events.rejection import RejectedMessage
 from services.adapters.attestation import ProducerKeyring
 from services.adapters.compliance_store import load_problems, load_sweeps
 from services.adapters.eventstore import EventStore
-from services.adapters.exports import write_xlsx
 from services.adapters.intake_store import stored_positions
 from services.adapters.kafka_security import kafka_kwargs
 from services.adapters.kafka_topics import ensure_topics
-from services.adapters.queries import household_history
+from services.adapters.places import load_places
+from services.adapters.queries import household_heads, household_history
+from services.adapters.workbooks import write_workbook
 from services.devtools.embedded import servers
-from services.devtools.village import VILLAGE, village_messages
+from services.devtools.village import PLACES_FILE, VILLAGE, village_messages
 from services.domain.audit import offline
-from services.domain.compliance import reports
 from services.domain.compliance.findings import township_of
 from services.domain.compliance.ledger import LedgerViolation
 from services.domain.permissions import DEFAULT_PERMISSIONS
@@ -35,6 +36,7 @@ from services.usecases.audit.reads import record_read
 from services.usecases.audit.verify import verify
 from services.usecases.compliance.ledger import apply
 from services.usecases.compliance.sweep import run_sweep
+from services.usecases.compliance.workbooks import Names, households_of, ledger_sheets
 
 
 async def publish(
@@ -72,22 +74,36 @@ async def publish(
 
 
 async def read_rejections(
-    bootstrap: str, topic: str, after: int, client: dict[str, Any] | None = None
+    bootstrap: str, prefix: str, after: int, client: dict[str, Any] | None = None
 ) -> dict[int, str]:
-    """rejection_id → reason code of the rejections on the topic newer than `after`."""
+    """rejection_id → reason code of the rejections newer than `after`, on every producer's
+    rejected topic (PREFIX.SOURCE)."""
+    records = await rejected_records(bootstrap, prefix, client=client)
+    return {r.rejection_id: r.reason_code for r in records if r.rejection_id > after}
+
+
+async def rejected_records(
+    bootstrap: str, prefix: str, rounds: int = 5, client: dict[str, Any] | None = None
+) -> list[RejectedMessage]:
+    """Every record of every rejected topic of this prefix, as read within a few rounds
+    (`client`: security and timeouts, services.adapters.kafka_security)."""
     consumer = AIOKafkaConsumer(
-        topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest", **(client or {})
+        bootstrap_servers=bootstrap,
+        auto_offset_reset="earliest",
+        max_partition_fetch_bytes=4 * 1024 * 1024,
+        metadata_max_age_ms=1000,
+        **(client or {}),
     )
+    consumer.subscribe(pattern=f"^{re.escape(prefix)}\\..+")
     await consumer.start()
     try:
-        found: dict[int, str] = {}
-        for _ in range(5):
+        found: list[RejectedMessage] = []
+        idle = 0
+        while idle < rounds:
             batches = await consumer.getmany(timeout_ms=1000)
+            idle = 0 if batches else idle + 1
             for records in batches.values():
-                for r in records:
-                    body = RejectedMessage.model_validate_json(r.value)
-                    if body.rejection_id > after:
-                        found[body.rejection_id] = body.reason_code
+                found += [RejectedMessage.model_validate_json(r.value) for r in records]
         return found
     finally:
         await consumer.stop()
@@ -118,7 +134,10 @@ async def run_demo(settings: Settings, timeout: float = 120.0) -> int:
         # Each producing system signs its messages; the intake records the verified source.
         keyring = ProducerKeyring(sorted(DEFAULT_PERMISSIONS))
         keys_file = keyring.write_public_keys(s.data_dir / f"producer-keys-{run}.json")
-        s = s.model_copy(update={"producer_keys_file": keys_file})
+        # The village's year is loaded today: a declared historical import, permitted here.
+        s = s.model_copy(
+            update={"producer_keys_file": keys_file, "historical_imports": frozenset({"*"})}
+        )
         await ensure_topics(s, s.kafka_bootstrap)  # before producing: never auto-created
         stop = asyncio.Event()
         task = asyncio.create_task(serve(s, s.kafka_bootstrap, stop))
@@ -147,7 +166,7 @@ async def run_demo(settings: Settings, timeout: float = 120.0) -> int:
                 s.kafka_bootstrap, s.rejected_topic, before, kafka_kwargs(s)
             )
             want = sum(1 for m in messages if m.expect not in ("accepted", "duplicate"))
-            print(f"rejected topic {s.rejected_topic}: {len(on_topic)} of this run's rejections")
+            print(f"rejected topics {s.rejected_topic}.*: {len(on_topic)} of this run's rejections")
             ok = ok and len(on_topic) == want
             ok = await asyncio.to_thread(audit, s, store, f"{VILLAGE}{run}001") and ok
             ok = await asyncio.to_thread(compliance, s, store, run) and ok
@@ -173,14 +192,14 @@ async def run_demo(settings: Settings, timeout: float = 120.0) -> int:
 def audit(s: Settings, store: EventStore, hid: str) -> bool:
     """Sign a checkpoint, verify the whole log, and prove one event offline."""
     checkpoint = checkpoint_now(s, store)
-    report = verify(store)
+    report = verify(store, str(s.verifying_key()), origin=s.audit_origin)
     print(
         f"\naudit log: checkpoint of {checkpoint['tree_size']} events signed, root "
         f"{checkpoint['root_hash'][:16]}…; verify: "
         f"{'nothing changed, removed, reordered or inserted' if report.ok else 'TAMPERED'}"
     )
     event_id = household_history(store, hid)[-1]["event_id"]
-    proof = inclusion_proof(store, event_id)
+    proof = inclusion_proof(store, event_id, "dixian-demo", "show an inspector a proof")
     verdict = offline.verify_proof(proof, base64.b64decode(checkpoint["public_key"]))
     print(f"inclusion proof of event {event_id}, checked offline: {verdict}")
     return report.ok
@@ -209,7 +228,7 @@ def compliance(s: Settings, store: EventStore, run: str) -> bool:
         store,
         ref,
         lambda p: p.plan_rectification(
-            "explain the lapse and fix the procedure",
+            "说明未走访原因，规范每月走访",
             day + timedelta(days=14),
             "cadre-li",
             "township-wu",
@@ -221,7 +240,7 @@ def compliance(s: Settings, store: EventStore, run: str) -> bool:
         store,
         ref,
         lambda p: p.record_action(
-            "training of the village committee; case file completed",
+            "组织村两委培训，补齐走访记录",
             ["minutes-2026-03-05"],
             "cadre-li",
             "village_cadre",
@@ -243,7 +262,7 @@ def compliance(s: Settings, store: EventStore, run: str) -> bool:
         ref,
         lambda p: p.close_out(
             ["check-2026-03-09"],
-            "verified on site",
+            "乡镇现场核实",
             "township-wu",
             "township_official",
             day + timedelta(days=8),
@@ -252,18 +271,13 @@ def compliance(s: Settings, store: EventStore, run: str) -> bool:
     print(f"problem {ref} ({p.rule_id}): " + " → ".join(h[0] for h in p.history))
     problems = list(load_problems(store).values())
     township = township_of(VILLAGE)
-    path = write_xlsx(
-        s.data_dir / "demo" / f"ledgers-{run}.xlsx",
-        {
-            "screening_tasks": reports.screening_task_ledger(
-                problems, load_sweeps(store)[-1], DEMO_DAY, township
-            ),
-            "suspected_problems": reports.problem_ledger(
-                problems, DEMO_DAY, township, favoritism=False
-            ),
-            "rectification": reports.rectification_ledger(problems, township, favoritism=False),
-        },
+    names = Names(
+        load_places(s.places_file or PLACES_FILE, store),
+        household_heads(store, households_of(problems)),
     )
+    closed_on = day + timedelta(days=8)  # the ledgers as of the close-out's day
+    sheets = ledger_sheets(problems, load_sweeps(store)[-1], closed_on, township, names)
+    path = write_workbook(s.data_dir / "demo" / f"ledgers-{run}.xlsx", sheets)
     print(f"the township's three ledgers: {path}")
     return p.status == "closed"
 

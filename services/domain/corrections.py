@@ -1,4 +1,4 @@
-"""A household's history as known on a day: the events recorded by then, which of them
+"""A household's history as known on a day: the events the system had by then, which of them
 later events retracted, and the payloads amendments put in their place. The as-of views
 (services.domain.timeline) and the compliance engine read corrections the same way."""
 
@@ -8,17 +8,19 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any, TypeVar
 
+from services.domain.clock import known_on
+
 CORRECTIONS = ("event_retracted", "event_amended")
 
 E = TypeVar("E")
 
 
 def recorded_by(events: Sequence[E], day: date | None) -> list[E]:
-    """The events recorded on or before the day (all of them for None)."""
+    """The events the system knew of on the day (all of them for None): received by then,
+    by the intake's own clock (a declared historical import: recorded by then)."""
     if day is None:
         return list(events)
-    last = day.isoformat()
-    return [e for e in events if e.recorded_at[:10] <= last]  # type: ignore[attr-defined]
+    return [e for e in events if known_on(e) <= day]
 
 
 def corrections(events: Sequence[Any]) -> tuple[set[str], dict[str, dict[str, Any]]]:

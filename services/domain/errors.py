@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from events.reasons import ReasonCoded
+
 # Stable reason codes of the lifecycle, with what the producer should do about each.
 LIFECYCLE_REASONS: dict[str, str] = {
     "HOUSEHOLD_NOT_REGISTERED": "Register the household (household_registered) first.",
@@ -39,11 +41,7 @@ LIFECYCLE_REASONS: dict[str, str] = {
 }
 
 
-class LifecycleViolation(Exception):
+class LifecycleViolation(ReasonCoded):
     """The event cannot happen to the household as it stands; `code` is stable."""
 
-    def __init__(self, code: str, detail: str) -> None:
-        assert code in LIFECYCLE_REASONS, code
-        super().__init__(f"{code}: {detail}")
-        self.code = code
-        self.detail = detail
+    reasons = LIFECYCLE_REASONS

@@ -30,6 +30,7 @@ class HouseholdEvent(Aggregate.Event):
     actor_role: str
     facts: dict[str, Any]
     attestation: str = "unverified"  # "signature:<producer>" when the producer's key verified
+    import_batch: str | None = None  # a declared historical import's id (events.envelope)
 
 
 def member_state(member: dict[str, Any]) -> dict[str, Any]:

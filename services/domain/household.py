@@ -1,5 +1,6 @@
 """The Household aggregate: decides whether an event can happen to the household, then
-records it as a domain event (services.domain.events).
+records it as a domain event (services.domain.events). One public method per command, each
+taking the contract's typed payload (events/), the envelope's facts (Meta) and the rules.
 
 What cannot happen is rejected with a stable reason code (services.domain.errors). What is
 possible but late or irregular is accepted and recorded: a visit recorded 20 days after it
@@ -10,38 +11,37 @@ This module's path is part of every stored event's topic: do not move it.
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
 from datetime import date
-from typing import Any, ClassVar
+from decimal import Decimal
+from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
+from pydantic import BaseModel
 
+from events import assistance as a
+from events import cadres, departments, visits
+from events import corrections as c
+from events import elimination as el
+from events import household as hh
+from events import identification as idf
 from services.domain import events as ev
 from services.domain.errors import LifecycleViolation
 from services.domain.events import MONITORED, NOT_MONITORED, RISK_ELIMINATED
 from services.domain.rules import LifecycleRules
 
-__all__ = ["MONITORED", "NOT_MONITORED", "RISK_ELIMINATED", "Household", "household_uuid"]
+__all__ = [
+    "MONITORED",
+    "NOT_MONITORED",
+    "RISK_ELIMINATED",
+    "CorrectionOf",
+    "Household",
+    "Meta",
+    "household_uuid",
+]
 
 _HOUSEHOLD_NAMESPACE = uuid5(NAMESPACE_URL, "urn:dixian:household")
-
-Facts = dict[str, Any]
-
-# Events that only record a fact: no rule but the household's existence stands in their way.
-FACT_EVENTS: dict[str, type[ev.HouseholdEvent]] = {
-    "visit_recorded": ev.VisitRecorded,
-    "screening_recorded": ev.ScreeningRecorded,
-    "policy_leaflet_delivered": ev.PolicyLeafletDelivered,
-    "awareness_survey_answered": ev.AwarenessSurveyAnswered,
-    "department_risk_alert_pushed": ev.DepartmentRiskAlertPushed,
-    "department_fact_reported": ev.DepartmentFactReported,
-    "cadre_relative_registered": ev.CadreRelativeRegistered,
-    "cadre_relative_ended": ev.CadreRelativeEnded,
-}
-
-# What a correction may target: recorded facts. Decisions are undone by their own events.
-CORRECTABLE = frozenset({*FACT_EVENTS, "income_assessed", "data_comparison_returned",
-                         "assistance_measure_verified"})  # fmt: skip
 
 
 def household_uuid(household_id: str) -> UUID:
@@ -49,8 +49,39 @@ def household_uuid(household_id: str) -> UUID:
     return uuid5(_HOUSEHOLD_NAMESPACE, household_id)
 
 
+@dataclass(frozen=True, slots=True)
+class Meta:
+    """The envelope's facts every stored event carries: what, whose, when, who, whence."""
+
+    event_id: str
+    event_type: str
+    schema_version: int
+    household_id: str
+    occurred_at: str
+    recorded_at: str
+    source_system: str
+    actor_id: str
+    actor_role: str
+    attestation: str = "unverified"  # "signature:<producer>" when the producer's key verified
+    import_batch: str | None = None  # a declared historical import's id
+
+
+@dataclass(frozen=True, slots=True)
+class CorrectionOf:
+    """A retraction or an amendment with what the intake found its target to be."""
+
+    correction: c.EventRetracted | c.EventAmended
+    target_event_type: str
+    target_source_system: str
+    amended_payload: dict[str, Any] | None = None  # validated by the target type's model
+
+
 def _fail(code: str, detail: str) -> LifecycleViolation:
     return LifecycleViolation(code, detail)
+
+
+def _facts(payload: BaseModel, **extra: Any) -> dict[str, Any]:
+    return payload.model_dump(mode="json") | extra
 
 
 class Household(Aggregate):
@@ -60,95 +91,88 @@ class Household(Aggregate):
     annotated attributes into constructor arguments): see ``events.Registered.apply``.
     """
 
-    # event_type (the public contract) → the method that decides it
-    DECIDERS: ClassVar[dict[str, str]] = {
-        "member_added": "add_member",
-        "member_changed": "change_member",
-        "income_assessed": "assess_income",
-        "risk_lead_registered": "register_lead",
-        "household_consent_signed": "sign_consent",
-        "data_comparison_requested": "request_data_comparison",
-        "data_comparison_returned": "return_data_comparison",
-        "village_review_held": "hold_village_review",
-        "public_notice_posted": "post_notice",
-        "objection_raised": "raise_objection",
-        "objection_resolved": "resolve_objection",
-        "public_notice_closed": "close_notice",
-        "township_review_done": "review_at_township",
-        "identification_decided": "decide_identification",
-        "national_system_entry_recorded": "record_national_entry",
-        "assistance_plan_adopted": "adopt_plan",
-        "assistance_measure_started": "start_measure",
-        "assistance_measure_verified": "verify_measure",
-        "assistance_measure_ended": "end_measure",
-        "risk_elimination_proposed": "propose_elimination",
-        "risk_eliminated": "eliminate_risk",
-        "risk_elimination_reverted": "revert_elimination",
-        "safety_net_mark_set": "set_safety_net_mark",
-        "safety_net_mark_removed": "remove_safety_net_mark",
-        "event_retracted": "correct",
-        "event_amended": "correct",
-    }
-
     @classmethod
-    def register(cls, meta: dict[str, Any], facts: Facts) -> Household:
-        """A new household; `meta` holds the envelope's fields (see events.HouseholdEvent)."""
+    def register(
+        cls, e: hh.HouseholdRegistered, meta: Meta, rules: LifecycleRules | None = None
+    ) -> Household:
+        """A new household, with its village and members."""
         return cls._create(
-            ev.Registered, id=household_uuid(meta["household_id"]), **meta, facts=facts
+            ev.Registered, id=household_uuid(meta.household_id), **asdict(meta), facts=_facts(e)
         )
 
-    def decide(self, meta: dict[str, Any], facts: Facts, rules: LifecycleRules) -> None:
-        """Apply the event named by meta['event_type'] if the lifecycle allows it."""
-        event_type = meta["event_type"]
-        if event_type == "household_registered":
-            raise _fail("HOUSEHOLD_ALREADY_REGISTERED", f"{self.household_id} is registered")
-        # Held only while deciding: never part of the state (snapshots would carry it).
-        self._meta, self._rules = meta, rules
-        try:
-            if event_type in FACT_EVENTS:
-                self._record(FACT_EVENTS[event_type], facts)
-            else:
-                getattr(self, self.DECIDERS[event_type])(facts)
-        finally:
-            del self._meta, self._rules
+    def _record(self, event_class: type[ev.HouseholdEvent], meta: Meta, facts: Any) -> None:
+        if isinstance(facts, BaseModel):
+            facts = _facts(facts)
+        self.trigger_event(event_class, **asdict(meta), facts=facts)
 
-    def _record(self, event_class: type[ev.HouseholdEvent], facts: Facts) -> None:
-        self.trigger_event(event_class, **self._meta, facts=facts)
+    def _line(self, day: date, rules: LifecycleRules) -> dict[str, Any] | None:
+        """The monitoring line in force that day (every decision records the one it used)."""
+        line = rules.lines.line_for(self.village_code, day)
+        return line.as_record() if line else None
 
-    def _with_line(self, facts: Facts, day: str) -> Facts:
-        """The facts with the monitoring line in force that day (every decision records it)."""
-        line = self._rules.lines.line_for(self.village_code, date.fromisoformat(day))
-        return {**facts, "monitoring_line": line.as_record() if line else None}
+    # --- facts: no rule but the household's existence stands in their way ----------------
+    def record_visit(self, e: visits.VisitRecorded, meta: Meta, rules: LifecycleRules) -> None:
+        self._record(ev.VisitRecorded, meta, e)
+
+    def record_screening(
+        self, e: visits.ScreeningRecorded, meta: Meta, rules: LifecycleRules
+    ) -> None:
+        self._record(ev.ScreeningRecorded, meta, e)
+
+    def deliver_leaflet(
+        self, e: visits.PolicyLeafletDelivered, meta: Meta, rules: LifecycleRules
+    ) -> None:
+        self._record(ev.PolicyLeafletDelivered, meta, e)
+
+    def answer_survey(
+        self, e: visits.AwarenessSurveyAnswered, meta: Meta, rules: LifecycleRules
+    ) -> None:
+        self._record(ev.AwarenessSurveyAnswered, meta, e)
+
+    def push_alert(
+        self, e: departments.DepartmentRiskAlertPushed, meta: Meta, rules: LifecycleRules
+    ) -> None:
+        self._record(ev.DepartmentRiskAlertPushed, meta, e)
+
+    def report_department_fact(
+        self, e: departments.DepartmentFactReported, meta: Meta, rules: LifecycleRules
+    ) -> None:
+        self._record(ev.DepartmentFactReported, meta, e)
+
+    def register_cadre_relative(
+        self, e: cadres.CadreRelativeRegistered, meta: Meta, rules: LifecycleRules
+    ) -> None:
+        self._record(ev.CadreRelativeRegistered, meta, e)
+
+    def end_cadre_relative(
+        self, e: cadres.CadreRelativeEnded, meta: Meta, rules: LifecycleRules
+    ) -> None:
+        self._record(ev.CadreRelativeEnded, meta, e)
 
     # --- members and income -------------------------------------------------------------
-    def add_member(self, facts: Facts) -> None:
-        if facts["member"]["person_id"] in self.members:
-            raise _fail("MEMBER_ALREADY_PRESENT", facts["member"]["person_id"])
-        self._record(ev.MemberAdded, facts)
+    def add_member(self, e: hh.MemberAdded, meta: Meta, rules: LifecycleRules) -> None:
+        if e.member.person_id in self.members:
+            raise _fail("MEMBER_ALREADY_PRESENT", e.member.person_id)
+        self._record(ev.MemberAdded, meta, e)
 
-    def change_member(self, facts: Facts) -> None:
-        if facts["member"]["person_id"] not in self.members:
-            raise _fail("MEMBER_NOT_FOUND", facts["member"]["person_id"])
-        self._record(ev.MemberChanged, facts)
+    def change_member(self, e: hh.MemberChanged, meta: Meta, rules: LifecycleRules) -> None:
+        if e.member.person_id not in self.members:
+            raise _fail("MEMBER_NOT_FOUND", e.member.person_id)
+        self._record(ev.MemberChanged, meta, e)
 
-    def assess_income(self, facts: Facts) -> None:
-        facts = self._with_line(facts, facts["assessed_on"])
-        line = facts["monitoring_line"]
-        below = (
-            None
-            if line is None
-            else float(facts["per_capita_net_income_yuan"]) < float(line["yuan"])
-        )
-        self._record(ev.IncomeAssessed, {**facts, "below_line": below})
+    def assess_income(self, e: hh.IncomeAssessed, meta: Meta, rules: LifecycleRules) -> None:
+        line = self._line(e.assessed_on, rules)
+        below = None if line is None else e.per_capita_net_income_yuan < Decimal(line["yuan"])
+        self._record(ev.IncomeAssessed, meta, _facts(e, monitoring_line=line, below_line=below))
 
     # --- identification: the case of a lead ---------------------------------------------
-    def register_lead(self, facts: Facts) -> None:
-        if facts["lead_id"] in self.cases:
-            raise _fail("LEAD_ALREADY_REGISTERED", facts["lead_id"])
-        open_leads = [k for k, c in self.cases.items() if c["kind"] == "identification"]
+    def register_lead(self, e: idf.RiskLeadRegistered, meta: Meta, rules: LifecycleRules) -> None:
+        if e.lead_id in self.cases:
+            raise _fail("LEAD_ALREADY_REGISTERED", e.lead_id)
+        open_leads = [k for k, case in self.cases.items() if case["kind"] == "identification"]
         if open_leads:
             raise _fail("IDENTIFICATION_ALREADY_OPEN", f"lead {open_leads[0]} is open")
-        self._record(ev.RiskLeadRegistered, facts)
+        self._record(ev.RiskLeadRegistered, meta, e)
 
     def _case(self, case_id: str, kind: str) -> dict[str, Any]:
         case = self.cases.get(case_id)
@@ -156,27 +180,35 @@ class Household(Aggregate):
             raise _fail("CASE_NOT_OPEN", f"no open {kind} case {case_id} for {self.household_id}")
         return case  # type: ignore[no-any-return]
 
-    def sign_consent(self, facts: Facts) -> None:
-        self._case(facts["lead_id"], "identification")
-        self._record(ev.HouseholdConsentSigned, facts)
+    def sign_consent(
+        self, e: idf.HouseholdConsentSigned, meta: Meta, rules: LifecycleRules
+    ) -> None:
+        self._case(e.lead_id, "identification")
+        self._record(ev.HouseholdConsentSigned, meta, e)
 
-    def request_data_comparison(self, facts: Facts) -> None:
-        self._case(facts["lead_id"], "identification")
-        self._record(ev.DataComparisonRequested, facts)
+    def request_data_comparison(
+        self, e: idf.DataComparisonRequested, meta: Meta, rules: LifecycleRules
+    ) -> None:
+        self._case(e.lead_id, "identification")
+        self._record(ev.DataComparisonRequested, meta, e)
 
-    def return_data_comparison(self, facts: Facts) -> None:
-        self._case(facts["lead_id"], "identification")
-        self._record(ev.DataComparisonReturned, facts)
+    def return_data_comparison(
+        self, e: idf.DataComparisonReturned, meta: Meta, rules: LifecycleRules
+    ) -> None:
+        self._case(e.lead_id, "identification")
+        self._record(ev.DataComparisonReturned, meta, e)
 
-    def hold_village_review(self, facts: Facts) -> None:
-        self._case(facts["case_id"], facts["case_kind"])
-        self._record(ev.VillageReviewHeld, facts)
+    def hold_village_review(
+        self, e: idf.VillageReviewHeld, meta: Meta, rules: LifecycleRules
+    ) -> None:
+        self._case(e.case_id, e.case_kind.value)
+        self._record(ev.VillageReviewHeld, meta, e)
 
-    def post_notice(self, facts: Facts) -> None:
-        case = self._case(facts["case_id"], facts["case_kind"])
+    def post_notice(self, e: idf.PublicNoticePosted, meta: Meta, rules: LifecycleRules) -> None:
+        case = self._case(e.case_id, e.case_kind.value)
         if case["notice"] is not None:
             raise _fail("NOTICE_ALREADY_POSTED", case["notice"]["notice_id"])
-        self._record(ev.PublicNoticePosted, facts)
+        self._record(ev.PublicNoticePosted, meta, e)
 
     def _notice(self, notice_id: str) -> dict[str, Any]:
         try:
@@ -184,85 +216,99 @@ class Household(Aggregate):
         except KeyError:
             raise _fail("NOTICE_NOT_FOUND", notice_id) from None
 
-    def raise_objection(self, facts: Facts) -> None:
-        if self._notice(facts["notice_id"])["closed_on"] is not None:
-            raise _fail("NOTICE_CLOSED", facts["notice_id"])
-        self._record(ev.ObjectionRaised, facts)
+    def raise_objection(self, e: idf.ObjectionRaised, meta: Meta, rules: LifecycleRules) -> None:
+        if self._notice(e.notice_id)["closed_on"] is not None:
+            raise _fail("NOTICE_CLOSED", e.notice_id)
+        self._record(ev.ObjectionRaised, meta, e)
 
-    def resolve_objection(self, facts: Facts) -> None:
-        if facts["objection_id"] not in self._notice(facts["notice_id"])["open_objections"]:
-            raise _fail("OBJECTION_NOT_FOUND", facts["objection_id"])
-        self._record(ev.ObjectionResolved, facts)
+    def resolve_objection(
+        self, e: idf.ObjectionResolved, meta: Meta, rules: LifecycleRules
+    ) -> None:
+        if e.objection_id not in self._notice(e.notice_id)["open_objections"]:
+            raise _fail("OBJECTION_NOT_FOUND", e.objection_id)
+        self._record(ev.ObjectionResolved, meta, e)
 
-    def close_notice(self, facts: Facts) -> None:
-        if self._notice(facts["notice_id"])["closed_on"] is not None:
-            raise _fail("NOTICE_CLOSED", facts["notice_id"])
-        self._record(ev.PublicNoticeClosed, facts)
+    def close_notice(self, e: idf.PublicNoticeClosed, meta: Meta, rules: LifecycleRules) -> None:
+        if self._notice(e.notice_id)["closed_on"] is not None:
+            raise _fail("NOTICE_CLOSED", e.notice_id)
+        self._record(ev.PublicNoticeClosed, meta, e)
 
-    def review_at_township(self, facts: Facts) -> None:
-        case = self._case(facts["case_id"], facts["case_kind"])
+    def review_at_township(
+        self, e: idf.TownshipReviewDone, meta: Meta, rules: LifecycleRules
+    ) -> None:
+        case = self._case(e.case_id, e.case_kind.value)
         if case["notice"] is None or case["notice"]["closed_on"] is None:
-            raise _fail("NOTICE_NOT_CLOSED", f"case {facts['case_id']}")
-        self._record(ev.TownshipReviewDone, facts)
+            raise _fail("NOTICE_NOT_CLOSED", f"case {e.case_id}")
+        self._record(ev.TownshipReviewDone, meta, e)
 
-    def _check_notice_has_run(self, case_id: str, case: dict[str, Any]) -> None:
+    def _check_notice_has_run(
+        self, case_id: str, case: dict[str, Any], rules: LifecycleRules
+    ) -> None:
         """R4.1: the county decides only after a notice of the minimum days, objections
         all resolved."""
         notice = case["notice"]
         if notice is None or notice["closed_on"] is None:
             raise _fail("NOTICE_NOT_RUN", f"case {case_id} has no closed public notice")
         days = date.fromisoformat(notice["closed_on"]) - date.fromisoformat(notice["posted_on"])
-        if days.days < self._rules.min_notice_days:
+        if days.days < rules.min_notice_days:
             raise _fail(
                 "NOTICE_TOO_SHORT",
                 f"notice {notice['notice_id']} ran {days.days} days, "
-                f"fewer than {self._rules.min_notice_days}",
+                f"fewer than {rules.min_notice_days}",
             )
         if notice["open_objections"]:
             raise _fail("OBJECTION_OPEN", ", ".join(notice["open_objections"]))
 
-    def decide_identification(self, facts: Facts) -> None:
-        case = self._case(facts["lead_id"], "identification")
-        facts = self._with_line(facts, facts["decided_on"])
-        if facts["outcome"] == "dismissed":
-            self._record(ev.LeadDismissed, facts)
+    def decide_identification(
+        self, e: idf.IdentificationDecided, meta: Meta, rules: LifecycleRules
+    ) -> None:
+        case = self._case(e.lead_id, "identification")
+        facts = _facts(e, monitoring_line=self._line(e.decided_on, rules))
+        if e.outcome.value == "dismissed":
+            self._record(ev.LeadDismissed, meta, facts)
             return
         if self.monitoring_status == MONITORED:
             raise _fail("ALREADY_MONITORED", f"monitored since {self.identified_on}")
-        self._check_notice_has_run(facts["lead_id"], case)
-        self._record(ev.Identified, facts)
+        self._check_notice_has_run(e.lead_id, case, rules)
+        self._record(ev.Identified, meta, facts)
 
-    def record_national_entry(self, facts: Facts) -> None:
+    def record_national_entry(
+        self, e: idf.NationalSystemEntryRecorded, meta: Meta, rules: LifecycleRules
+    ) -> None:
         if not self.ever_identified:
             raise _fail("NEVER_IDENTIFIED", self.household_id)
-        self._record(ev.NationalSystemEntryRecorded, facts)
+        self._record(ev.NationalSystemEntryRecorded, meta, e)
 
     # --- assistance ---------------------------------------------------------------------
-    def adopt_plan(self, facts: Facts) -> None:
+    def adopt_plan(self, e: a.AssistancePlanAdopted, meta: Meta, rules: LifecycleRules) -> None:
         if not self.ever_identified:
             raise _fail("NEVER_IDENTIFIED", self.household_id)
-        self._record(ev.AssistancePlanAdopted, facts)
+        self._record(ev.AssistancePlanAdopted, meta, e)
 
-    def start_measure(self, facts: Facts) -> None:
+    def start_measure(
+        self, e: a.AssistanceMeasureStarted, meta: Meta, rules: LifecycleRules
+    ) -> None:
         if not self.ever_identified:
             raise _fail("NEVER_IDENTIFIED", self.household_id)
-        if facts["measure_id"] in self.measures:
-            raise _fail("MEASURE_ALREADY_STARTED", facts["measure_id"])
-        self._record(ev.AssistanceMeasureStarted, facts)
+        if e.measure_id in self.measures:
+            raise _fail("MEASURE_ALREADY_STARTED", e.measure_id)
+        self._record(ev.AssistanceMeasureStarted, meta, e)
 
     def _measure(self, measure_id: str) -> dict[str, Any]:
         if measure_id not in self.measures:
             raise _fail("MEASURE_NOT_FOUND", measure_id)
         return self.measures[measure_id]  # type: ignore[no-any-return]
 
-    def verify_measure(self, facts: Facts) -> None:
-        self._measure(facts["measure_id"])
-        self._record(ev.AssistanceMeasureVerified, facts)
+    def verify_measure(
+        self, e: a.AssistanceMeasureVerified, meta: Meta, rules: LifecycleRules
+    ) -> None:
+        self._measure(e.measure_id)
+        self._record(ev.AssistanceMeasureVerified, meta, e)
 
-    def end_measure(self, facts: Facts) -> None:
-        if self._measure(facts["measure_id"])["ended_on"] is not None:
-            raise _fail("MEASURE_ALREADY_ENDED", facts["measure_id"])
-        self._record(ev.AssistanceMeasureEnded, facts)
+    def end_measure(self, e: a.AssistanceMeasureEnded, meta: Meta, rules: LifecycleRules) -> None:
+        if self._measure(e.measure_id)["ended_on"] is not None:
+            raise _fail("MEASURE_ALREADY_ENDED", e.measure_id)
+        self._record(ev.AssistanceMeasureEnded, meta, e)
 
     # --- elimination and the safety net -------------------------------------------------
     def _check_can_be_eliminated(self) -> None:
@@ -271,52 +317,72 @@ class Household(Aggregate):
         if self.safety_net_marked:  # R7.1
             raise _fail("SAFETY_NET_MARKED", self.household_id)
 
-    def propose_elimination(self, facts: Facts) -> None:
+    def propose_elimination(
+        self, e: el.RiskEliminationProposed, meta: Meta, rules: LifecycleRules
+    ) -> None:
         self._check_can_be_eliminated()
-        open_cases = [k for k, c in self.cases.items() if c["kind"] == "elimination"]
+        open_cases = [k for k, case in self.cases.items() if case["kind"] == "elimination"]
         if open_cases:
             raise _fail("ELIMINATION_ALREADY_OPEN", open_cases[0])
-        if facts["elimination_id"] in self.cases:
-            raise _fail("CASE_ID_IN_USE", f"{facts['elimination_id']} is an open lead")
-        self._record(ev.RiskEliminationProposed, self._with_line(facts, facts["proposed_on"]))
+        if e.elimination_id in self.cases:
+            raise _fail("CASE_ID_IN_USE", f"{e.elimination_id} is an open lead")
+        line = self._line(e.proposed_on, rules)
+        self._record(ev.RiskEliminationProposed, meta, _facts(e, monitoring_line=line))
 
-    def eliminate_risk(self, facts: Facts) -> None:
+    def eliminate_risk(self, e: el.RiskEliminated, meta: Meta, rules: LifecycleRules) -> None:
         self._check_can_be_eliminated()
-        case = self._case(facts["elimination_id"], "elimination")
-        self._check_notice_has_run(facts["elimination_id"], case)
-        self._record(ev.RiskEliminated, self._with_line(facts, facts["decided_on"]))
+        case = self._case(e.elimination_id, "elimination")
+        self._check_notice_has_run(e.elimination_id, case, rules)
+        line = self._line(e.decided_on, rules)
+        self._record(ev.RiskEliminated, meta, _facts(e, monitoring_line=line))
 
-    def revert_elimination(self, facts: Facts) -> None:
+    def revert_elimination(
+        self, e: el.RiskEliminationReverted, meta: Meta, rules: LifecycleRules
+    ) -> None:
         if self.monitoring_status != RISK_ELIMINATED or (
-            self.last_elimination_id != facts["elimination_id"]
+            self.last_elimination_id != e.elimination_id
         ):
-            raise _fail("NOT_ELIMINATED", f"{facts['elimination_id']} is not standing")
-        self._record(ev.RiskEliminationReverted, facts)
+            raise _fail("NOT_ELIMINATED", f"{e.elimination_id} is not standing")
+        self._record(ev.RiskEliminationReverted, meta, e)
 
-    def set_safety_net_mark(self, facts: Facts) -> None:
+    def set_safety_net_mark(
+        self, e: el.SafetyNetMarkSet, meta: Meta, rules: LifecycleRules
+    ) -> None:
         if self.monitoring_status != MONITORED:
             raise _fail("NOT_MONITORED", f"{self.household_id} is {self.monitoring_status}")
         if self.safety_net_marked:
             raise _fail("SAFETY_NET_ALREADY_MARKED", self.household_id)
-        self._record(ev.SafetyNetMarkSet, facts)
+        self._record(ev.SafetyNetMarkSet, meta, e)
 
-    def remove_safety_net_mark(self, facts: Facts) -> None:
+    def remove_safety_net_mark(
+        self, e: el.SafetyNetMarkRemoved, meta: Meta, rules: LifecycleRules
+    ) -> None:
         if not self.safety_net_marked:
             raise _fail("SAFETY_NET_NOT_MARKED", self.household_id)
-        self._record(ev.SafetyNetMarkRemoved, facts)
+        self._record(ev.SafetyNetMarkRemoved, meta, e)
 
     # --- corrections --------------------------------------------------------------------
-    def correct(self, facts: Facts) -> None:
-        """Retract or amend a recorded fact (the intake resolved the target's type and
-        source); only its own source, or the county, may correct a record."""
-        target_type, target_source = (
-            facts.get("target_event_type"),
-            facts.get("target_source_system"),
+    def correct(
+        self, e: CorrectionOf, meta: Meta, rules: LifecycleRules, correctable: frozenset[str]
+    ) -> None:
+        """Retract or amend a recorded fact of a `correctable` type; only its own source,
+        or the county, may correct a record."""
+        if e.target_event_type not in correctable:
+            raise _fail("CORRECTION_NOT_ALLOWED", f"{e.target_event_type} is a decision")
+        if meta.source_system not in (e.target_source_system, "county_system"):
+            raise _fail(
+                "CORRECTION_NOT_ALLOWED",
+                f"{meta.source_system} may not correct {e.target_source_system}",
+            )
+        extra: dict[str, Any] = {
+            "target_event_type": e.target_event_type,
+            "target_source_system": e.target_source_system,
+        }
+        if e.amended_payload is not None:
+            extra["amended_payload"] = e.amended_payload
+        retracted = isinstance(e.correction, c.EventRetracted)
+        self._record(
+            ev.EventRetracted if retracted else ev.EventAmended,
+            meta,
+            _facts(e.correction, **extra),
         )
-        if target_type not in CORRECTABLE:
-            raise _fail("CORRECTION_NOT_ALLOWED", f"{target_type} is a decision")
-        source = self._meta["source_system"]
-        if source not in (target_source, "county_system"):
-            raise _fail("CORRECTION_NOT_ALLOWED", f"{source} may not correct {target_source}")
-        retracted = self._meta["event_type"] == "event_retracted"
-        self._record(ev.EventRetracted if retracted else ev.EventAmended, facts)

@@ -10,6 +10,8 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
+from events.common import HEAD_RELATIONS
+from events.identity import mask_name
 from services.domain.corrections import corrections, recorded_by
 
 COLUMNS = (
@@ -17,7 +19,8 @@ COLUMNS = (
     "risks", "eliminated_risks", "member_count", "open_case", "open_case_step", "last_visit_on",
     "last_screening_on", "identified_on", "eliminated_on", "safety_net_marked",
     "measure_count", "measures_verified", "alert_count", "per_capita_net_income_yuan",
-    "correction_count", "version", "last_event_type", "last_occurred_at", "last_position",
+    "correction_count", "head_person_id", "head_name_masked", "county_name", "township_name",
+    "village_name", "version", "last_event_type", "last_occurred_at", "last_position",
 )  # fmt: skip
 
 Row = dict[str, Any]
@@ -29,7 +32,13 @@ def new_row(household_id: str) -> Row:
 
 
 def _registered(row: Row, f: dict[str, Any]) -> None:
+    head = next((m for m in f["members"] if m["relation_to_head"] in HEAD_RELATIONS), None)
     row.update(
+        head_person_id=head["person_id"] if head else None,
+        head_name_masked=mask_name(head["name"]) if head else None,
+        county_name=f.get("county_name"),
+        township_name=f.get("township_name"),
+        village_name=f.get("village_name"),
         village_code=f["village_code"],
         household_type=f["household_type"],
         monitoring_status="not_monitored",
@@ -44,9 +53,24 @@ def _registered(row: Row, f: dict[str, Any]) -> None:
     )
 
 
+def _member_added(row: Row, f: dict[str, Any]) -> None:
+    row["member_count"] += 1
+    _head(row, f["member"], left=False)
+
+
 def _member_changed(row: Row, f: dict[str, Any]) -> None:
     if f.get("left_household"):
         row["member_count"] -= 1
+    _head(row, f["member"], left=bool(f.get("left_household")))
+
+
+def _head(row: Row, m: dict[str, Any], left: bool) -> None:
+    """The head of household (户主) as the members' events name them: the masked name only
+    (a masked name is not personal information; the full one stays in the events)."""
+    if not left and m["relation_to_head"] in HEAD_RELATIONS:
+        row.update(head_person_id=m["person_id"], head_name_masked=mask_name(m["name"]))
+    elif m["person_id"] == row["head_person_id"]:  # the head left, or is no longer the head
+        row.update(head_person_id=None, head_name_masked=None)
 
 
 def _latest(column: str, key: str) -> Handler:
@@ -129,7 +153,7 @@ def _marked(value: bool) -> Handler:
 # Domain event class name → how it changes the row; events not named change nothing here.
 HANDLERS: dict[str, Handler] = {
     "Registered": _registered,
-    "MemberAdded": _count("member_count"),
+    "MemberAdded": _member_added,
     "MemberChanged": _member_changed,
     "IncomeAssessed": _income,
     "VisitRecorded": _latest("last_visit_on", "visit_date"),
@@ -153,6 +177,25 @@ HANDLERS: dict[str, Handler] = {
     "EventRetracted": _count("correction_count"),
     "EventAmended": _count("correction_count"),
 }
+
+
+# The domain events the state row does not read (each stays in the history and the trail).
+NOT_READ = frozenset(
+    {
+        "AssistanceMeasureEnded",
+        "AssistancePlanAdopted",
+        "AwarenessSurveyAnswered",
+        "CadreRelativeEnded",
+        "CadreRelativeRegistered",
+        "DataComparisonRequested",
+        "DataComparisonReturned",
+        "DepartmentFactReported",
+        "NationalSystemEntryRecorded",
+        "ObjectionRaised",
+        "ObjectionResolved",
+        "PolicyLeafletDelivered",
+    }
+)
 
 
 def _nothing(row: Row, f: dict[str, Any]) -> None:

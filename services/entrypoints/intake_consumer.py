@@ -30,16 +30,11 @@ from events.envelope import EventEnvelope
 from events.rejection import RejectedMessage
 from services.adapters import metrics
 from services.adapters.eventstore import EventStore
-from services.adapters.intake_store import (
-    PostgresIntakeUnitOfWork,
-    mark_published,
-    stored_positions,
-    unpublished_rejections,
-)
+from services.adapters.intake_store import PostgresIntakeUnitOfWork
 from services.adapters.kafka_security import kafka_kwargs, kafka_security
-from services.settings import Settings
+from services.settings import UNATTRIBUTED, Settings
 from services.usecases.intake.batch import BatchOutcome, IntakeProcessor
-from services.usecases.intake.unit_of_work import RawMessage, StaleBatch
+from services.usecases.intake.unit_of_work import IntakeUnitOfWork, RawMessage, StaleBatch
 
 log = logging.getLogger("dixian.intake")
 
@@ -105,14 +100,13 @@ async def _raw_records(msg: Any) -> Any:
 class IntakeService:
     """The broker, its subscriber and publisher, and the batch processor behind them."""
 
-    def __init__(self, settings: Settings, store: EventStore, bootstrap: str) -> None:
+    def __init__(self, settings: Settings, uow: IntakeUnitOfWork, bootstrap: str) -> None:
         self.settings = settings
-        self.store = store
         # Who stores a batch, in intake_positions: the configured instance, or this process.
         self.worker = settings.intake_instance_id or (
             f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         )
-        self.uow = PostgresIntakeUnitOfWork(store, settings.aggregate_cache_size)
+        self.uow = uow
         self.processor = IntakeProcessor(
             self.uow,
             settings.lifecycle_rules(),
@@ -120,6 +114,7 @@ class IntakeService:
             settings.producer_keys(),
             settings.edge_limits(),
             worker=self.worker,
+            historical_imports=settings.historical_imports,
         )
         self.stats = IntakeStats()
         self.bootstrap = bootstrap
@@ -134,12 +129,17 @@ class IntakeService:
             logger=log,
             log_level=logging.DEBUG,  # per-message lines are noise at INFO
         )
-        self.rejected_publisher = self.broker.publisher(
-            settings.rejected_topic,
-            title="rejected",
-            description="Every message the intake did not accept, with its reason code.",
-            schema=RejectedMessage,
-        )
+        # Each producer's rejections on its own topic: it reads those, never another's.
+        self.rejected_publishers = {
+            source: self.broker.publisher(
+                topic,
+                title=f"rejected.{source}",
+                description=f"The messages of {source} the intake did not accept, with "
+                "their reason codes (`unattributed`: unsigned and unreadable, for operators).",
+                schema=RejectedMessage,
+            )
+            for source, topic in settings.rejected_topics().items()
+        }
         self.subscriber = self.broker.subscriber(
             # The topics are ours to provision (services.adapters.kafka_topics, before the
             # broker starts): the subscriber only connects, and has no warning to give.
@@ -161,6 +161,13 @@ class IntakeService:
             description="Every event about a household; key = household_id.",
         )
         self.subscriber(self._handle)
+
+    @classmethod
+    def on_store(cls, settings: Settings, store: EventStore, bootstrap: str) -> IntakeService:
+        """A worker on the event store: its unit of work on PostgreSQL."""
+        return cls(
+            settings, PostgresIntakeUnitOfWork(store, settings.aggregate_cache_size), bootstrap
+        )
 
     async def _handle(self, body: NoCast[list[EventEnvelope]], msg: KafkaMessage) -> None:
         records = msg.raw_message
@@ -197,7 +204,8 @@ class IntakeService:
                 await self.seek_to_stored(self._consumer().assignment())
                 await asyncio.sleep(delay)
                 return
-        seconds = time.perf_counter() - started
+            seconds = time.perf_counter() - started
+            await self._read_on_after(batch)
         self._failures = 0
         self.stats.add(outcome, seconds)
         log.debug(
@@ -216,8 +224,10 @@ class IntakeService:
 
     def _measure_lag(self, batch: list[RawMessage]) -> None:
         """Messages left on each partition of the batch, by the high watermark the consumer
-        last fetched (no request to the broker)."""
-        consumer = self._consumer()
+        last fetched (no request to the broker); none without a consumer (a test broker)."""
+        consumer = self.subscriber.consumer
+        if consumer is None:
+            return
         last: dict[TopicPartition, int] = {}
         for m in batch:
             tp = TopicPartition(m.topic, m.partition)
@@ -235,14 +245,33 @@ class IntakeService:
             return "the intake's Kafka consumer is not running"
         return None
 
+    async def _read_on_after(self, batch: list[RawMessage]) -> None:
+        """Fetch on from just after what was stored. A rebalance between the fetch of this
+        batch and its storing sought to the stored positions of then, before this batch:
+        reading from there would deliver it again (and fail as stale)."""
+        consumer = self.subscriber.consumer
+        if consumer is None:
+            return
+        assigned = consumer.assignment()
+        after: dict[TopicPartition, int] = {}
+        for m in batch:
+            tp = TopicPartition(m.topic, m.partition)
+            after[tp] = max(after.get(tp, 0), m.offset + 1)
+        for tp, offset in after.items():
+            if tp in assigned and tp.partition not in self.stats.halted:
+                with contextlib.suppress(Exception):  # a rebalance under way: it seeks itself
+                    if await consumer.position(tp) < offset:
+                        consumer.seek(tp, offset)
+
     def _consumer(self) -> AIOKafkaConsumer:
         consumer = self.subscriber.consumer
-        assert consumer is not None, "the intake subscriber is not started"
+        if consumer is None:
+            raise RuntimeError("the intake subscriber is not started")
         return consumer
 
     async def seek_to_stored(self, partitions: set[TopicPartition]) -> None:
         consumer = self._consumer()
-        stored = await asyncio.to_thread(stored_positions, self.store, self.settings.intake_topic)
+        stored = await asyncio.to_thread(self.uow.stored_positions, self.settings.intake_topic)
         ends = await consumer.end_offsets(list(partitions)) if partitions else {}
         fresh = []
         for tp in partitions:
@@ -308,7 +337,7 @@ class IntakeService:
         (an outbox: at least once, and once unless the process dies between the two). A
         rejection too large for the topic goes out as a notice of itself."""
         try:
-            rows = await asyncio.to_thread(unpublished_rejections, self.store, limit)
+            rows = await asyncio.to_thread(self.uow.unpublished_rejections, limit)
         except Exception:
             log.exception("the rejections outbox could not be read; trying after the next batch")
             return 0
@@ -316,7 +345,7 @@ class IntakeService:
         for row in rows:
             try:
                 await self._publish_rejection(row)
-                await asyncio.to_thread(mark_published, self.store, [row["rejection_id"]])
+                await asyncio.to_thread(self.uow.mark_published, [row["rejection_id"]])
             except Exception:
                 log.exception(
                     "rejection %d not published; the outbox tries again after the next batch",
@@ -333,19 +362,20 @@ class IntakeService:
         size = len(row["message_value"] or b"") + len(key or b"")
         whole = size * 4 // 3 + 2048 <= self.settings.rejected_max_bytes  # base64, and the rest
         message = rejected_message(row, whole)
+        publisher = self.rejected_publishers.get(
+            row.get("source_system") or UNATTRIBUTED, self.rejected_publishers[UNATTRIBUTED]
+        )
         try:
-            await self.rejected_publisher.publish(message, key=key, headers=headers)
+            await publisher.publish(message, key=key, headers=headers)
         except (MessageSizeTooLargeError, RecordTooLargeError, RecordListTooLargeError):
             if not whole:
                 raise
-            await self.rejected_publisher.publish(
-                rejected_message(row, whole=False), key=key, headers=headers
-            )
+            await publisher.publish(rejected_message(row, whole=False), key=key, headers=headers)
 
     @classmethod
     def declare(cls, settings: Settings) -> IntakeService:
         """The declarations alone (for the AsyncAPI document): no store, nothing connects."""
-        return cls(settings, None, "localhost:9092")  # type: ignore[arg-type]
+        return cls(settings, None, "localhost:9092")  # type: ignore[arg-type]  # never used
 
     def app(self) -> FastStream:
         app = FastStream(self.broker)

@@ -113,7 +113,9 @@ async def serve(
             Scheduler(settings, store, pool),
             Watcher(runners, pool),
         ]
-        service = IntakeService(settings, store, bootstrap) if intake and bootstrap else None
+        service = (
+            IntakeService.on_store(settings, store, bootstrap) if intake and bootstrap else None
+        )
         server = ops_server(settings, health)
         beating = asyncio.create_task(_heartbeat(health))
         try:

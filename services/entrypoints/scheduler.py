@@ -1,11 +1,12 @@
 """What the running services do by the clock: the compliance sweep as of the day before,
 every day at `sweep_daily_at` in the county's time, and a signed checkpoint of the audit
-log every `audit_checkpoint_seconds` when it has grown. Each in a thread of its own
-(eventsourcing is synchronous); another process sweeping the same day raises nothing
-twice."""
+log every `audit_checkpoint_seconds` when it has grown, published to the witnesses. Each
+in a thread of its own (eventsourcing is synchronous); another process sweeping the same
+day raises nothing twice."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 import time
@@ -18,6 +19,7 @@ from services.adapters import metrics
 from services.adapters.audit_log import Signer, make_checkpoint
 from services.adapters.eventstore import EventStore
 from services.settings import Settings
+from services.usecases.audit.publishing import publish_checkpoints
 from services.usecases.compliance.sweep import CHINA, run_sweep
 
 log = logging.getLogger("dixian.scheduler")
@@ -60,7 +62,7 @@ class Scheduler:
                 log.exception("the daily sweep failed; trying again tomorrow")
 
     def _checkpoints(self) -> None:
-        signer = Signer(self.settings.signing_key_file())
+        signer = self.settings.signer()
         while not self._stop.wait(self.settings.audit_checkpoint_seconds):
             try:
                 cp = sign_if_grown(self.pool, signer)
@@ -71,6 +73,10 @@ class Scheduler:
                     )
             except Exception:
                 log.exception("the audit checkpoint failed; trying again later")
+            try:  # to the witnesses, each checkpoint once, in order
+                asyncio.run(publish_checkpoints(self.settings, self.store))
+            except Exception:
+                log.exception("publishing checkpoints failed; trying again later")
 
     def start(self) -> None:
         for t in self._threads:

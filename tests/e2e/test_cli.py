@@ -27,8 +27,10 @@ def loaded(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> str:
 
 
 def test_history_shows_every_step_with_who_when_and_whence_and_masks_id_numbers(
-    loaded: str, capsys: pytest.CaptureFixture[str]
+    loaded: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.delenv("DIXIAN_READER")  # nobody named: masked
+    monkeypatch.delenv("DIXIAN_READ_PURPOSE")
     assert main(["household", "history", loaded, "--json"]) == 0
     history = json.loads(capsys.readouterr().out)
     steps = [h["event"] for h in history]
@@ -98,7 +100,8 @@ def test_schemas_write_every_event_type_and_an_asyncapi_document_of_both_topics(
     } <= names
     spec = json.loads((tmp_path / "asyncapi.json").read_text())
     addresses = {c["address"] for c in spec["channels"].values()}
-    assert addresses == {Settings().intake_topic, Settings().rejected_topic}
+    assert addresses == {Settings().intake_topic, *Settings().rejected_topics().values()}
+    assert "dixian.rejected.civil_affairs" in addresses  # each producer reads its own
 
 
 def test_as_of_shows_the_state_as_it_was_and_as_it_was_known(
@@ -132,20 +135,25 @@ def test_notice_render_shows_the_notice_without_personal_information(
 def test_every_read_of_personal_information_is_recorded_and_needs_a_reader(
     loaded: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert main(["household", "history", loaded]) == 0
+    assert main(["household", "history", loaded, "--json"]) == 0  # DIXIAN_READER and purpose
+    assert json.loads(capsys.readouterr().out)[0]["facts"]["members"][0]["name"] == "王建国"
     monkeypatch.delenv("DIXIAN_READER")
-    assert main(["household", "show", loaded]) == 2
+    assert main(["household", "history", loaded]) == 2  # a purpose, but nobody named
     assert "READER_REQUIRED" in capsys.readouterr().err
-    assert (
-        main(["household", "show", loaded, "--reader", "auditor-li", "--purpose", "spot check"])
-        == 0
-    )
+    monkeypatch.delenv("DIXIAN_READ_PURPOSE")
+    assert main(["household", "history", loaded, "--json"]) == 0  # masked: nothing to record
+    masked = json.loads(capsys.readouterr().out)[0]["facts"]["members"][0]
+    assert masked["name"] == "王*国" and masked["health"] == "***" and "*" in masked["phone"]
+    assert main(["household", "show", loaded]) == 0  # the state holds no personal data
+    capsys.readouterr()
+    argv = ["household", "history", loaded, "--reader", "auditor-li", "--purpose", "spot check"]
+    assert main(argv) == 0
     capsys.readouterr()
     assert main(["audit", "reads", loaded]) == 0
     seen = [(r["reader"], r["purpose"], r["what"]) for r in json.loads(capsys.readouterr().out)]
     assert seen == [
         ("inspector-wang", "case 2026-17", "household history"),
-        ("auditor-li", "spot check", "household show"),
+        ("auditor-li", "spot check", "household history"),
     ]
 
 
@@ -178,7 +186,7 @@ def test_the_inspectors_audit_commands_work_on_the_demo_village(
     with psycopg.connect(settings.pg_url or "", autocommit=True) as conn:
         conn.execute("DELETE FROM dixian_events WHERE notification_id = 3")
     assert main(["audit", "verify"]) == 1
-    assert "TAMPERED: first bad position: leaf 2" in capsys.readouterr().out
+    assert "TAMPERED: first bad position: REORDERED: leaf 2" in capsys.readouterr().out
 
 
 def test_the_projections_service_runs_without_a_broker_and_stops_cleanly_on_sigterm(

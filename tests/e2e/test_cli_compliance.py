@@ -4,6 +4,7 @@ problems with their evidence, walk one to close-out, export the ledgers and the 
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
 from pathlib import Path
@@ -13,6 +14,7 @@ from openpyxl import load_workbook
 from support import ingest_village
 
 from services.devtools.village import VILLAGE
+from services.domain.compliance.findings import AREAS
 from services.entrypoints.cli import main
 from services.settings import Settings
 
@@ -36,7 +38,10 @@ def err(capsys: pytest.CaptureFixture[str]) -> str:
 
 
 def test_sweep_list_show_rectify_close_and_export(
-    village: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    village: str,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     assert main(["sweep", "--as-of", DAY]) == 0
     assert re.search(r"(\d+) suspected problems; \1 new", out(capsys))
@@ -122,6 +127,11 @@ def test_sweep_list_show_rectify_close_and_export(
         "R4.1",
     ) in acts
 
+    # the names: the registrations' (in household_state), the county's table over them
+    assert main(["projections", "rebuild", "household_state"]) == 0
+    places = tmp_path / "places.csv"
+    places.write_text("code,name\n610326101,青山乡\n", encoding="utf-8")
+    monkeypatch.setenv("DIXIAN_PLACES_FILE", str(places))
     xlsx, csv_dir = tmp_path / "ledgers.xlsx", tmp_path / "csv"
     assert (
         main(
@@ -140,19 +150,28 @@ def test_sweep_list_show_rectify_close_and_export(
         == 0
     )
     book = load_workbook(xlsx)
-    assert book.sheetnames == ["screening_tasks", "suspected_problems", "rectification"]
-    steps = [r[4] for r in book["rectification"].values if r[0] == ref]
-    assert steps == ["planned", "action", "closed out"]
-    with (csv_dir / "suspected_problems.csv").open(encoding="utf-8-sig") as f:
-        closed = [r for r in csv.DictReader(f) if r["problem"] == ref]
-    assert closed[0]["status"] == "closed" and closed[0]["responsible_person"] == "cadre-li"
+    assert book.sheetnames == ["排查任务台账", "疑似问题台账", "整改工作台账"]
+    assert book["疑似问题台账"]["A1"].value == "示范县青山乡疑似问题台账（截至2026-03-02）"
+    header, *acts = list(book["整改工作台账"].values)[1:]
+    # problem ids shortened as far as they stay unique (what `problems show` takes)
+    steps = [dict(zip(header, r, strict=True))["整改环节"] for r in acts if ref.startswith(r[-1])]
+    assert steps == ["制定整改计划", "整改措施", "销号"]
+    suspected = csv_dir / "疑似问题台账.csv"
+    with suspected.open(encoding="utf-8-sig") as f:
+        closed = [r for r in csv.DictReader(f) if ref.startswith(r["问题编号"])]
+    assert closed[0]["状态"] == "已销号" and closed[0]["责任人"] == "cadre-li"
+    # the head died and no new head was named: none, rather than the dead man's name
+    assert (closed[0]["户主"], closed[0]["村"]) == ("", "柳湾村")
+    assert "张*" in {
+        r["户主"] for r in csv.DictReader(io.StringIO(suspected.read_text("utf-8-sig")))
+    }
 
     def closed_r4_1(as_of: str) -> int:  # the report counts what stood on its day
         report = tmp_path / f"report-{as_of}.xlsx"
         assert main(["report", "--level", "village", "--as-of", as_of, "--xlsx", str(report)]) == 0
-        by_rule = list(load_workbook(report)["by_rule"].values)
-        r41 = next(r for r in by_rule if r[1] == "R4.1")
-        return int(dict(zip(by_rule[0], r41, strict=True))["closed"])
+        by_rule = list(load_workbook(report)["问题统计"].values)[1:]  # below the title
+        r41 = next(r for r in by_rule if r[3] == "R4.1")
+        return int(dict(zip(by_rule[0], r41, strict=True))["已销号"])
 
     assert (closed_r4_1(DAY), closed_r4_1("2026-03-02")) == (0, 1)
 
@@ -162,13 +181,14 @@ def test_the_screening_task_ledger_of_every_township_is_areas_by_townships(
 ) -> None:
     assert main(["sweep", "--as-of", DAY]) == 0
     assert main(["ledgers", "--as-of", DAY, "--csv", str(tmp_path)]) == 0
-    with (tmp_path / "screening_tasks.csv").open(encoding="utf-8-sig") as f:
+    with (tmp_path / "排查任务台账.csv").open(encoding="utf-8-sig") as f:
         tasks = list(csv.DictReader(f))
-    assert [(t["township"], t["area"]) for t in tasks][:2] == [
-        (village, "publicity"),
-        (village, "visits"),
+    # no household_state yet: the township reads as its code, never a blank
+    assert [(t["乡镇"], t["排查内容"]) for t in tasks][:2] == [
+        (village, "防返贫宣传"),
+        (village, "日常走访和集中排查"),
     ]
-    assert len(tasks) == 8 and tasks[1]["status"] == "problems without a plan"
+    assert len(tasks) == len(AREAS) and tasks[1]["状态"] == "有问题未制定整改计划"
 
 
 def test_an_unknown_problem_is_refused_with_its_reason(

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from support import ingest_village
 
+from services.adapters.audit_log import Signer
 from services.devtools.embedded import free_port
 from services.entrypoints.cli import main
 from services.settings import Settings
@@ -60,6 +61,10 @@ WRONG = [
     (["rejected", "--show", "99999"], 1, "REJECTION_NOT_FOUND"),
     (["rejected", "--limit", "-3"], 2, "must be at least 1"),
     (["projections", "rebuild", "nonsense"], 2, "UNKNOWN_PROJECTION"),
+    (["projections", "verify", "nonsense"], 2, "UNKNOWN_PROJECTION"),
+    (["audit", "verify", "--public-key", "AAAA"], 2, "PUBLIC_KEY_INVALID"),
+    (["audit", "rotate-key"], 2, "KEY_FILE_MISSING"),
+    (["audit", "witness"], 2, "STATE_DIR_MISSING"),
     (["producers", "sign", "missing.json", "--key", "k.pem"], 1, "FILE_NOT_FOUND"),
     (["topics", "create"], 2, "KAFKA_NOT_CONFIGURED"),
     (["run"], 2, "KAFKA_NOT_CONFIGURED"),
@@ -81,6 +86,30 @@ def test_a_verify_proof_of_a_file_that_is_no_proof_fails_the_check(
     (tmp_path / "p.json").write_text("not json")
     assert main(["audit", "verify-proof", str(tmp_path / "p.json")]) == 1
     assert one_line(capsys).startswith("PROOF_UNREADABLE")
+
+
+def test_verification_without_a_key_to_trust_or_with_unreadable_checkpoints_is_refused(
+    loaded: Settings,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("DIXIAN_AUDIT_KEY_FILE", str(tmp_path / "none.key"))
+    monkeypatch.delenv("DIXIAN_AUDIT_PUBLIC_KEY", raising=False)
+    assert main(["audit", "verify"]) == 2
+    assert one_line(capsys).startswith("AUDIT_KEY_UNKNOWN")
+    witness = ["audit", "witness", "--state-dir", str(tmp_path / "w")]
+    assert main([*witness, "--from-dir", str(tmp_path)]) == 2
+    assert one_line(capsys).startswith("AUDIT_KEY_UNKNOWN")
+    assert not (tmp_path / "none.key").exists()  # a key to trust is given, never made
+    monkeypatch.setenv("DIXIAN_AUDIT_PUBLIC_KEY", Signer(tmp_path / "log.key").public_key)
+    assert main(["audit", "verify", "--against", str(tmp_path / "missing.json")]) == 1
+    assert one_line(capsys).startswith("FILE_NOT_FOUND")
+    (tmp_path / "bad.json").write_text("[1, 2]")
+    assert main(["audit", "verify", "--against", str(tmp_path / "bad.json")]) == 2
+    assert one_line(capsys).startswith("CHECKPOINTS_UNREADABLE")
+    assert main(witness) == 2  # no broker to follow, no exports to read
+    assert one_line(capsys).startswith("KAFKA_NOT_CONFIGURED")
 
 
 def test_an_unreachable_database_is_one_line_within_the_connect_timeout(
@@ -128,6 +157,7 @@ READS = [
     ["audit", "reads", "--json", "--limit", "2"],
     ["audit", "checkpoints", "--json"],
     ["audit", "verify", "--json"],
+    ["projections", "verify", "household_state", "--json"],
 ]
 
 

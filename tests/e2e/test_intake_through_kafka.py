@@ -109,7 +109,7 @@ async def test_the_village_through_kafka_ends_as_expected_and_rejections_are_pub
 
 async def _start_worker(s: Settings, store: EventStore) -> IntakeService:
     assert s.kafka_bootstrap
-    worker = IntakeService(s, store, s.kafka_bootstrap)
+    worker = IntakeService.on_store(s, store, s.kafka_bootstrap)
     await worker.broker.start()
     return worker
 

@@ -1,7 +1,8 @@
 """The producer contract proven with a second client: librdkafka (confluent-kafka) sends one
 valid and one invalid signed event the way docs/producers.md shows (its example program,
-docs/examples/python/producer.py), and reads on the rejected topic why the second was
-refused. Keys come from `dixian producers keygen`, as a department would get them."""
+docs/examples/python/producer.py), and reads on its own rejected topic
+(dixian.rejected.SOURCE) why the second was refused. Keys come from `dixian producers
+keygen`, as a department would get them."""
 
 from __future__ import annotations
 
@@ -86,9 +87,9 @@ async def test_librdkafka_sends_a_valid_and_an_invalid_event_and_reads_why_one_w
             producer.send, config, s.intake_topic, key, source, [valid, invalid]
         )
         assert len(sent) == 2
-        found = await asyncio.to_thread(
-            producer.rejections, config, s.rejected_topic, source, 1, 90.0
-        )
+        own = s.rejected_topics()[source]
+        assert own == f"{s.rejected_topic}.{source}"
+        found = await asyncio.to_thread(producer.rejections, config, own, 1, 90.0)
     finally:
         stop.set()
         await services
@@ -104,5 +105,6 @@ async def test_librdkafka_sends_a_valid_and_an_invalid_event_and_reads_why_one_w
     assert [(a["event_id"], a["source_system"]) for a in accepted] == [(valid["event_id"], source)]
     [rejection] = found
     assert rejection["reason_code"] == "DEPARTMENT_MISMATCH"
+    assert rejection["source_system"] == source  # whose it is: the verified signer
     assert (rejection["event_id"], rejection["household_id"]) == (invalid["event_id"], household)
     assert "civil_affairs" in rejection["reason"]

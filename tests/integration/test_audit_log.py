@@ -17,8 +17,8 @@ from projections.runner import ProjectionRunner, projection_pool
 from services.adapters.eventstore import EventStore
 from services.devtools.village import village_messages
 from services.domain.audit import offline
-from services.entrypoints.cli.inspecting import checkpoint_now
 from services.settings import Settings
+from services.usecases.audit.checkpoint import checkpoint_now
 from services.usecases.audit.proofs import consistency_proof, inclusion_proof
 from services.usecases.audit.verify import Report, verify
 
@@ -40,47 +40,54 @@ def sql(store: EventStore, statement: str, *params: object) -> None:
         conn.execute(statement, params)
 
 
+def check(s: Settings, store: EventStore, **kw: object) -> Report:
+    """Verify with the configured key, as `dixian audit verify` does."""
+    key = s.verifying_key()
+    assert key is not None
+    return verify(store, key, origin=s.audit_origin, **kw)  # type: ignore[arg-type]
+
+
 def first_bad(report: Report) -> int | None:
     bad = report.first_bad
     return bad.leaf_index if bad else None
 
 
 def test_an_untouched_store_verifies(audited: tuple[Settings, EventStore]) -> None:
-    _, store = audited
-    report = verify(store)
+    s, store = audited
+    report = check(s, store)
     assert report.ok and report.events == report.logged > 50 and report.checkpoints_ok == 1
 
 
 def test_a_changed_event_is_caught_at_its_position(audited: tuple[Settings, EventStore]) -> None:
-    _, store = audited
+    s, store = audited
     sql(
         store,
         "UPDATE dixian_events SET state = convert_to(replace(convert_from(state, 'UTF8'), "
         "'\"schema_version\":1', '\"schema_version\":2'), 'UTF8') WHERE notification_id = 10",
     )
-    report = verify(store)
+    report = check(s, store)
     assert not report.ok and first_bad(report) == 9
     assert "changed" in str(report.first_bad)
     assert any("rewritten" in str(f) for f in report.findings)  # the checkpoint disagrees
 
 
 def test_a_removed_event_is_caught(audited: tuple[Settings, EventStore]) -> None:
-    _, store = audited
+    s, store = audited
     sql(store, "DELETE FROM dixian_events WHERE notification_id = 20")
-    report = verify(store)
+    report = check(s, store)
     assert first_bad(report) == 19
     assert any("removed" in str(f) for f in report.findings)
 
 
 def test_reordered_events_are_caught(audited: tuple[Settings, EventStore]) -> None:
-    _, store = audited
+    s, store = audited
     for a, b in ((30, -30), (31, 30), (-30, 31)):  # swap positions 30 and 31
         sql(store, "UPDATE dixian_events SET notification_id = %s WHERE notification_id = %s", b, a)
-    assert first_bad(verify(store)) == 29
+    assert first_bad(check(s, store)) == 29
 
 
 def test_an_inserted_event_is_caught(audited: tuple[Settings, EventStore]) -> None:
-    _, store = audited
+    s, store = audited
     with store.connection() as conn:
         row = conn.execute(
             "SELECT originator_id, originator_version, topic, state FROM dixian_events "
@@ -93,7 +100,7 @@ def test_an_inserted_event_is_caught(audited: tuple[Settings, EventStore]) -> No
             "VALUES (%s, 999, %s, %s)",
             (row["originator_id"], row["topic"], json.dumps(forged).encode()),
         )
-    report = verify(store)
+    report = check(s, store)
     assert not report.ok
     assert any("never went through the intake" in str(f) for f in report.findings)
 
@@ -110,7 +117,7 @@ def test_rewriting_the_log_to_match_is_caught_by_the_signed_checkpoint(
     # The intruder also rebuilds the leaves and nodes so that they agree with the edit.
     with projection_pool(s) as pool:
         ProjectionRunner(store, pool, PROJECTIONS["audit_log"](), 1000).rebuild()
-    report = verify(store)
+    report = check(s, store)
     assert not report.ok
     assert [str(f) for f in report.findings if "rewritten" in str(f)]
 
@@ -125,12 +132,12 @@ def test_an_inclusion_proof_exported_today_verifies_offline_against_todays_check
         runner.catch_up()
     with store.connection() as conn:
         row = conn.execute("SELECT event_id FROM intake_accepted LIMIT 1").fetchone()
-    proof = inclusion_proof(store, str(row["event_id"]))
+    proof = inclusion_proof(store, str(row["event_id"]), "inspector-wang", "case 2026-17")
     path = tmp_path / "proof.json"
     path.write_text(json.dumps(proof))
     key = proof["checkpoint"]["public_key"]
     assert offline.main([str(path), "--public-key", key]) == 0
-    forged = dict(proof, event_bytes=base64.b64encode(b'{"v":1}').decode())
+    forged = dict(proof, event_bytes=base64.b64encode(b'{"v":1}').decode(), event={"v": 1})
     path.write_text(json.dumps(forged))
     assert offline.main([str(path), "--public-key", key]) == 1
 
@@ -140,10 +147,10 @@ def test_a_later_checkpoint_is_shown_to_extend_an_earlier_one(
 ) -> None:
     s, store = audited
     intake(store, 100).process(as_raw(village_messages("A2"), "events2"))
-    old_size = verify(store).logged
+    old_size = check(s, store).logged
     new = checkpoint_now(s, store)
     proof = consistency_proof(store, old_size, new["tree_size"])
     path = tmp_path / "consistency.json"
     path.write_text(json.dumps(proof))
     assert offline.main([str(path), "--public-key", new["public_key"]]) == 0
-    assert verify(store).checkpoints_ok == 2
+    assert check(s, store).checkpoints_ok == 2

@@ -3,7 +3,9 @@ the store, the ledger's events in the same log, and a problem walked to close-ou
 
 from __future__ import annotations
 
+import csv
 import json
+import re
 from collections import Counter
 from collections.abc import Iterator
 from datetime import date
@@ -18,9 +20,12 @@ from projections.audit_log import AuditLogProjection
 from projections.household_state import HouseholdState
 from projections.ledger_trail import LedgerTrail
 from projections.runner import ProjectionRunner
+from services.adapters.audit_log import Signer
 from services.adapters.compliance_store import load_problems, load_sweeps
 from services.adapters.eventstore import EventStore
-from services.adapters.exports import write_csv, write_xlsx
+from services.adapters.places import load_places
+from services.adapters.queries import household_heads
+from services.adapters.workbooks import write_csvs, write_workbook
 from services.devtools.simulate.county import build_county
 from services.devtools.simulate.generator import generate
 from services.domain.compliance import reports
@@ -29,7 +34,13 @@ from services.domain.compliance.ledger import LedgerViolation
 from services.settings import Settings
 from services.usecases.audit.verify import verify
 from services.usecases.compliance.ledger import apply
-from services.usecases.compliance.sweep import run_sweep
+from services.usecases.compliance.sweep import run_sweep, today
+from services.usecases.compliance.workbooks import (
+    Names,
+    households_of,
+    ledger_sheets,
+    report_sheets,
+)
 from services.usecases.intake.unit_of_work import RawMessage
 
 pytestmark = pytest.mark.integration
@@ -144,13 +155,16 @@ def test_a_correction_of_the_evidence_is_recorded_as_resolved_by_the_facts(
         "payload": {"target_event_id": p.evidence[0], "reason": "income entered twice"},
     }
     ingest(store, [(p.subject, retraction)], first=n)
-    out = run_sweep(store, AS_OF, settings.compliance_params())
-    assert out.resolved == 1
-    assert load_problems(store)[p.id].facts_resolved_on == AS_OF.isoformat()
+    # A live correction counts from the day the system received it (today), not before:
+    again = run_sweep(store, AS_OF, settings.compliance_params())
+    assert again.resolved == 0 and load_problems(store)[p.id].facts_resolved_on is None
+    received = today()
+    run_sweep(store, received, settings.compliance_params())
+    assert load_problems(store)[p.id].facts_resolved_on == received.isoformat()
 
 
 def test_the_ledgers_events_are_in_the_audit_log_and_projections_skip_them(
-    county: tuple[EventStore, list[dict[str, Any]], int], settings: Settings
+    county: tuple[EventStore, list[dict[str, Any]], int], settings: Settings, tmp_path: Path
 ) -> None:
     from psycopg_pool import ConnectionPool
 
@@ -169,44 +183,51 @@ def test_the_ledgers_events_are_in_the_audit_log_and_projections_skip_them(
             first = conn.execute("SELECT rule_id, actor_id FROM ledger_trail LIMIT 1").fetchone()
     assert steps == {"Problem.Raised": out.raised, "Sweep.Completed": 1}
     assert first is not None and first[0] in RULES and first[1] in ("sweep", "t")
-    report = verify(store)
+    report = verify(store, Signer(tmp_path / "key").public_key)  # no checkpoint to trust yet
     assert report.logged == n + out.raised + 1 and report.findings == []
 
 
-def test_the_ledgers_and_report_export_to_xlsx_and_csv(
+def test_the_ledgers_and_report_of_a_simulated_county_export_in_chinese_with_names(
     county: tuple[EventStore, list[dict[str, Any]], int], settings: Settings, tmp_path: Path
 ) -> None:
+    from projections.runner import projection_pool
+
     store, _, _ = county
     params = settings.compliance_params()
     run_sweep(store, AS_OF, params)
+    with projection_pool(settings) as pool:  # the heads' masked names, the carried names
+        runner = ProjectionRunner(store, pool, HouseholdState(), 500)
+        runner.setup()
+        runner.catch_up()
     problems = list(load_problems(store).values())
     sweep = load_sweeps(store)[-1]
     township = problems[0].township
-    sheets = {
-        "screening_tasks": reports.screening_task_ledger(problems, sweep, AS_OF, township),
-        "suspected_problems": reports.problem_ledger(problems, AS_OF, township),
-        "by_rule": reports.by_rule(problems, AS_OF, "county"),
-        "phases": reports.phases(problems, AS_OF, params.phases),
-    }
-    book = load_workbook(write_xlsx(tmp_path / "ledgers.xlsx", sheets))
-    assert book.sheetnames == list(sheets)
-    rows = list(book["suspected_problems"].values)
-    assert rows[0][:2] == ("problem", "rule") and len(rows) == len(sheets["suspected_problems"]) + 1
-    assert [r[1] for r in book["screening_tasks"].values][1:] == [
-        "publicity",
-        "visits",
-        "alerts",
-        "inclusion",
-        "assistance",
-        "elimination",
-        "safety net",
-        "data",
-    ]
-    assert sum(r["found"] for r in sheets["by_rule"]) == len(problems)
-    assert [r["status"] for r in sheets["phases"]] == ["done", "done", "done"]
-    paths = write_csv(tmp_path / "csv", sheets)
-    text = (tmp_path / "csv" / "by_rule.csv").read_text(encoding="utf-8-sig")
-    assert len(paths) == 4 and text.startswith("county,rule,area,found")
+    names = Names(load_places(None, store), household_heads(store, households_of(problems)))
+    sheets = ledger_sheets(problems, sweep, AS_OF, township, names)
+    book = load_workbook(write_workbook(tmp_path / "ledgers.xlsx", sheets))
+    assert book.sheetnames == ["排查任务台账", "疑似问题台账", "整改工作台账"]
+    assert book["疑似问题台账"]["A1"].value == "模拟县青山镇疑似问题台账（截至2026-03-01）"
+    header, *found = list(book["疑似问题台账"].values)[1:]
+    found = [dict(zip(header, r, strict=True)) for r in found]
+    mine = [p for p in problems if p.township == township and p.concern != "favoritism"]
+    # every problem in one row or another; a household's months without a visit in one
+    assert sum(r["次数"] for r in found) == len(mine) > len(found)
+    assert {r["村"] for r in found} == {"王家村"}
+    households = [r for r in found if r["户编号/对象"].startswith(township)]
+    assert households and all(re.fullmatch(r".\*+.?", r["户主"]) for r in households)
+    tasks = [r[2] for r in book["排查任务台账"].values][2:]
+    assert tasks == ["防返贫宣传", "日常走访和集中排查", "风险预警推送", "监测对象纳入",
+                     "帮扶及时精准", "风险消除", "兜底保障标注", "系统数据"]  # fmt: skip
+
+    report = report_sheets(problems, sweep, AS_OF, "county", None, params.phases, names)
+    paths = write_csvs(tmp_path / "csv", report)
+    assert [p.name for p in paths] == ["问题统计.csv", "走访排查覆盖.csv", "阶段进展.csv"]
+    with paths[0].open(encoding="utf-8-sig") as f:
+        by_rule = list(csv.DictReader(f))
+    assert sum(int(r["发现问题"]) for r in by_rule) == len(problems)
+    assert {r["单位"] for r in by_rule} == {"模拟县"}
+    with paths[2].open(encoding="utf-8-sig") as f:
+        assert [r["状态"] for r in csv.DictReader(f)] == ["已完成"] * 3
 
 
 def test_the_running_services_sweep_as_of_the_day_before_at_the_configured_time(

@@ -14,10 +14,12 @@ from typing import Any
 
 import psycopg
 import pytest
+from builders import decide_raw, meta, payload
 from eventsourcing.postgres import PostgresApplicationRecorder
 
 from services.adapters.eventstore import BatchRecorder, EventStore
 from services.domain.household import Household
+from services.domain.rules import LifecycleRules
 from services.settings import Settings
 
 pytestmark = pytest.mark.integration
@@ -86,7 +88,7 @@ def test_notify_channel_notifies_the_stores_channel_on_commit(
 def test_insert_events_writes_what_the_caller_adds_in_the_events_transaction(
     store: EventStore,
 ) -> None:
-    h = Household.register(_meta(), _facts())
+    h = _registered("610326101201Z0001")
     seen: list[int] = []
     failing = threading.Event()
 
@@ -101,7 +103,7 @@ def test_insert_events_writes_what_the_caller_adds_in_the_events_transaction(
     with store.connection() as conn:
         assert conn.execute("SELECT count(*) AS n FROM seam_probe").fetchone()["n"] == 1
     failing.set()
-    h2 = Household.register(_meta("610326101201Z0002"), _facts())
+    h2 = _registered("610326101201Z0002")
     with pytest.raises(RuntimeError):
         store.save_batch([h2], also=also)
     with store.connection() as conn:  # neither the event nor the caller's row was kept
@@ -110,13 +112,11 @@ def test_insert_events_writes_what_the_caller_adds_in_the_events_transaction(
     assert events["n"] == 1 and seen == [1, 1]
 
 
-def _meta(household_id: str = "610326101201Z0001") -> dict[str, Any]:
-    from unit.household_steps import meta
-
-    return meta("household_registered", household_id)
-
-
-def _facts() -> dict[str, Any]:
-    from unit.household_steps import payload
-
-    return payload("household_registered")
+def _registered(household_id: str) -> Household:
+    """A new household, decided as the intake decides it (tests/builders)."""
+    return decide_raw(
+        None,
+        meta("household_registered", household_id),
+        payload("household_registered"),
+        LifecycleRules(),
+    )

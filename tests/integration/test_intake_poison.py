@@ -3,6 +3,7 @@ with its bytes and a documented code, the valid ones around them all stored."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 
@@ -16,7 +17,7 @@ from services.adapters.eventstore import BatchRecorder, EventStore
 from services.adapters.queries import household_events
 from services.devtools.village import Message, village_messages
 from services.domain.errors import LIFECYCLE_REASONS
-from services.domain.household import Household
+from services.domain.registry import KINDS
 from services.usecases.intake.unit_of_work import RawMessage
 
 pytestmark = pytest.mark.integration
@@ -161,15 +162,15 @@ def test_an_unforeseen_failure_deciding_one_message_rejects_it_and_leaves_its_ho
     messages = village_messages("H6")
     target = next(m for m in messages if b'"member_added"' in m.value and m.expect == "accepted")
     person = json.loads(target.value)["payload"]["member"]["person_id"]
-    real = Household.add_member
+    kind = KINDS["member_added"]
 
-    def half_done(self, facts):  # type: ignore[no-untyped-def]
-        if facts["member"]["person_id"] == person:
+    def half_done(self, e, meta, rules):  # type: ignore[no-untyped-def]
+        if e.member.person_id == person:
             self.members[person] = {"half": "changed"}  # the state changed, then it failed
             raise KeyError("a bug")
-        return real(self, facts)
+        return kind.command(self, e, meta, rules)
 
-    monkeypatch.setattr(Household, "add_member", half_done)
+    monkeypatch.setitem(KINDS, "member_added", dataclasses.replace(kind, command=half_done))
     processor = intake(store, 100)
     outcome = processor.process(as_raw(messages, "events"))
 

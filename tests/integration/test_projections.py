@@ -13,6 +13,8 @@ from projections.audit_trail import AuditTrail
 from projections.household_state import HouseholdState
 from projections.runner import PositionMoved, ProjectionRunner, projection_pool
 from services.adapters.eventstore import EventStore
+from services.adapters.places import registered_names
+from services.adapters.queries import household_heads
 from services.devtools.village import village_messages
 from services.settings import Settings
 
@@ -100,6 +102,24 @@ def test_the_household_state_follows_the_lifecycle(store: EventStore, pool: Conn
         ("monitored", 1, None, False, 1, 0),  # identified after an objection; mark removed
         ("not_monitored", 1, "township_review", False, 0, 0),  # a notice too short
     ]
+    with pool.connection() as conn:
+        named = conn.execute(
+            "SELECT head_name_masked, county_name, township_name, village_name "
+            "FROM household_state ORDER BY household_id"
+        ).fetchall()
+    # the head's name masked, never in full; none once the head died (no new head named)
+    assert [r[0] for r in named] == ["王*国", "张*", "刘*", "赵*", None]
+    assert set(named[0][1:]) == {"示范县", "青山镇", "柳湾村"}
+    # what the ledgers read: the names registrations carried, heads in one query
+    assert registered_names(store).names == {
+        "610326": "示范县",
+        "610326101": "青山镇",
+        "610326101201": "柳湾村",
+    }
+    ids = [r[0] for r in rows]
+    assert household_heads(store, [*ids, "not-a-household"]) == dict(
+        zip(ids[:4], ["王*国", "张*", "刘*", "赵*"], strict=True)
+    )
 
 
 def test_a_projections_lag_counts_only_the_events_it_reads(

@@ -4,29 +4,23 @@ be written too). Dates default to a household kept by the book in 2024."""
 
 from __future__ import annotations
 
-import itertools
+from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
+from builders import VILLAGE, member, meta, valid
+from builders import findings as visit_findings
+
 from events.catalog import EVENT_TYPES
 from services.domain.compliance.engine import evaluate
-from services.domain.compliance.facts import RecordedEvent
+from services.domain.compliance.facts import STORED_FIELDS, RecordedEvent
 from services.domain.compliance.findings import Finding
 from services.domain.compliance.params import ComplianceParams
 
-VILLAGE = "610326101201"
-_ids = itertools.count(1)
-
-
-def member(pid: str, labour: str = "ordinary", seq: int = 1) -> dict[str, Any]:
-    return {
-        "person_id": pid,
-        "name": "王建国",
-        "id_number": "11010519491231002X",
-        "relation_to_head": "head" if seq == 1 else "child",
-        "labour_capacity": labour,
-        "health": "healthy",
-    }
+AS_OF = "2025-01-01"  # the day the findings are asked for, unless a test says
+# What a recorded event takes from the envelope: all but its facts.
+RECORDED = STORED_FIELDS[:-1]  # all but the facts
 
 
 class History:
@@ -47,7 +41,7 @@ class History:
             registered,
             village_code=village,
             household_type=household_type,
-            members=[member("P1", labour)],
+            members=[member("P1", labour_capacity=labour)],
         )
 
     def add(
@@ -60,22 +54,10 @@ class History:
         role: str = "village_cadre",
         **payload: Any,
     ) -> str:
-        model, _ = EVENT_TYPES[event_type]
-        facts = model.model_validate(payload).model_dump(mode="json")
-        event_id = f"00000000-0000-0000-0000-{next(_ids):012d}"
-        self.events.append(
-            RecordedEvent(
-                event_id,
-                event_type,
-                self.hid,
-                f"{day}T10:00:00+08:00",
-                f"{recorded or day}T12:00:00+08:00",
-                actor,
-                role,
-                facts,
-            )
-        )
-        return event_id
+        m = meta(event_type, self.hid, day, recorded=recorded, actor=actor, role=role)
+        facts = valid(event_type, payload)
+        self.events.append(RecordedEvent(*(m[name] for name in RECORDED), facts))
+        return m["event_id"]
 
     # --- visits and publicity ---------------------------------------------------------
     def visit(
@@ -93,7 +75,7 @@ class History:
             recorded=recorded,
             visitor_id=by,
             visit_date=day,
-            findings=findings(risks, notes) | {"income_estimate_yuan": income_estimate},
+            findings=visit_findings(notes, risks, income_estimate_yuan=income_estimate),
         )
 
     def monthly_visits(self, year: int = 2024, day: int = 15, skip: tuple[int, ...] = ()) -> None:
@@ -108,7 +90,7 @@ class History:
             campaign="2024",
             screener_id="cadre-li",
             screening_date=day,
-            findings=findings((), ""),
+            findings=visit_findings(),
         )
 
     def leaflet(self, kind: str, day: str) -> str:
@@ -332,6 +314,12 @@ class History:
             per_capita_net_income_yuan=income,
         )
 
+    def eliminated(self, income: str | None = "9000", decided: str = "2024-10-12") -> None:
+        """Elimination E1 proposed on 1 October 2024, noticed for six days, then decided."""
+        self.propose("E1", "2024-10-01", income=income)
+        self.notice("E1", "2024-10-03", "2024-10-09", kind="elimination")
+        self.eliminate("E1", decided)
+
     def mark(self, day: str) -> str:
         return self.add(
             "safety_net_mark_set", day, marked_on=day, evidence_refs=["doc-1"], grounds="no labour"
@@ -357,17 +345,6 @@ class History:
         return county_findings([self], as_of, rule, params)
 
 
-def findings(risks: tuple[str, ...], notes: str) -> dict[str, Any]:
-    return {
-        "compulsory_education_secure": "education" not in risks,
-        "basic_medical_care_secure": "illness" not in risks,
-        "housing_safe": "housing" not in risks,
-        "drinking_water_safe": "drinking_water" not in risks,
-        "risks_found": list(risks),
-        "notes": notes,
-    }
-
-
 def county_findings(
     households: list[History],
     as_of: str,
@@ -388,3 +365,42 @@ def kept_by_the_book(**kw: Any) -> History:
     h.screening("2024-06-10")
     h.income("2024-11-05", 9000)
     return h
+
+
+def surveyed_village(aware: int, unaware: int) -> list[History]:
+    """A village of households kept by the book that answered the 2024 awareness survey."""
+    households = []
+    for i in range(aware + unaware):
+        h = kept_by_the_book(hid=f"{VILLAGE}H{i:03d}")
+        h.survey("2024-10-11", aware=i < aware)
+        households.append(h)
+    return households
+
+
+def checks(h: History, rule: str, as_of: str = AS_OF) -> list[str]:
+    """The named checks of a rule that the household's history raises on the day."""
+    return [f.check for f in h.findings(as_of, rule)]
+
+
+def recorded_households(
+    envelopes: Iterable[tuple[str, dict[str, Any]]],
+) -> tuple[tuple[RecordedEvent, ...], ...]:
+    """Each household's events as the store would hold them, from (household id, envelope)
+    pairs such as the simulator's."""
+    by_household: dict[str, list[RecordedEvent]] = defaultdict(list)
+    for hid, env in envelopes:
+        model, _ = EVENT_TYPES[env["event_type"]]
+        facts = model.model_validate(env["payload"]).model_dump(mode="json")
+        by_household[hid].append(
+            RecordedEvent(
+                env["event_id"],
+                env["event_type"],
+                hid,
+                env["occurred_at"],
+                env["recorded_at"],
+                env["actor"]["person_id"],
+                env["actor"]["role"],
+                facts,
+            )
+        )
+    return tuple(tuple(events) for events in by_household.values())

@@ -50,15 +50,24 @@ def test_every_reference_in_the_document_resolves(document: dict[str, Any]) -> N
         assert node, ref
 
 
-def test_there_is_one_message_per_event_type_and_one_for_the_rejected_topic(
+def test_there_is_one_message_per_event_type_and_a_rejected_topic_per_producer(
     document: dict[str, Any],
 ) -> None:
     channels = document["channels"]
     assert set(channels["householdEvents"]["messages"]) == set(EVENT_TYPES)
-    assert set(channels["rejected"]["messages"]) == {"rejected"}
     assert channels["householdEvents"]["address"] == Settings().intake_topic
-    assert document["operations"]["receiveHouseholdEvents"]["action"] == "receive"
-    assert document["operations"]["sendRejections"]["action"] == "send"
+    rejected = {n: c for n, c in channels.items() if n != "householdEvents"}
+    # each producer reads its own rejections (dixian.rejected.SOURCE), the operators the rest
+    assert {c["address"] for c in rejected.values()} == set(Settings().rejected_topics().values())
+    assert "dixian.rejected.medical_insurance" in {c["address"] for c in rejected.values()}
+    assert all(set(c["messages"]) == {"rejected"} for c in rejected.values())
+    operations = document["operations"]
+    assert operations["receiveHouseholdEvents"]["action"] == "receive"
+    sends = {n: o for n, o in operations.items() if n != "receiveHouseholdEvents"}
+    assert {o["action"] for o in sends.values()} == {"send"}
+    assert sorted(o["channel"]["$ref"] for o in sends.values()) == sorted(
+        f"#/channels/{n}" for n in rejected
+    )
 
 
 def test_each_message_names_its_key_its_signature_headers_and_who_may_send_it(

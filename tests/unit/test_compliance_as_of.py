@@ -4,13 +4,12 @@ recorded later, indifferent to the order households come in."""
 from __future__ import annotations
 
 import random
-from collections import defaultdict
 from datetime import date
 from functools import cache
 
 import pytest
+from compliance_history import recorded_households
 
-from events.catalog import EVENT_TYPES
 from services.devtools.simulate.county import build_county
 from services.devtools.simulate.generator import generate
 from services.domain.compliance.engine import evaluate
@@ -21,23 +20,7 @@ from services.domain.compliance.params import ComplianceParams
 @cache
 def county() -> tuple[tuple[RecordedEvent, ...], ...]:
     """The small county's households, each its events as the store would hold them."""
-    by_household: dict[str, list[RecordedEvent]] = defaultdict(list)
-    for hid, env in generate(build_county("small", 3), 3, 0.1, []):
-        model, _ = EVENT_TYPES[env["event_type"]]
-        facts = model.model_validate(env["payload"]).model_dump(mode="json")
-        by_household[hid].append(
-            RecordedEvent(
-                env["event_id"],
-                env["event_type"],
-                hid,
-                env["occurred_at"],
-                env["recorded_at"],
-                env["actor"]["person_id"],
-                env["actor"]["role"],
-                facts,
-            )
-        )
-    return tuple(tuple(events) for events in by_household.values())
+    return recorded_households(generate(build_county("small", 3), 3, 0.1, []))
 
 
 @pytest.mark.parametrize("day", [date(2024, 6, 30), date(2025, 1, 1), date(2025, 9, 15)])

@@ -1,12 +1,9 @@
-"""The exports: what the county bureau opens in its spreadsheets."""
+"""What the exports share: a spreadsheet never runs people's text as a formula, and the
+terminal table lines Chinese text up (the workbooks themselves: test_workbooks)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from openpyxl import load_workbook
-
-from services.adapters.exports import display_width, render, write_csv, write_xlsx
+from services.adapters.exports import display_width, inert, render
 
 ROWS = [
     {"problem": "a1", "summary": '=HYPERLINK("http://x","y")', "count": 3},
@@ -14,19 +11,16 @@ ROWS = [
 ]
 
 
-def test_xlsx_keeps_text_as_text_never_a_formula(tmp_path: Path) -> None:
-    sheet = load_workbook(write_xlsx(tmp_path / "t.xlsx", {"ledger": ROWS}))["ledger"]
-    assert sheet["B2"].data_type == "s" and sheet["B2"].value == ROWS[0]["summary"]
-    assert [c.value for c in sheet[3]] == ["b2", "村委会整改：已走访", 12]
-    assert sheet.freeze_panes == "A2" and sheet["A1"].font.bold
-
-
-def test_csv_defuses_formulas_and_opens_in_spreadsheets_with_its_bom(tmp_path: Path) -> None:
-    [path] = write_csv(tmp_path, {"ledger": ROWS})
-    raw = path.read_bytes()
-    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 byte-order mark
-    text = raw.decode("utf-8-sig").splitlines()
-    assert text[1].startswith("a1,\"'=HYPERLINK(") and "村委会整改" in text[2]
+def test_text_a_spreadsheet_would_run_as_a_formula_is_defused() -> None:
+    assert [inert(v) for v in ("=1+1", "+1", "-1", "@SUM(A1)", "\tx", "张*明", -1)] == [
+        "'=1+1",
+        "'+1",
+        "'-1",
+        "'@SUM(A1)",
+        "'\tx",
+        "张*明",
+        -1,
+    ]
 
 
 def test_the_terminal_table_lines_up_chinese_text() -> None:

@@ -14,18 +14,19 @@ from services.domain.compliance.ledger import LedgerViolation, Problem
 DAY = date(2025, 1, 2)
 
 
-def problem(ongoing: bool = False) -> Problem:
+def problem(ongoing: bool = False, month: int = 7) -> Problem:
+    """A month without a visit (July 2024 unless another is named)."""
     f = Finding(
         rule_id="R2.1",
         check="monthly_visit_missing",
         subject_type="household",
         subject="610326101201H001",
         village="610326101201",
-        evidence=("e1",),
-        due_on=date(2024, 7, 31),
+        evidence=(f"e{month}",),
+        due_on=date(2024, month, 28 if month != 7 else 31),
         responsible="village committee 610326101201",
-        summary="not visited in 2024-07",
-        scope="2024-07",
+        summary=f"not visited in 2024-{month:02d}",
+        scope=f"2024-{month:02d}",
         ongoing=ongoing,
     )
     return Problem.raise_from(f, DAY, uuid4())
@@ -156,3 +157,41 @@ def test_the_report_counts_by_rule_and_phase_what_stood_on_its_day() -> None:
     ends = ComplianceParams(campaign_year=2025).phases
     got = [(r["status"], r["found"], r["closed"]) for r in phases([p], date(2025, 6, 1), ends)]
     assert got == [("done", 1, 1), ("under way", 1, 1), ("ahead", 1, 1)]
+
+
+def test_the_ledger_of_a_day_shows_only_the_steps_taken_by_then() -> None:
+    from datetime import timedelta
+
+    from services.domain.compliance.reports import problem_ledger, state_on
+
+    p = problem()
+    p.plan_rectification("visit", date(2025, 1, 20), "li", "wu", "township_official", DAY)
+    p.record_action("visited", ["photo-7"], "li", "village_cadre", DAY + timedelta(days=3))
+    p.close_out(["check"], "", "wu", "township_official", DAY + timedelta(days=6))
+    p.reopen("photo was of another house", "wu", "township_official", DAY + timedelta(days=9))
+
+    def row(day: date) -> tuple[str, str, str]:
+        [r] = problem_ledger([p], day)
+        return r["status"], r["deadline"], r["closed_on"]
+
+    assert problem_ledger([p], date(2025, 1, 1)) == []  # not raised yet
+    assert row(DAY) == ("rectifying", "2025-01-20", "")
+    assert row(DAY + timedelta(days=3)) == ("rectified", "2025-01-20", "")
+    assert row(DAY + timedelta(days=6)) == ("closed", "2025-01-20", "2025-01-08")
+    assert state_on(p, DAY + timedelta(days=6))["closed"]
+    # reopened: today's status, as the aggregate has it
+    assert row(DAY + timedelta(days=9)) == (p.status, "2025-01-20", "")
+    assert p.status == "rectifying"
+
+
+def test_a_households_months_without_a_visit_share_a_row_unless_handled_apart() -> None:
+    from services.domain.compliance.reports import group_lapses, problem_ledger
+
+    may, june, july = problem(month=5), problem(month=6), problem(month=7)
+    rectified(july)
+    rows = group_lapses(problem_ledger([july, june, may], DAY))
+    assert [(r["periods"], r["count"], r["due_on"]) for r in rows] == [
+        (["2024-05", "2024-06"], 2, "2024-05-28"),
+        (["2024-07"], 1, "2024-07-31"),
+    ]
+    assert rows[0]["problems"] == [str(may.id), str(june.id)] and rows[0]["evidence"] == "e5 e6"

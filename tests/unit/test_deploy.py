@@ -175,11 +175,29 @@ def test_strimzi_runs_three_kraft_nodes_and_the_topics_are_kept_forever_in_three
     config = cluster["spec"]["kafka"]["config"]
     assert config["min.insync.replicas"] == 2 and config["default.replication.factor"] == 3
     assert config["auto.create.topics.enable"] is False
-    topics = {t["metadata"]["name"]: t["spec"] for t in kind("KafkaTopic")}
-    assert set(topics) == {Settings().intake_topic, Settings().rejected_topic}
-    for spec in topics.values():
-        assert spec["replicas"] == 3 and spec["partitions"] == Settings().intake_partitions
+    topics = {
+        t["spec"].get("topicName", t["metadata"]["name"]): t["spec"] for t in kind("KafkaTopic")
+    }
+    s = Settings()
+    # as `dixian topics create` makes them: the intake's, each producer's rejected topic and
+    # the operators' unattributed one, the witnesses' checkpoint topic
+    assert set(topics) == {s.intake_topic, *s.rejected_topics().values(), s.checkpoint_topic}
+    for name, spec in topics.items():
+        partitions = s.intake_partitions if name == s.intake_topic else 1
+        assert spec["replicas"] == 3 and spec["partitions"] == partitions, name
         assert spec["config"]["retention.ms"] == -1 and spec["config"]["min.insync.replicas"] == 2
+
+
+def test_a_producer_reads_its_own_rejected_topic_and_no_other() -> None:
+    users = {u["metadata"]["name"]: u["spec"]["authorization"]["acls"] for u in kind("KafkaUser")}
+    readable = {
+        (acl["resource"]["name"], acl["resource"]["patternType"])
+        for acl in users["medical-insurance"]
+        if acl["resource"]["type"] == "topic" and "Read" in acl["operations"]
+    }
+    assert readable == {(Settings().rejected_topics()["medical_insurance"], "literal")}
+    witness = {acl["resource"]["name"] for acl in users["audit-witness"]}
+    assert witness == {Settings().checkpoint_topic}
 
 
 def test_every_alert_names_a_metric_the_processes_export() -> None:

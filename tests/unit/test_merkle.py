@@ -1,11 +1,14 @@
 """RFC 6962 hashing and proofs, against the published test vectors and by exhaustion."""
 
 import base64
+import json
+from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+from services.adapters.audit_log import Signer
 from services.domain.audit.merkle import (
     EMPTY_ROOT,
     consistency_path,
@@ -14,8 +17,12 @@ from services.domain.audit.merkle import (
     list_subtree,
 )
 from services.domain.audit.offline import (
+    canonical_event,
     checkpoint_bytes,
+    key_id,
+    note_signatures,
     root_from_inclusion,
+    verified_checkpoint,
     verify_consistency,
     verify_proof,
 )
@@ -118,48 +125,88 @@ def test_the_streaming_frontier_gives_the_same_root_at_every_size() -> None:
         assert f.root().hex() == ROOTS[n - 1]
 
 
-def signed(tree_size: int, root: bytes) -> tuple[dict, str]:
-    key = Ed25519PrivateKey.generate()
-    cp = {"tree_size": tree_size, "root_hash": root.hex(), "signed_at": "2026-11-28T00:00:00"}
-    cp["signature"] = base64.b64encode(key.sign(checkpoint_bytes(cp))).decode()
-    public = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
-    return cp, base64.b64encode(public).decode()
+def _signer(tmp: Path, name: str = "dixian/test") -> Signer:
+    return Signer(tmp / f"{name.replace('/', '_')}.key", name)
 
 
-def test_an_offline_inclusion_proof_needs_the_right_event_bytes_and_the_right_key() -> None:
-    cp, public = signed(8, TREE(0, 8))
+EVENT = {"event_id": "e-5", "event_type": "visit_recorded", "household_id": "H1",
+         "facts": {"notes": "户主在家"}}  # fmt: skip
+STATE = json.dumps(EVENT, separators=(",", ":"), ensure_ascii=False).encode()
+STORED = {"originator_id": "00000000-0000-0000-0000-000000000005", "originator_version": 3,
+          "topic": "services.domain.events:VisitRecorded"}  # fmt: skip
+EVENT_LEAF = leaf_hash(
+    canonical_event(STORED["originator_id"], STORED["originator_version"], STORED["topic"], STATE)
+)
+WITH_EVENT = list_subtree([*HASHES[:5], EVENT_LEAF, *HASHES[6:]])
+
+
+def test_an_offline_inclusion_proof_checks_the_event_a_person_reads_and_the_key(
+    tmp_path: Path,
+) -> None:
+    signer = _signer(tmp_path)
     proof = {
         "kind": "inclusion",
         "leaf_index": 5,
-        "checkpoint": cp,
-        "event_bytes": base64.b64encode(LEAVES[5]).decode(),
-        "inclusion_path": INCLUSION[(5, 8)],
+        "checkpoint": signer.checkpoint(8, WITH_EVENT(0, 8)),
+        "stored": STORED,
+        "event": EVENT,
+        "event_bytes": base64.b64encode(STATE).decode(),
+        "inclusion_path": [h.hex() for h in inclusion_path(WITH_EVENT, 5, 8)],
     }
-    assert "leaf 5" in verify_proof(proof, base64.b64decode(public))
-    with pytest.raises(ValueError, match="not in the log"):
-        verify_proof(
-            proof | {"event_bytes": base64.b64encode(b"edited").decode()}, base64.b64decode(public)
-        )
-    _, other = signed(8, TREE(0, 8))
-    with pytest.raises(ValueError, match="bad signature"):
-        verify_proof(proof, base64.b64decode(other))
+    key = base64.b64decode(signer.public_key)
+    assert "leaf 5" in verify_proof(proof, key) and "visit_recorded" in verify_proof(proof, key)
+    edited = json.loads(json.dumps(proof))
+    edited["event"]["facts"]["notes"] = "户主不在家"  # a readable field changed
+    with pytest.raises(ValueError, match="readable event differs"):
+        verify_proof(edited, key)
+    both = edited | {
+        "event_bytes": base64.b64encode(
+            json.dumps(edited["event"], separators=(",", ":"), ensure_ascii=False).encode()
+        ).decode()
+    }
+    with pytest.raises(ValueError, match="not in the log"):  # and its bytes with it
+        verify_proof(both, key)
+    with pytest.raises(ValueError, match="no signature of the given key"):
+        verify_proof(proof, base64.b64decode(_signer(tmp_path, "dixian/other").public_key))
 
 
-def test_an_offline_consistency_proof_shows_a_checkpoint_extends_another() -> None:
-    key = Ed25519PrivateKey.generate()
-    public = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
-
-    def cp(size: int, root: bytes) -> dict:
-        c = {"tree_size": size, "root_hash": root.hex(), "signed_at": "t"}
-        return c | {"signature": base64.b64encode(key.sign(checkpoint_bytes(c))).decode()}
-
+def test_an_offline_consistency_proof_shows_a_checkpoint_extends_another(tmp_path: Path) -> None:
+    signer = _signer(tmp_path)
+    public = base64.b64decode(signer.public_key)
     proof = {
         "kind": "consistency",
-        "old": cp(6, TREE(0, 6)),
-        "new": cp(8, TREE(0, 8)),
+        "old": signer.checkpoint(6, TREE(0, 6)),
+        "new": signer.checkpoint(8, TREE(0, 8)),
         "path": CONSISTENCY[(6, 8)],
     }
     assert "extends" in verify_proof(proof, public)
-    forked = proof | {"old": cp(6, leaf_hash(b"another history"))}
+    forked = proof | {"old": signer.checkpoint(6, leaf_hash(b"another history"))}
     with pytest.raises(ValueError, match="does not extend"):
         verify_proof(forked, public)
+
+
+def test_a_checkpoint_of_the_first_format_still_verifies_with_the_key_and_not_without(
+    tmp_path: Path,
+) -> None:
+    key = Ed25519PrivateKey.generate()
+    cp = {"tree_size": 8, "root_hash": TREE(0, 8).hex(), "signed_at": "2026-11-28T00:00:00"}
+    cp["signature"] = base64.b64encode(key.sign(checkpoint_bytes(cp))).decode()
+    public = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    assert verified_checkpoint(cp, public) == (8, TREE(0, 8))
+    with pytest.raises(ValueError, match="not signed by the given key"):
+        verified_checkpoint(cp, base64.b64decode(_signer(tmp_path).public_key))
+
+
+def test_a_checkpoint_note_is_a_c2sp_signed_note_and_its_fields_must_be_what_it_signs(
+    tmp_path: Path,
+) -> None:
+    signer = _signer(tmp_path, "dixian/610326")
+    cp = signer.checkpoint(8, TREE(0, 8))
+    text, signatures = note_signatures(cp["note"])
+    lines = text.splitlines()
+    assert lines[:3] == ["dixian/610326", "8", base64.b64encode(TREE(0, 8)).decode()]
+    assert lines[3].startswith("time ") and signatures[0][0] == "dixian/610326"
+    public = base64.b64decode(signer.public_key)
+    assert signatures[0][1] == key_id("dixian/610326", public)
+    with pytest.raises(ValueError, match="differ from what its note signs"):
+        verified_checkpoint(cp | {"root_hash": TREE(0, 7).hex()}, public)

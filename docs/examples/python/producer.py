@@ -4,8 +4,9 @@
     python producer.py --bootstrap kafka:9092 --key medical_insurance.key \
         --source medical_insurance --household 610326101201K1001
 
-It sends one signed department_risk_alert_pushed event, then reads the rejected topic for
-what the intake refused of this producer's messages. The test suite runs it
+It sends one signed department_risk_alert_pushed event, then reads this producer's own
+rejected topic (dixian.rejected.SOURCE: only its own messages, and only it may read them)
+for what the intake refused. The test suite runs it
 (tests/e2e/test_second_client.py). Only the standard library, confluent-kafka and
 cryptography: copy it as it is.
 """
@@ -102,11 +103,13 @@ def send(
 
 
 def rejections(
-    config: dict[str, Any], topic: str, source: str, want: int, timeout: float = 60.0
+    config: dict[str, Any], topic: str, want: int, timeout: float = 60.0
 ) -> list[dict[str, Any]]:
-    """The rejections of this source's messages on the rejected topic (read from the start,
-    with assigned partitions: no group rebalance, nothing committed)."""
-    consumer = Consumer({**config, "group.id": f"{source}-rejections", "enable.auto.commit": False})
+    """The rejections on this producer's own rejected topic (read from the start, with
+    assigned partitions: no group rebalance, nothing committed). Every one is of a message
+    this producer sent: signed with its key (or, on a cluster without producer keys,
+    naming it as source_system)."""
+    consumer = Consumer({**config, "group.id": f"{topic}-reader", "enable.auto.commit": False})
     try:
         metadata = consumer.list_topics(topic, timeout=10)
         partitions = metadata.topics[topic].partitions
@@ -117,9 +120,7 @@ def rejections(
             msg = consumer.poll(1.0)
             if msg is None or msg.error():
                 continue
-            rejection = json.loads(msg.value())
-            if rejection.get("source_system") == source:
-                found.append(rejection)
+            found.append(json.loads(msg.value()))
         return found
     finally:
         consumer.close()
@@ -132,7 +133,9 @@ def main() -> None:
     p.add_argument("--source", required=True)
     p.add_argument("--household", required=True)
     p.add_argument("--topic", default="dixian.household-events")
-    p.add_argument("--rejected-topic", default="dixian.rejected")
+    p.add_argument(
+        "--rejected-prefix", default="dixian.rejected", help="your rejections: PREFIX.SOURCE"
+    )
     args = p.parse_args()
     config = {"bootstrap.servers": args.bootstrap}
     # Secured cluster: add e.g. "security.protocol": "SASL_SSL", "sasl.mechanism":
@@ -145,7 +148,7 @@ def main() -> None:
     )
     [(partition, offset)] = send(config, args.topic, load_key(args.key), args.source, [event])
     print(f"sent {event['event_id']} to {args.topic}[{partition}]@{offset}")
-    for r in rejections(config, args.rejected_topic, args.source, want=0, timeout=5):
+    for r in rejections(config, f"{args.rejected_prefix}.{args.source}", want=0, timeout=5):
         print(f"rejected {r['event_id']}: {r['reason_code']}: {r['reason']}")
 
 

@@ -16,8 +16,9 @@ from pathlib import Path
 
 from eventsourcing.application import AggregateNotFoundError, Application
 
-from services.domain.household import Household, household_uuid
+from services.domain.household import household_uuid
 from services.domain.permissions import Permissions
+from services.domain.registry import decide
 from services.settings import Settings
 from services.usecases.intake.message import check_message, envelope_meta
 from services.usecases.intake.unit_of_work import RawMessage
@@ -40,12 +41,12 @@ def main(path: str, limit: int, seconds: float) -> dict[str, float]:
             parsed, _ = check_message(
                 RawMessage("t", 0, offset, row["key"].encode(), value), permissions
             )
-            meta, facts = envelope_meta(parsed), parsed.facts()
+            meta = envelope_meta(parsed)
             try:
                 h = app.repository.get(household_uuid(parsed.envelope.household_id))
-                h.decide(meta, facts, rules)
             except AggregateNotFoundError:
-                h = Household.register(meta, facts)
+                h = None
+            h = decide(h, parsed.payload, meta, rules)
             app.save(h)
             done += 1
             if done >= limit or time.perf_counter() - started > seconds:

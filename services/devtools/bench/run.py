@@ -272,6 +272,7 @@ def _env(s: Settings) -> dict[str, str]:
         "DIXIAN_REJECTED_TOPIC": s.rejected_topic,
         "DIXIAN_INTAKE_GROUP": s.intake_group,
         "DIXIAN_DATA_DIR": str(s.data_dir),
+        "DIXIAN_HISTORICAL_IMPORTS": '["*"]',  # the simulated years are a declared import
     }
 
 

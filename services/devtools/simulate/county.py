@@ -19,6 +19,17 @@ SIZES = {  # townships, villages per township, households per village
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀英华平刚桂兰玉"
 HEALTH = ["healthy"] * 8 + ["chronic_illness", "serious_illness", "disabled"]
+# Made-up place names (the county's code is real, its names are not): the registrations carry
+# them. Village names repeat across townships, as they do in a real county.
+COUNTY_NAME = "模拟县"
+TOWNSHIP_NAMES = (
+    "青山 柳河 石桥 白水 金川 龙泉 双庙 杨坪 马坊 高桥 黄土 清水 新集 红星 东风 西岭 南塬 北坡 "
+    "桃园 梨园"
+)
+VILLAGE_NAMES = (
+    "王家 李家 张庄 刘湾 陈沟 杨岭 赵坪 黄塬 周河 吴堡 徐寨 孙村 胡桥 朱营 高庙 林场 何家 郭湾 "
+    "马岔 罗洼 梁峁 宋坡 郑台 谢屯 韩集"
+)
 
 
 @dataclass(slots=True)
@@ -52,6 +63,15 @@ class County:
     households: list[Household]
     cadres: dict[str, list[str]]  # village → cadre person ids
     relatives: list[dict[str, str]]  # cadre ↔ household member relations
+    names: dict[str, str] = field(default_factory=dict)  # region code → place name
+
+    def place_names(self, village: str) -> dict[str, str]:
+        """What a registration in the village carries (household_registered's names)."""
+        return {
+            "county_name": self.names[village[:6]],
+            "township_name": self.names[village[:9]],
+            "village_name": self.names[village],
+        }
 
 
 def _person(rng: random.Random, village: str, n: int, relation: str, born: date) -> dict[str, Any]:
@@ -80,9 +100,12 @@ def build_county(size: str, seed: int) -> County:
     n_townships, n_villages, n_households = SIZES[size]
     townships = [f"{COUNTY}{t + 101:03d}" for t in range(n_townships)]
     villages, households, cadres, relatives = [], [], {}, []
-    for township in townships:
+    names = {COUNTY: COUNTY_NAME}
+    for t, township in enumerate(townships):
+        names[township] = _name(TOWNSHIP_NAMES, t, "镇")
         for v in range(n_villages):
             village = f"{township}{v + 201:03d}"
+            names[village] = _name(VILLAGE_NAMES, v, "村")
             villages.append(village)
             cadres[village] = [f"cadre-{village}-{i}" for i in range(3)]
             for h in range(n_households):
@@ -112,4 +135,11 @@ def build_county(size: str, seed: int) -> County:
                     "relation": rng.choice(["sibling", "parent", "sibling_in_law", "cousin"]),
                 }
             )
-    return County(townships, villages, households, cadres, relatives)
+    return County(townships, villages, households, cadres, relatives, names)
+
+
+def _name(stems: str, i: int, suffix: str) -> str:
+    """The i-th name of the list (numbered once the list runs out: 青山二镇)."""
+    words = stems.split()
+    stem, lap = words[i % len(words)], i // len(words)
+    return stem + ("" if lap == 0 else "二三四五六七八九"[min(lap, 8) - 1]) + suffix

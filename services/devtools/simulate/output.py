@@ -91,6 +91,7 @@ def simulate(
             {
                 "townships": county.townships,
                 "villages": county.villages,
+                "places": county.names,
                 "households": len(county.households),
                 "cadres": county.cadres,
                 "relatives": county.relatives,

@@ -3,18 +3,20 @@ plus messages that must be rejected. Deterministic for a given run id."""
 
 from __future__ import annotations
 
+from services.devtools import steps
+from services.devtools.steps import findings
 from services.devtools.village import households
 from services.devtools.village.script import (
     CADRE,
     COUNTY,
     HELPER,
+    PLACES_FILE,
     TOWNSHIP,
     VILLAGE,
     Message,
     VillageScript,
     by,
     department,
-    findings,
     member,
 )
 
@@ -22,6 +24,7 @@ __all__ = [
     "CADRE",
     "COUNTY",
     "HELPER",
+    "PLACES_FILE",
     "TOWNSHIP",
     "VILLAGE",
     "Message",
@@ -61,64 +64,17 @@ def village_messages(run: str) -> list[Message]:
         {"member": bad, "reason": "return"},
         expect="PAYLOAD_INVALID",
     )
-    s.emit(
-        "identification_decided",
-        h2,
-        "2025-07-01",
-        {
-            "lead_id": s.id("L", 2),
-            "outcome": "dismissed",
-            "decided_on": "2025-07-01",
-            "dismissal_reason": "n/a",
-        },
-        who=department("civil_affairs"),
-        expect="PRODUCER_NOT_PERMITTED",
+    dismissal = steps.lead_dismissed(s.id("L", 2), "2025-07-01", "n/a")
+    s.step(h2, dismissal, who=department("civil_affairs"), expect="PRODUCER_NOT_PERMITTED")
+    proposal = steps.risk_elimination_proposed(s.id("E", 2), "2025-08-01", "n/a")
+    s.step(h2, proposal, expect="NOT_MONITORED")
+    started = steps.assistance_measure_started(
+        s.id("M", 3), "employment", "human_resources", "unemployment", "2025-08-01"
     )
-    s.emit(
-        "risk_elimination_proposed",
-        h2,
-        "2025-08-01",
-        {
-            "elimination_id": s.id("E", 2),
-            "proposed_on": "2025-08-01",
-            "kind": "stable",
-            "grounds": "n/a",
-        },
-        expect="NOT_MONITORED",
-    )
-    s.emit(
-        "assistance_measure_started",
-        h3,
-        "2025-08-01",
-        {
-            "measure_id": s.id("M", 3),
-            "measure_type": "employment",
-            "responsible_department": "human_resources",
-            "addresses_risks": ["unemployment"],
-            "started_on": "2025-08-01",
-        },
-        expect="NEVER_IDENTIFIED",
-    )
-    s.emit(
-        "visit_recorded",
-        s.hid(9),
-        "2025-03-01",
-        {
-            "visitor_id": "cadre-li",
-            "visit_date": "2025-03-01",
-            "findings": findings("unknown household"),
-        },
-        expect="HOUSEHOLD_NOT_REGISTERED",
-    )
-    wrong_key = s.envelope(
-        "visit_recorded",
-        h3,
-        "2025-03-01",
-        {
-            "visitor_id": "cadre-li",
-            "visit_date": "2025-03-01",
-            "findings": findings("key mismatch"),
-        },
-    )
+    s.step(h3, started, expect="NEVER_IDENTIFIED")
+    unknown = steps.visit_recorded("cadre-li", "2025-03-01", findings("unknown household"))
+    s.step(s.hid(9), unknown, expect="HOUSEHOLD_NOT_REGISTERED")
+    visit = steps.visit_recorded("cadre-li", "2025-03-01", findings("key mismatch"))
+    wrong_key = s.envelope(visit.event_type, h3, visit.day, visit.payload)
     s.send(h4, wrong_key, "KEY_MISMATCH")
     return s.messages

@@ -6,12 +6,19 @@ import json
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 from events.identity import check_digit
+from services.devtools import steps
+from services.devtools.steps import Step
 
 CST = timezone(timedelta(hours=8))
 VILLAGE = "610326101201"  # a village of a Shaanxi county: the seed's 7,300-yuan line applies
+# The demo's place names: made up (a demo is no real village), carried by its registrations;
+# places.json beside this module is the same as a county's code table (DIXIAN_PLACES_FILE).
+PLACE_NAMES = {"county_name": "示范县", "township_name": "青山镇", "village_name": "柳湾村"}
+PLACES_FILE = Path(__file__).with_name("places.json")
 
 
 def by(source: str, person: str, role: str) -> dict[str, Any]:
@@ -52,17 +59,6 @@ def member(pid: str, name: str, born: str, seq: int, relation: str, **kw: Any) -
     }
 
 
-def findings(notes: str, **kw: Any) -> dict[str, Any]:
-    base = {
-        "compulsory_education_secure": True,
-        "basic_medical_care_secure": True,
-        "housing_safe": True,
-        "drinking_water_safe": True,
-        "notes": notes,
-    }
-    return base | kw
-
-
 class VillageScript:
     """Builds envelopes with ids derived from the run id, so reruns never collide."""
 
@@ -92,6 +88,8 @@ class VillageScript:
             "source_system": who["source"],
             "actor": who["actor"],
             "payload": payload,
+            # a year of a village's history, loaded today: a declared historical import
+            "import_batch": f"demo-{self.run}",
         }
 
     def emit(
@@ -102,6 +100,10 @@ class VillageScript:
         self.send(hid, env, expect)
         return env
 
+    def step(self, hid: str, step: Step, **kw: Any) -> dict[str, Any]:
+        """Emit one step of the household's on its day (who acts and what to expect in kw)."""
+        return self.emit(step.event_type, hid, step.day, step.payload, **kw)
+
     def send(self, key: str | None, body: Any, expect: str) -> None:
         value = body if isinstance(body, bytes) else json.dumps(body, ensure_ascii=False).encode()
         self.messages.append(Message(key.encode() if key else None, value, expect))
@@ -109,39 +111,14 @@ class VillageScript:
     def notice(self, hid: str, case_id: str, kind: str, posted: str, closed: str, n: int) -> str:
         """Village review, a public notice from `posted` to `closed`, and township review."""
         notice_id = self.id("N", n)
-        self.emit(
-            "village_review_held",
-            hid,
-            posted,
-            {
-                "case_id": case_id,
-                "case_kind": kind,
-                "held_on": posted,
-                "participants": ["cadre-li", "villager rep. 1", "villager rep. 2"],
-                "outcome": "approved",
-                "minutes": "the household's situation was discussed",
-            },
+        participants = ["cadre-li", "villager rep. 1", "villager rep. 2"]
+        minutes = "the household's situation was discussed"
+        self.step(
+            hid, steps.village_review_held(case_id, kind, posted, participants, minutes=minutes)
         )
-        self.emit(
-            "public_notice_posted",
-            hid,
-            posted,
-            {"notice_id": notice_id, "case_id": case_id, "case_kind": kind, "posted_on": posted},
-        )
-        self.emit(
-            "public_notice_closed", hid, closed, {"notice_id": notice_id, "closed_on": closed}
-        )
-        self.emit(
-            "township_review_done",
-            hid,
-            closed,
-            {
-                "case_id": case_id,
-                "case_kind": kind,
-                "reviewed_on": closed,
-                "reviewer_id": "township-wu",
-                "outcome": "approved",
-            },
-            who=TOWNSHIP,
+        self.step(hid, steps.public_notice_posted(notice_id, case_id, kind, posted))
+        self.step(hid, steps.public_notice_closed(notice_id, closed))
+        self.step(
+            hid, steps.township_review_done(case_id, kind, closed, "township-wu"), who=TOWNSHIP
         )
         return notice_id

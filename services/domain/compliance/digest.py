@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from services.domain.clock import claimed_on, known_on
 from services.domain.compliance.facts import (
     Case,
     HouseholdFacts,
@@ -81,11 +82,12 @@ def _visit(kind: str, date_key: str, by_key: str) -> Any:
                 kind,
                 date.fromisoformat(f[date_key]),
                 f[by_key],
-                date.fromisoformat(e.recorded_at[:10]),
+                known_on(e),
                 tuple(findings.get("risks_found", ())),
                 findings.get("notes", ""),
                 eid,
                 findings.get("income_estimate_yuan") is not None,
+                claimed_on(e),
             )
         )
 
@@ -272,3 +274,17 @@ _HANDLERS = {
     "cadre_relative_registered": _relation,
     "cadre_relative_ended": _relation_ended,
 }
+
+# The event types no check reads (corrections are applied before the handlers run).
+NOT_READ = frozenset(
+    {
+        "assistance_measure_ended",
+        "data_comparison_requested",
+        "data_comparison_returned",
+        "event_amended",
+        "event_retracted",
+        "national_system_entry_recorded",
+        "objection_raised",
+        "objection_resolved",
+    }
+)

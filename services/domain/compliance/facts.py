@@ -12,6 +12,18 @@ from typing import Any
 NO_LABOUR = frozenset({"lost", "none"})
 
 
+STORED_FIELDS = (  # what the checks read of a stored event, in the slots' order
+    "event_id",
+    "event_type",
+    "household_id",
+    "occurred_at",
+    "recorded_at",
+    "actor_id",
+    "actor_role",
+    "facts",
+)
+
+
 @dataclass(frozen=True, slots=True)
 class RecordedEvent:
     """A stored household event with what the checks read of it (cheaper than the domain
@@ -25,10 +37,17 @@ class RecordedEvent:
     actor_id: str
     actor_role: str
     facts: dict[str, Any]
+    stored_at: str = ""  # when the intake received it (ISO); empty: as claimed
+    import_batch: str | None = None  # a declared historical import's id
 
     @classmethod
     def from_state(cls, state: dict[str, Any]) -> RecordedEvent:
-        return cls(*(state[name] for name in cls.__slots__))  # type: ignore[attr-defined]
+        stamp = state.get("timestamp")
+        return cls(
+            *(state[name] for name in STORED_FIELDS),
+            stored_at=stamp.get("_data_", "") if isinstance(stamp, dict) else "",
+            import_batch=state.get("import_batch"),
+        )
 
 
 def day(value: str) -> date:
@@ -42,11 +61,12 @@ class Visit:
     kind: str  # visit | screening
     on: date
     by: str
-    recorded_on: date
+    recorded_on: date  # when the system knew of it (its receipt; an import's own record)
     risks: tuple[str, ...]
     notes: str
     event_id: str
     income_estimated: bool = False  # the visitor estimated income: a check of the criteria
+    claimed_on: date | None = None  # the day the producer says it recorded the visit
 
 
 @dataclass(slots=True)

@@ -15,6 +15,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
+from events.reasons import ReasonCoded
 from services.domain.compliance.findings import Finding, township_of
 
 LEDGER_REASONS: dict[str, str] = {
@@ -38,12 +39,10 @@ OPEN, RECTIFYING, RECTIFIED, CLOSED = "open", "rectifying", "rectified", "closed
 LEDGER_TOPIC_PREFIX = f"{__name__}:"  # how every ledger event's stored topic begins
 
 
-class LedgerViolation(Exception):
-    def __init__(self, code: str, detail: str) -> None:
-        assert code in LEDGER_REASONS, code
-        super().__init__(f"{code}: {detail}")
-        self.code = code
-        self.detail = detail
+class LedgerViolation(ReasonCoded):
+    """A ledger step that cannot be taken; `code` is stable."""
+
+    reasons = LEDGER_REASONS
 
 
 class Problem(Aggregate):

@@ -48,6 +48,7 @@ class ComplianceParams(BaseModel):
     allowance_since: date = date(2024, 1, 1)  # R2.3: new 低保/特困 recipients since then
     allowance_screening_days: int = 30  # R2.3 (local choice)
     backfill_days: int = 7  # R2.4: a record later than this is back-filled (local choice)
+    sync_allowance_days: int = 3  # R2.4: an app offline this long may claim an earlier time
     risk_report_days: int = 7  # R2.4: a risk seen becomes a lead within (local choice)
     max_visits_per_day: int = 20  # R2.4: more visits by one person in a day is implausible
     identical_notes_households: int = 5  # R2.4: one note copied into this many households

@@ -4,13 +4,14 @@ exports and the command line print or write these."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
 from services.domain.compliance.county import COVERAGE
 from services.domain.compliance.findings import AREAS, RULES, township_of
-from services.domain.compliance.ledger import CLOSED, RECTIFIED, Problem, Sweep
+from services.domain.compliance.ledger import CLOSED, OPEN, RECTIFIED, RECTIFYING, Problem, Sweep
 
 Row = dict[str, Any]
 LEVELS = {"county": 6, "township": 9, "village": 12}
@@ -21,21 +22,48 @@ def problem_id(p: Problem) -> str:
     return str(p.id)
 
 
+def scope_of(p: Problem) -> str:
+    """What makes the problem one lapse (a month, a case, a measure…): its key's last part."""
+    return str(p.key).removeprefix(f"{p.rule_id}/{p.check}/{p.subject_type}:{p.subject}/")
+
+
 def state_on(p: Problem, as_of: date) -> dict[str, bool]:
-    """Where the problem stood on the day, by the days its events name."""
+    """Where the problem stood on the day, by the days its steps name."""
     day = as_of.isoformat()
+    planned = p.plan is not None and p.plan["on"] <= day
+    closed = status_on(p, as_of) == CLOSED
     return {
         "found": p.raised_on <= day,
-        "planned": p.plan is not None and p.plan["on"] <= day,
+        "planned": planned,
         "rectified": any(a["on"] <= day for a in p.actions),
-        "closed": p.closed_by(as_of),
-        "overdue": p.overdue(as_of),
+        "closed": closed,
+        "overdue": not closed and planned and p.plan["deadline"] < day,
     }
 
 
 def status_on(p: Problem, as_of: date) -> str:
-    """The problem's status, but not yet closed on a day before its close-out."""
-    return RECTIFIED if p.status == CLOSED and not p.closed_by(as_of) else str(p.status)
+    """The problem's status on the day: its steps up to then, taken as the aggregate takes
+    them (a plan, an action or a close-out after the day has not happened yet)."""
+    day, status, planned = as_of.isoformat(), OPEN, False
+    for what, on, *_ in p.history:
+        if on > day:
+            continue
+        if what == "planned":
+            planned, status = True, RECTIFYING if status == OPEN else status
+        elif what == "action" and status in (OPEN, RECTIFYING):
+            status = RECTIFIED
+        elif what == "closed out":
+            status = CLOSED
+        elif what == "reopened" or (what == "found again" and status == CLOSED):
+            status = RECTIFYING if planned else OPEN
+    return status
+
+
+def _closed_on(p: Problem, as_of: date) -> str:
+    """The day of the close-out that stands on the day ("" if none does)."""
+    if status_on(p, as_of) != CLOSED:
+        return ""
+    return max(on for what, on, *_ in p.history if what == "closed out" and on <= str(as_of))
 
 
 def _in(p: Problem, township: str | None, favoritism: bool = True) -> bool:
@@ -54,7 +82,8 @@ def problem_ledger(
         s = state_on(p, as_of)
         if not _in(p, township, favoritism) or not s["found"]:
             continue
-        plan = p.plan or {}
+        plan = p.plan if s["planned"] else {}
+        resolved = p.facts_resolved_on or ""
         rows.append(
             {
                 "problem": problem_id(p),
@@ -62,6 +91,7 @@ def problem_ledger(
                 "check": p.check,
                 "concern": p.concern or "",
                 "subject": f"{p.subject_type} {p.subject}",
+                "scope": scope_of(p),
                 "township": p.township,
                 "village": p.village,
                 "summary": p.summary,
@@ -74,11 +104,55 @@ def problem_ledger(
                 "responsible_person": plan.get("responsible_person", ""),
                 "status": status_on(p, as_of),
                 "overdue": "overdue" if s["overdue"] else "",
-                "resolved_by_facts_on": p.facts_resolved_on or "",
-                "closed_on": p.closed_on or "",
+                "resolved_by_facts_on": resolved if resolved <= as_of.isoformat() else "",
+                "closed_on": _closed_on(p, as_of),
             }
         )
     return rows
+
+
+PERIOD = re.compile(r"[0-9]{4}(?:-[0-9]{2})?")  # a month (2025-04) or a year (2025)
+# What must be the same for lapses to share a row: all but the period and its days.
+_SAME_ROW = (
+    "rule", "check", "concern", "subject", "township", "village", "responsible_unit", "plan",
+    "deadline", "responsible_person", "status", "overdue",
+)  # fmt: skip
+
+
+def group_lapses(rows: Sequence[Row]) -> list[Row]:
+    """The suspected-problem ledger with the repeated lapses of one subject under one check
+    (R2.1's month after month, R2.2's year after year) in one row: the periods listed, the
+    first due day, every problem id. A lapse planned, rectified or closed apart from the
+    others keeps its own row; a lapse that is not of a period is its own row as before."""
+    out: list[Row] = []
+    groups: dict[tuple[Any, ...], Row] = {}
+    for r in rows:
+        periodic = bool(PERIOD.fullmatch(r["scope"]))
+        row = r | {
+            "problems": [r["problem"]],
+            "periods": [r["scope"]] if periodic else [],
+            "count": 1,
+        }
+        if not periodic:
+            out.append(row)
+            continue
+        same = tuple(r[k] for k in _SAME_ROW)
+        group = groups.get(same)
+        if group is None:
+            groups[same] = row
+            out.append(row)
+            continue
+        group["problems"].append(r["problem"])
+        group["periods"].append(r["scope"])
+        group["count"] += 1
+        group["evidence"] = " ".join(dict.fromkeys(f"{group['evidence']} {r['evidence']}".split()))
+        for key in ("due_on", "raised_on"):
+            group[key] = min(group[key], r[key])
+        for key in ("resolved_by_facts_on", "closed_on"):  # the group's when all of its are
+            group[key] = max(group[key], r[key]) if group[key] and r[key] else ""
+    for group in out:
+        group["periods"].sort()
+    return out
 
 
 def rectification_ledger(
@@ -181,8 +255,9 @@ def by_rule(
     return [{level: u, "rule": r, "area": RULES[r][0], **c} for (u, r), c in sorted(counts.items())]
 
 
-def _share(part: int, whole: int) -> str:
-    return f"{part / whole:.1%}" if whole else ""
+def _share(part: int, whole: int) -> float | None:
+    """A share as a number (0.953), None where there is nothing to divide by."""
+    return round(part / whole, 4) if whole else None
 
 
 def coverage(sweep: Sweep | None, level: str, code: str | None = None) -> list[Row]:

@@ -20,10 +20,12 @@ from eventsourcing.persistence import OperationalError as StoreOperationalError
 from eventsourcing.persistence import PersistenceError
 from pydantic import ValidationError
 
+from services.entrypoints.cli.audit import add_audit_parser
 from services.entrypoints.cli.common import USAGE, CommandError, kafka_unreachable, set_zone
 from services.entrypoints.cli.compliance import add_compliance_parser
 from services.entrypoints.cli.devtools import add_devtools_parsers
 from services.entrypoints.cli.inspecting import add_inspecting_parsers
+from services.entrypoints.cli.ledgers import add_ledgers_parsers
 from services.entrypoints.cli.operating import add_operating_parsers
 from services.entrypoints.cli.producers import add_producers_parser
 from services.entrypoints.logs import configure as configure_logging
@@ -37,7 +39,9 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     add_operating_parsers(sub)
     add_inspecting_parsers(sub)
+    add_audit_parser(sub)
     add_compliance_parser(sub)
+    add_ledgers_parsers(sub)
     add_producers_parser(sub)
     add_devtools_parsers(sub)
     return p

@@ -1,5 +1,5 @@
-"""`dixian sweep`, `dixian problems …`, `dixian ledgers`, `dixian report`: the compliance
-engine and the three ledgers from the command line."""
+"""`dixian sweep`, `dixian sweeps`, `dixian problems …`: the compliance engine and the
+problems' ledger steps from the command line (the ledgers and the report: cli/ledgers.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import json
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import date
-from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -17,11 +16,11 @@ from events.codes import ActorRole
 from services.adapters import queries
 from services.adapters.compliance_store import load_problems, load_sweeps
 from services.adapters.eventstore import EventStore
-from services.adapters.exports import render, write_csv, write_xlsx
+from services.adapters.exports import render
 from services.adapters.intake_store import accepted_events
 from services.adapters.progress import Progress
 from services.domain.compliance import reports
-from services.domain.compliance.ledger import LedgerViolation, Problem, Sweep
+from services.domain.compliance.ledger import LedgerViolation, Problem
 from services.entrypoints.cli.common import (
     NOT_FOUND,
     CommandError,
@@ -42,11 +41,6 @@ from services.usecases.compliance.sweep import run_sweep, today
 def _store(settings: Settings) -> Iterator[EventStore]:
     with open_store(settings) as (_, store):
         yield store
-
-
-def latest_sweep(sweeps: list[Sweep], as_of: date) -> Sweep | None:
-    done = [s for s in sweeps if s.as_of <= as_of.isoformat()]
-    return done[-1] if done else None
 
 
 def cmd_sweep(settings: Settings, args: argparse.Namespace) -> int:
@@ -232,79 +226,6 @@ _PROBLEM_COMMANDS: dict[str, Callable[[EventStore, Settings, argparse.Namespace]
 }
 
 
-def _write(sheets: dict[str, list[dict[str, Any]]], args: argparse.Namespace) -> None:
-    if args.xlsx:
-        print(f"wrote {write_xlsx(args.xlsx, sheets)}")
-    if args.csv:
-        for path in write_csv(args.csv, sheets):
-            print(f"wrote {path}")
-
-
-def cmd_ledgers(settings: Settings, args: argparse.Namespace) -> int:
-    as_of = args.as_of or today()
-    with _store(settings) as store:
-        problems = list(load_problems(store).values())
-        sweep = latest_sweep(load_sweeps(store), as_of)
-    townships = [args.township] if args.township else reports.townships(problems, sweep)
-    sheets = {
-        "screening_tasks": [
-            row
-            for township in townships
-            for row in reports.screening_task_ledger(problems, sweep, as_of, township)
-        ],
-        "suspected_problems": reports.problem_ledger(
-            problems, as_of, args.township, args.with_favoritism
-        ),
-        "rectification": reports.rectification_ledger(
-            problems, args.township, args.with_favoritism
-        ),
-    }
-    if args.json:
-        print_json({name: nulls(rows) for name, rows in sheets.items()})
-        _write(sheets, args)
-        return 0
-    print(f"{f'township {args.township}' if args.township else 'every township'}, as of {as_of}")
-    print("\n== screening-task ledger (排查任务台账)")
-    print(render(sheets["screening_tasks"]))
-    print(f"\n== suspected-problem ledger (疑似问题台账): {len(sheets['suspected_problems'])} rows")
-    print(
-        render(
-            [r | {"problem": r["problem"][:8]} for r in sheets["suspected_problems"][:20]],
-            ["problem", "rule", "subject", "deadline", "responsible_person", "status", "overdue"],
-        )
-    )
-    print(f"\n== rectification ledger (整改工作台账): {len(sheets['rectification'])} rows")
-    print(render(sheets["rectification"][:20]))
-    _write(sheets, args)
-    return 0
-
-
-def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
-    as_of = args.as_of or today()
-    params = settings.compliance_params()
-    with _store(settings) as store:
-        problems = list(load_problems(store).values())
-        sweep = latest_sweep(load_sweeps(store), as_of)
-    sheets = {
-        "by_rule": reports.by_rule(problems, as_of, args.level, args.code),
-        "coverage": reports.coverage(sweep, args.level, args.code),
-        "phases": reports.phases(problems, as_of, params.phases, args.code),
-    }
-    if args.json:
-        print_json({name: nulls(rows) for name, rows in sheets.items()})
-        _write(sheets, args)
-        return 0
-    print(
-        f"report by {args.level}{f' within {args.code}' if args.code else ''}, as of {as_of}"
-        f"{f'; coverage from the sweep as of {sweep.as_of}' if sweep else '; no sweep yet'}"
-    )
-    for name, rows in sheets.items():
-        print(f"\n== {name}")
-        print(render(rows))
-    _write(sheets, args)
-    return 0
-
-
 def add_compliance_parser(sub: Any) -> None:
     day = a_day
     sweep = sub.add_parser("sweep", help="run the compliance engine as of a day; raise problems")
@@ -358,22 +279,3 @@ def add_compliance_parser(sub: Any) -> None:
     close.add_argument("--note", default="")
     reopen.add_argument("--reason", required=True)
     problems.set_defaults(func=cmd_problems)
-
-    ledgers = sub.add_parser("ledgers", help="a township's three ledgers, on screen and as files")
-    ledgers.add_argument("--township", help="9-digit township code (default: every township)")
-    ledgers.add_argument(
-        "--with-favoritism",
-        action="store_true",
-        help="include the suspicions of favoritism (the inspectors' copy; left out of the "
-        "township's own)",
-    )
-    report = sub.add_parser("report", help="the county bureau's report by village/township/county")
-    report.add_argument("--level", choices=list(reports.LEVELS), default="township")
-    report.add_argument("--code", help="only units within this code")
-    for p in (ledgers, report):
-        add_json(p)
-        p.add_argument("--as-of", type=day)
-        p.add_argument("--xlsx", type=Path, help="write an .xlsx workbook here")
-        p.add_argument("--csv", type=Path, help="write one CSV per table into this directory")
-    ledgers.set_defaults(func=cmd_ledgers)
-    report.set_defaults(func=cmd_report)

@@ -99,28 +99,21 @@ def intake_lag(settings: Settings, stored: dict[int, int]) -> list[dict[str, Any
 def cmd_projections(settings: Settings, args: argparse.Namespace) -> int:
     from projections.runner import projection_pool
 
-    if args.what == "rebuild" and args.name not in PROJECTIONS:
+    if args.what in ("rebuild", "verify") and args.name not in PROJECTIONS:
         raise usage(
             "UNKNOWN_PROJECTION", f"{args.name!r}; choose one of {', '.join(sorted(PROJECTIONS))}"
         )
     with open_store(settings) as (s, store), projection_pool(s) as pool:
-        names = [args.name] if args.what == "rebuild" else sorted(PROJECTIONS)
-        runners = [
-            ProjectionRunner(store, pool, PROJECTIONS[n](), s.projection_batch_size) for n in names
-        ]
-        if args.what == "rebuild":
-            runner = runners[0]
-            with Progress(f"rebuild {runner.projection.name}", "events") as progress:
-                total = runner.rebuild(progress)
-            print(f"rebuilt {runner.projection.name}: {total} events replayed")
-            return 0
+        if args.what != "status":
+            return _shadow_rebuild(s, store, pool, args)
         rows = []
-        for runner in runners:
+        for name in sorted(PROJECTIONS):
+            runner = ProjectionRunner(store, pool, PROJECTIONS[name](), s.projection_batch_size)
             runner.setup()
             at = runner.position()
             rows.append(
                 {
-                    "projection": runner.projection.name,
+                    "projection": name,
                     "position": at,
                     "lag": runner.backlog(at),
                     "skipped": runner.skipped(),
@@ -152,6 +145,54 @@ def cmd_projections(settings: Settings, args: argparse.Namespace) -> int:
                 f"stored {p['stored_position']:>10}  lag {p['lag']}"
             )
     return failed
+
+
+def _shadow_rebuild(s: Settings, store: Any, pool: Any, args: argparse.Namespace) -> int:
+    """`projections verify NAME` and `projections rebuild NAME`: rebuilt in the shadow
+    schema and compared with the live tables (rebuild: then swapped in)."""
+    from projections.shadow import ShadowRebuild
+
+    shadow = ShadowRebuild(
+        store, pool, s.pg_url or "", PROJECTIONS[args.name](), s.projection_batch_size
+    )
+    with Progress(f"{args.what} {args.name}", "events") as progress:
+        result = (
+            shadow.verify(progress=progress)
+            if args.what == "verify"
+            else shadow.rebuild(progress=progress)
+        )
+    if args.json:
+        print_json(
+            {
+                "projection": args.name,
+                "position": result.position,
+                "rows": result.rows,
+                "matches": result.ok,
+                "differences": [str(d) for d in result.differences],
+                "swapped_in": args.what == "rebuild",
+            }
+        )
+        return 1 if args.what == "verify" and not result.ok else 0
+    for d in result.differences:
+        print(f"  {d}")
+    if args.what == "verify":
+        verdict = (
+            "MATCHES its rebuild"
+            if result.ok
+            else (
+                f"DIFFERS from its rebuild in {len(result.differences)} rows (shown above): "
+                "changed outside the projection"
+            )
+        )
+        print(f"{args.name} at position {result.position}: {result.rows} rows; {verdict}")
+        return 0 if result.ok else 1
+    if not result.ok:
+        print(
+            f"the live {args.name} differed from its rebuild in {len(result.differences)} "
+            "rows (shown above): they had been changed outside the projection"
+        )
+    print(f"rebuilt {args.name} to position {result.position}: {result.rows} rows, swapped in")
+    return 0
 
 
 def cmd_rejected(settings: Settings, args: argparse.Namespace) -> int:
@@ -211,8 +252,10 @@ def add_operating_parsers(sub: Any) -> None:
     topics.add_argument("what", choices=["create"])
     topics.set_defaults(func=cmd_topics)
 
-    projections = sub.add_parser("projections", help="projection status, or rebuild one")
-    projections.add_argument("what", choices=["status", "rebuild"])
+    projections = sub.add_parser(
+        "projections", help="projection status; verify one against a rebuild; rebuild one"
+    )
+    projections.add_argument("what", choices=["status", "verify", "rebuild"])
     projections.add_argument("name", nargs="?", default="", help=", ".join(PROJECTIONS))
     add_json(projections)
     projections.set_defaults(func=cmd_projections)

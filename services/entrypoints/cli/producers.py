@@ -61,8 +61,9 @@ def demo_key(source: str) -> Ed25519PrivateKey:
 
 
 def examples() -> dict[str, dict[str, Any]]:
-    """One accepted message of each event type, from the demo village, signed with a demo
-    key over its compact serialization (a development tool, imported only here)."""
+    """One accepted message of each event type, from the demo village as a live message (no
+    import_batch), signed with a demo key over its compact serialization (a development
+    tool, imported only here)."""
     from services.devtools.village import village_messages
 
     found: dict[str, dict[str, Any]] = {}
@@ -72,6 +73,7 @@ def examples() -> dict[str, dict[str, Any]]:
         body = json.loads(m.value)
         if body["event_type"] in found:
             continue
+        body.pop("import_batch", None)  # the village is a declared import; a producer sends live
         value = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
         source = body["source_system"]
         headers = dict(sign(demo_key(source), source, value))
@@ -87,7 +89,7 @@ def contract_document(settings: Settings) -> dict[str, Any]:
     return asyncapi_document(
         sources_by_type(settings),
         intake_topic=settings.intake_topic,
-        rejected_topic=settings.rejected_topic,
+        rejected_topics=settings.rejected_topics(),
         intake_group=settings.intake_group,
         partitions=settings.intake_partitions,
         replicas=settings.replication_factor,

@@ -1,24 +1,29 @@
 """Proofs for inspectors: an event's inclusion in a signed checkpoint, and the consistency of
-two checkpoints. The files they make are checked offline by services/audit/offline.py."""
+two checkpoints. The files they make are checked offline by services/domain/audit/offline.py."""
 
 from __future__ import annotations
 
 import base64
 import json
-from types import SimpleNamespace
 from typing import Any
 
-from services.adapters.audit_log import StoredTree, canonical_event, checkpoints
+from events.reasons import ReasonCoded
+from services.adapters.audit_log import StoredTree, checkpoints
 from services.adapters.eventstore import EventStore
 from services.domain.audit.merkle import consistency_path, inclusion_path
+from services.usecases.audit.reads import record_read
+
+AUDIT_REASONS: dict[str, str] = {
+    "NO_CHECKPOINT": "Sign a checkpoint that covers the event first (dixian audit checkpoint).",
+    "EVENT_NOT_LOGGED": "Name an event the store holds and the audit log has reached.",
+    "BAD_SIZES": "Give OLD:NEW with 0 < OLD <= NEW, both sizes of signed checkpoints.",
+}
 
 
-class ProofError(Exception):
+class ProofError(ReasonCoded):
     """A proof that cannot be made; `code` is stable."""
 
-    def __init__(self, code: str, detail: str) -> None:
-        super().__init__(f"{code}: {detail}")
-        self.code = code
+    reasons = AUDIT_REASONS
 
 
 def _checkpoint_at_least(cps: list[dict[str, Any]], size: int) -> dict[str, Any]:
@@ -28,8 +33,25 @@ def _checkpoint_at_least(cps: list[dict[str, Any]], size: int) -> dict[str, Any]
     return covering[-1]
 
 
-def inclusion_proof(store: EventStore, event_id: str) -> dict[str, Any]:
-    """The proof that an event is in the log the latest covering checkpoint signs."""
+PERSONAL_FIELDS = frozenset({"name", "id_number", "phone", "bank_account", "health"})
+
+
+def holds_personal_data(value: Any) -> bool:
+    """Whether a stored event's facts hold a name, ID number, phone, account or health."""
+    if isinstance(value, dict):
+        return any(k in PERSONAL_FIELDS or holds_personal_data(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(holds_personal_data(v) for v in value)
+    return False
+
+
+def inclusion_proof(
+    store: EventStore, event_id: str, reader: str | None = None, purpose: str | None = None
+) -> dict[str, Any]:
+    """The proof that an event is in the log the latest covering checkpoint signs. It carries
+    the event as a person reads it and the stored bytes the leaf commits to; the offline
+    verifier checks that one is the other. An event with personal data is shown only to a
+    named reader with a purpose, and that read is recorded first."""
     with store.connection() as conn, conn.cursor() as cur:
         cur.execute(
             "SELECT l.leaf_index, e.notification_id, e.originator_id, e.originator_version, "
@@ -44,15 +66,22 @@ def inclusion_proof(store: EventStore, event_id: str) -> dict[str, Any]:
         cp = _checkpoint_at_least(checkpoints(cur), row["leaf_index"] + 1)
         tree = StoredTree(cur)
         path = inclusion_path(tree.subtree, row["leaf_index"], cp["tree_size"])
-
-    event_bytes = canonical_event(SimpleNamespace(**{**row, "state": bytes(row["state"])}))
+    state = bytes(row["state"])
+    event = json.loads(state)
+    if holds_personal_data(event.get("facts")):
+        record_read(store, reader, purpose, event["household_id"], f"audit prove {event_id}")
     return {
         "kind": "inclusion",
-        "log": "dixian",
+        "log": cp.get("note", "").split("\n", 1)[0] or "dixian",
         "event_id": event_id,
         "leaf_index": row["leaf_index"],
-        "event_bytes": base64.b64encode(event_bytes).decode(),
-        "event": json.loads(bytes(row["state"])),
+        "stored": {
+            "originator_id": str(row["originator_id"]),
+            "originator_version": row["originator_version"],
+            "topic": row["topic"],
+        },
+        "event": event,
+        "event_bytes": base64.b64encode(state).decode(),
         "inclusion_path": [h.hex() for h in path],
         "checkpoint": cp,
     }

@@ -1,24 +1,14 @@
 """Reads are audited too: every read of a household's personal information by a person is
-recorded (who, what, when, why), and inspectors can list them."""
+recorded (who, what, when, why) as an event in the store and its Merkle log, before the
+data is shown; inspectors list them (the personal_data_reads projection)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from projections.personal_data_reads import PersonalDataReads
 from services.adapters.eventstore import EventStore
-
-READS_DDL = """
-CREATE TABLE IF NOT EXISTS personal_data_reads (
-    read_id bigserial PRIMARY KEY,
-    reader text NOT NULL,
-    purpose text NOT NULL,
-    household_id text NOT NULL,
-    what text NOT NULL,
-    read_at timestamptz NOT NULL DEFAULT now()
-);
-CREATE INDEX IF NOT EXISTS personal_data_reads_household
-    ON personal_data_reads (household_id, read_at);
-"""
+from services.domain.reads import PersonalDataRead
 
 
 class ReaderRequired(Exception):
@@ -33,21 +23,27 @@ def record_read(
             "READER_REQUIRED: say who reads and why (--reader, --purpose, or DIXIAN_READER "
             "and DIXIAN_READ_PURPOSE); every read of personal information is recorded"
         )
-    with store.connection() as conn:
-        conn.execute(READS_DDL)
-        conn.execute(
-            "INSERT INTO personal_data_reads (reader, purpose, household_id, what) "
-            "VALUES (%s, %s, %s, %s)",
-            (reader, purpose, household_id, what),
-        )
+    store.append([PersonalDataRead.record(reader, purpose, household_id, what)])
 
 
 def reads(store: EventStore, household_id: str | None = None) -> list[dict[str, Any]]:
+    """The recorded reads (of one household, or all), oldest first, from the store itself."""
     with store.connection() as conn:
-        conn.execute(READS_DDL)
+        conn.execute(PersonalDataReads.ddl)
+        _catch_up(store)
         where, params = ("WHERE household_id = %s", (household_id,)) if household_id else ("", ())
         return conn.execute(  # type: ignore[no-any-return]
             f"SELECT read_id, reader, purpose, household_id, what, read_at "
             f"FROM personal_data_reads {where} ORDER BY read_id",
             params,
         ).fetchall()
+
+
+def _catch_up(store: EventStore) -> None:
+    """Bring the reads' table up to the store first: a read just recorded is listed."""
+    from projections.runner import ProjectionRunner, store_pool
+
+    with store_pool(store) as pool:
+        runner = ProjectionRunner(store, pool, PersonalDataReads(), 5000)
+        runner.setup()
+        runner.catch_up()

@@ -1,27 +1,33 @@
 """`dixian audit verify`: recompute the Merkle log from the event store and check it against
-the stored leaves, every signed checkpoint, and the intake's own record of what it accepted.
+the stored leaves, every signed checkpoint — those in the database and those kept elsewhere
+(an export, a witness's state) — and the intake's own record of what it accepted.
 
-It finds an event changed, removed, reordered or inserted behind the system's back, and names
-the first bad position. The checkpoints are the anchor: even if someone rewrote the leaves
-too, a signed root that no longer matches gives them away.
+It cannot be fooled from inside the database: the verifying key comes from configuration,
+never from a checkpoint's row; two signed checkpoints of one size with different roots are a
+fork; a checkpoint that does not match the tree recomputed from the store is a rewrite; a
+store the log does not cover is an unlogged tail. Each finding has a stable code and the
+first bad position is named.
 """
 
 from __future__ import annotations
 
 import base64
+import itertools
 import json
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from services.adapters.audit_log import canonical_event, checkpoints
+from services.adapters.audit_log import canonical_event, checkpoints, key_rotations, trusted_keys
 from services.adapters.eventstore import EventStore
 from services.domain.audit.merkle import EMPTY_ROOT, leaf_hash, node_hash
-from services.domain.audit.offline import check_signature
+from services.domain.audit.offline import verified_checkpoint
 from services.domain.events import TOPIC_PREFIX
 
 
 @dataclass
 class Finding:
+    code: str  # CHANGED, REORDERED, REMOVED, NOT_THROUGH_INTAKE, UNLOGGED_TAIL, FORK, …
     leaf_index: int | None
     notification_id: int | None
     problem: str
@@ -29,7 +35,7 @@ class Finding:
     def __str__(self) -> str:
         where = f"leaf {self.leaf_index}" if self.leaf_index is not None else "the log"
         at = f" (store position {self.notification_id})" if self.notification_id else ""
-        return f"{where}{at}: {self.problem}"
+        return f"{self.code}: {where}{at}: {self.problem}"
 
 
 @dataclass
@@ -37,11 +43,18 @@ class Report:
     events: int = 0
     logged: int = 0
     checkpoints_ok: int = 0
+    checkpoints: int = 0
+    signed_size: int = 0  # the largest tree a trusted checkpoint signs
     findings: list[Finding] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.findings
+
+    @property
+    def unsigned(self) -> int:
+        """Events stored after the last checkpoint: logged, not signed yet."""
+        return max(self.events - self.signed_size, 0)
 
     @property
     def first_bad(self) -> Finding | None:
@@ -73,20 +86,86 @@ class Frontier:
         return r
 
 
+def _trusted(cp: dict[str, Any], keys: set[str]) -> bool:
+    for key in keys:
+        try:
+            verified_checkpoint(cp, base64.b64decode(key))
+            return True
+        except ValueError:
+            continue
+    return False
+
+
+def _check_signatures(
+    report: Report, cps: list[tuple[str, dict[str, Any]]], keys: set[str]
+) -> list[tuple[str, dict[str, Any]]]:
+    """The checkpoints signed by a trusted key; the others are findings."""
+    good = []
+    for where, cp in cps:
+        if _trusted(cp, keys):
+            good.append((where, cp))
+        else:
+            report.findings.append(
+                Finding(
+                    "KEY_NOT_TRUSTED",
+                    None,
+                    None,
+                    f"checkpoint of {cp['tree_size']} events signed at {cp['signed_at']} "
+                    f"({where}) is not signed by the configured key nor one it rotated to",
+                )
+            )
+    by_size: dict[int, set[str]] = defaultdict(set)
+    for _, cp in good:
+        by_size[int(cp["tree_size"])].add(cp["root_hash"])
+    for size, roots in sorted(by_size.items()):
+        if len(roots) > 1:
+            report.findings.append(
+                Finding(
+                    "FORK",
+                    size - 1,
+                    None,
+                    f"{len(roots)} signed checkpoints of {size} events have different roots: "
+                    "history was rewritten and signed again",
+                )
+            )
+    sizes = [int(cp["tree_size"]) for where, cp in good if where == "database"]
+    for earlier, later in itertools.pairwise(sizes):
+        if later < earlier:
+            report.findings.append(
+                Finding(
+                    "LOG_SHRANK",
+                    later,
+                    None,
+                    f"a checkpoint of {later} events was signed after one of {earlier}",
+                )
+            )
+    return good
+
+
 def verify(
-    store: EventStore, public_key: str | None = None, batch: int = 5000, progress: Any = None
+    store: EventStore,
+    public_key: str,
+    against: list[dict[str, Any]] | None = None,
+    origin: str = "dixian/local",
+    batch: int = 5000,
+    progress: Any = None,
 ) -> Report:
-    """`progress`, if given, hears (position reached, the store's head) after each batch."""
+    """Verify the store against its log and every checkpoint (the database's, and
+    `against`: checkpoints kept elsewhere), trusting only `public_key` and the keys valid
+    rotations link to it. `progress`, if given, hears (position reached, the store's head)
+    after each batch."""
     report = Report()
     head = (store.recorder.max_notification_id() or 0) if progress is not None else 0
     with store.connection() as conn, conn.cursor() as cur:
-        cps = checkpoints(cur)  # type: ignore[arg-type]
-        for cp in cps:
-            try:
-                check_signature(cp, base64.b64decode(public_key or cp["public_key"]))
-            except ValueError as e:
-                report.findings.append(Finding(None, None, str(e)))
-        due = {cp["tree_size"]: cp for cp in cps}
+        keys = trusted_keys(public_key, key_rotations(cur), origin)  # type: ignore[arg-type]
+        held = [("database", cp) for cp in checkpoints(cur)]  # type: ignore[arg-type]
+        held += [("kept elsewhere", cp) for cp in against or []]
+        report.checkpoints = len(held)
+        good = _check_signatures(report, held, keys)
+        report.signed_size = max((int(cp["tree_size"]) for _, cp in good), default=0)
+        due: dict[int, list[tuple[str, dict[str, Any]]]] = defaultdict(list)
+        for where, cp in good:
+            due[int(cp["tree_size"])].append((where, cp))
         frontier = Frontier()
         _check_checkpoint(report, due, frontier)
         start = 0
@@ -113,67 +192,83 @@ def verify(
                     if row["notification_id"] != n.id:
                         report.findings.append(
                             Finding(
+                                "REORDERED",
                                 index,
                                 n.id,
-                                (
-                                    f"the log has store position {row['notification_id']} here: an "
-                                    "event was removed, inserted or reordered"
-                                ),
+                                f"the log has store position {row['notification_id']} here: "
+                                "an event was removed, inserted or reordered",
                             )
                         )
                     elif bytes(row["leaf_hash"]) != h:
-                        report.findings.append(Finding(index, n.id, "the event was changed"))
+                        report.findings.append(
+                            Finding("CHANGED", index, n.id, "the event was changed")
+                        )
                 frontier.push(h)
                 _check_checkpoint(report, due, frontier)
             report.events += len(notifications)
             start = notifications[-1].id
             if progress is not None:
                 progress.update(start, max(head, start))
-        cur.execute("SELECT count(*) FROM audit_leaves")
-        logged_total = int(cur.fetchone()["count"])  # type: ignore[index,call-overload]
-        if logged_total > report.events:
-            report.findings.append(
-                Finding(
-                    report.events,
-                    None,
-                    (
-                        f"the log holds {logged_total} events and the store {report.events}: "
-                        "events were removed"
-                    ),
-                )
-            )
-        for size in sorted(due):
-            if size > frontier.size:
-                report.findings.append(
-                    Finding(
-                        frontier.size,
-                        None,
-                        (
-                            f"checkpoint of {size} events signed at {due[size]['signed_at']}, "
-                            f"the store holds {frontier.size}: events were removed"
-                        ),
-                    )
-                )
+        _check_coverage(cur, report, due, frontier)
     return report
 
 
-def _check_checkpoint(report: Report, due: dict[int, dict[str, Any]], f: Frontier) -> None:
-    cp = due.get(f.size)
-    if cp is None:
-        return
-    if f.root().hex() == cp["root_hash"]:
-        report.checkpoints_ok += 1
-    else:
+def _check_coverage(
+    cur: Any, report: Report, due: dict[int, list[Any]], frontier: Frontier
+) -> None:
+    """The log covers the store, and no checkpoint signs more than the store holds."""
+    cur.execute("SELECT count(*) FROM audit_leaves")
+    logged_total = int(cur.fetchone()["count"])
+    if logged_total > report.events:
         report.findings.append(
             Finding(
+                "REMOVED",
+                report.events,
                 None,
-                None,
-                (
-                    f"checkpoint of {cp['tree_size']} events signed at {cp['signed_at']} does not "
-                    "match the store: its history was rewritten"
-                ),
+                f"the log holds {logged_total} events and the store {report.events}: "
+                "events were removed",
             )
         )
+    elif report.logged < report.events:
+        report.findings.append(
+            Finding(
+                "UNLOGGED_TAIL",
+                report.logged,
+                None,
+                f"{report.events - report.logged} events of the store are not in the log: "
+                "bring the log up (dixian audit checkpoint) — or they were added behind it",
+            )
+        )
+    for size in sorted(due):
+        if size > frontier.size:
+            for where, cp in due[size]:
+                report.findings.append(
+                    Finding(
+                        "REMOVED",
+                        frontier.size,
+                        None,
+                        f"checkpoint of {size} events signed at {cp['signed_at']} ({where}), "
+                        f"the store holds {frontier.size}: events were removed",
+                    )
+                )
+
+
+def _check_checkpoint(
+    report: Report, due: dict[int, list[tuple[str, dict[str, Any]]]], f: Frontier
+) -> None:
+    for where, cp in due.get(f.size, []):
+        if f.root().hex() == cp["root_hash"]:
+            report.checkpoints_ok += 1
+        else:
+            report.findings.append(
+                Finding(
+                    "CHECKPOINT_MISMATCH",
+                    f.size - 1,
+                    None,
+                    f"checkpoint of {cp['tree_size']} events signed at {cp['signed_at']} "
+                    f"({where}) does not match the store: its history was rewritten",
+                )
+            )
 
 
 def _check_accepted(cur: Any, notifications: Any, first: int, report: Report) -> None:
@@ -193,5 +288,10 @@ def _check_accepted(cur: Any, notifications: Any, first: int, report: Report) ->
     for event_id, (index, position) in ids.items():
         if event_id not in known:
             report.findings.append(
-                Finding(index, position, f"event {event_id} never went through the intake")
+                Finding(
+                    "NOT_THROUGH_INTAKE",
+                    index,
+                    position,
+                    f"event {event_id} never went through the intake",
+                )
             )

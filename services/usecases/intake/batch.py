@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 from uuid import UUID
 
 import psycopg
@@ -25,9 +26,11 @@ from services.domain.corrections import CORRECTIONS
 from services.domain.errors import LifecycleViolation
 from services.domain.household import Household
 from services.domain.permissions import Permissions
+from services.domain.registry import decide
 from services.domain.rules import LifecycleRules
 from services.usecases.intake.edge import EdgeLimits
 from services.usecases.intake.message import (
+    attributed,
     check_message,
     digest,
     envelope_meta,
@@ -110,6 +113,12 @@ class BatchOutcome:
         )
 
 
+def _whose(attestation: str, source_system: str) -> str:
+    """The verified producer, or (no keys configured) the source the envelope names — which
+    passed the permissions, so it is a known one."""
+    return attestation.removeprefix("signature:") if attestation != UNVERIFIED else source_system
+
+
 class _StoreRefused(Exception):
     """The store refused the batch's data (not the connection, not a concurrent writer)."""
 
@@ -139,9 +148,11 @@ class IntakeProcessor:
         limits: EdgeLimits | None = None,
         clock: Callable[[], datetime] | None = None,
         worker: str | None = None,
+        historical_imports: frozenset[str] = frozenset(),
     ) -> None:
         self.uow = uow
         self.worker = worker
+        self.historical_imports = historical_imports
         self.rules = rules or LifecycleRules()
         self.permissions = permissions or Permissions()
         self.keys = keys
@@ -180,10 +191,22 @@ class IntakeProcessor:
                 m = e.message
                 unforeseen[(m.topic, m.partition, m.offset)] = str(e)
 
+    def _source(self, m: RawMessage) -> str | None:
+        try:
+            return attributed(m, self.keys, self.permissions)
+        except Exception:  # whose it is must never fail the batch either
+            return None
+
+    def _check(self, m: RawMessage, now: datetime) -> tuple[ParsedEvent, str]:
+        return check_message(
+            m, self.permissions, self.keys, self.limits, now, self.historical_imports
+        )
+
     def _refuse(self, m: RawMessage, code: str, error: BaseException) -> BatchOutcome:
         record = IntakeRecord(worker=self.worker)
         record.consumed(m)
-        record.rejected.append(rejection(m, code, f"{type(error).__name__}: {error}"[:2000]))
+        detail = f"{type(error).__name__}: {error}"[:2000]
+        record.rejected.append(rejection(m, code, detail, self._source(m)))
         self.uow.record(record)
         self.uow.commit()
         return BatchOutcome.of(record)
@@ -197,12 +220,13 @@ class IntakeProcessor:
         for m in messages:
             write.consumed(m)
             try:
-                parsed.append((m, *check_message(m, self.permissions, self.keys, self.limits, now)))
+                parsed.append((m, *self._check(m, now)))
             except ContractViolation as e:
-                write.rejected.append(rejection(m, e.code, e.detail))
+                write.rejected.append(rejection(m, e.code, e.detail, self._source(m)))
             except Exception as e:  # one message never fails the batch
                 log.exception("checking a message failed unforeseen; it is rejected")
-                write.rejected.append(rejection(m, "INTERNAL_ERROR", f"{type(e).__name__}: {e}"))
+                detail = f"{type(e).__name__}: {e}"
+                write.rejected.append(rejection(m, "INTERNAL_ERROR", detail, self._source(m)))
 
         # One query for repeats and correction targets alike: both are accepted event ids.
         asked = [p.envelope.event_id for _, p, _ in parsed] + [
@@ -252,7 +276,7 @@ class IntakeProcessor:
                     env.event_id,
                     env.event_type,
                     env.household_id,
-                    env.source_system,
+                    _whose(attestation, env.source_system),
                 )
             )
             return
@@ -275,7 +299,7 @@ class IntakeProcessor:
                         env.event_id,
                         env.event_type,
                         env.household_id,
-                        env.source_system,
+                        _whose(attestation, env.source_system),
                     )
                 )
             return
@@ -290,7 +314,7 @@ class IntakeProcessor:
                     env.event_id,
                     env.event_type,
                     env.household_id,
-                    env.source_system,
+                    _whose(attestation, env.source_system),
                 )
             )
             return
@@ -309,16 +333,10 @@ class IntakeProcessor:
         attestation: str = UNVERIFIED,
         now: datetime | None = None,
     ) -> Household:
-        meta, facts = envelope_meta(p, attestation), p.facts()
+        meta = envelope_meta(p, attestation)
+        payload: Any = p.payload
         if p.envelope.event_type in CORRECTIONS:
-            facts = resolve_correction(p, facts, targets, self.limits, now or self.clock())
-        h = households.get(p.envelope.household_id)
-        if h is None:
-            if p.envelope.event_type != "household_registered":
-                raise LifecycleViolation(
-                    "HOUSEHOLD_NOT_REGISTERED", f"{p.envelope.household_id} is not registered"
-                )
-            h = households[p.envelope.household_id] = Household.register(meta, facts)
-        else:
-            h.decide(meta, facts, self.rules)
+            payload = resolve_correction(p, targets, self.limits, now or self.clock())
+        h = decide(households.get(meta.household_id), payload, meta, self.rules)
+        households[meta.household_id] = h
         return h

@@ -5,34 +5,37 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime
-from typing import Any
+from typing import cast
 from uuid import UUID
 
 import orjson
 
 from events.catalog import EVENT_TYPES, ContractViolation, ParsedEvent, validate_payload
 from events.codes import Department
+from events.corrections import EventAmended, EventRetracted
 from services.adapters.attestation import UNVERIFIED, ProducerKeys
+from services.domain.household import CorrectionOf, Meta
 from services.domain.permissions import Permissions
 from services.usecases.intake.edge import EdgeLimits, check_not_in_future, parse_message
 from services.usecases.intake.unit_of_work import RawMessage, Rejection, Seen
 
 
-def envelope_meta(parsed: ParsedEvent, attestation: str = UNVERIFIED) -> dict[str, Any]:
+def envelope_meta(parsed: ParsedEvent, attestation: str = UNVERIFIED) -> Meta:
     """The envelope's fields as every stored domain event carries them."""
     e = parsed.envelope
-    return {
-        "event_id": str(e.event_id),
-        "event_type": e.event_type,
-        "schema_version": e.schema_version,
-        "household_id": e.household_id,
-        "occurred_at": e.occurred_at.isoformat(),
-        "recorded_at": e.recorded_at.isoformat(),
-        "source_system": e.source_system,
-        "actor_id": e.actor.person_id,
-        "actor_role": e.actor.role.value,
-        "attestation": attestation,
-    }
+    return Meta(
+        event_id=str(e.event_id),
+        event_type=e.event_type,
+        schema_version=e.schema_version,
+        household_id=e.household_id,
+        occurred_at=e.occurred_at.isoformat(),
+        recorded_at=e.recorded_at.isoformat(),
+        source_system=e.source_system,
+        actor_id=e.actor.person_id,
+        actor_role=e.actor.role.value,
+        attestation=attestation,
+        import_batch=e.import_batch,
+    )
 
 
 def check_message(
@@ -41,6 +44,7 @@ def check_message(
     keys: ProducerKeys | None = None,
     limits: EdgeLimits | None = None,
     now: datetime | None = None,
+    historical_imports: frozenset[str] = frozenset(),
 ) -> tuple[ParsedEvent, str]:
     """Parse one message, check its key, its producer's signature and permissions; return it
     with its attestation, or raise ContractViolation."""
@@ -71,6 +75,13 @@ def check_message(
     if refusal:
         raise ContractViolation(*refusal)
     check_department(parsed)
+    if env.import_batch is not None and not (
+        "*" in historical_imports or env.import_batch in historical_imports
+    ):
+        raise ContractViolation(
+            "HISTORICAL_IMPORT_NOT_PERMITTED",
+            f"import batch {env.import_batch} is not a declared historical import",
+        )
     return parsed, f"signature:{producer}" if producer else UNVERIFIED
 
 
@@ -91,18 +102,15 @@ def check_department(parsed: ParsedEvent) -> None:
         )
 
 
-Identity = tuple[UUID | None, str | None, str | None, str | None]
-
-
-def readable_identity(value: bytes | None) -> Identity:
-    """The event id, type, household and source of a refused message, as far as they can be
-    read (so that its producer can match the rejection to what it sent)."""
+def readable_identity(value: bytes | None) -> tuple[UUID | None, str | None, str | None]:
+    """The event id, type and household of a refused message, as far as they can be read
+    (so that its producer can match the rejection to what it sent)."""
     try:
         data = orjson.loads(value or b"")
     except Exception:  # whatever it is, it has no readable identity
-        return None, None, None, None
+        return None, None, None
     if not isinstance(data, dict):
-        return None, None, None, None
+        return None, None, None
 
     def text(name: str) -> str | None:
         v = data.get(name)
@@ -112,11 +120,28 @@ def readable_identity(value: bytes | None) -> Identity:
         event_id = UUID(str(data.get("event_id")))
     except ValueError:
         event_id = None
-    return event_id, text("event_type"), text("household_id"), text("source_system")
+    return event_id, text("event_type"), text("household_id")
 
 
-def rejection(m: RawMessage, code: str, detail: str) -> Rejection:
-    return Rejection(m, code, detail, *readable_identity(m.value))
+def rejection(m: RawMessage, code: str, detail: str, source: str | None = None) -> Rejection:
+    return Rejection(m, code, detail, *readable_identity(m.value), source)
+
+
+def attributed(m: RawMessage, keys: ProducerKeys | None, permissions: Permissions) -> str | None:
+    """Whose rejection it is, so that it goes back to that producer only: the producer
+    whose key verifies the bytes; with no keys configured, the known source the envelope
+    names (its word: configure producer keys for rejections Kafka's ACLs can rely on);
+    otherwise nobody's (the unattributed topic, for the operators)."""
+    if keys is not None:
+        try:
+            return keys.attest(m.value or b"", m.headers)
+        except ContractViolation:
+            return None
+    try:
+        claimed = orjson.loads(m.value or b"").get("source_system")
+    except Exception:  # not JSON, not an object: nobody's
+        return None
+    return claimed if isinstance(claimed, str) and claimed in permissions.matrix else None
 
 
 def digest(value: bytes | None) -> bytes:
@@ -124,26 +149,21 @@ def digest(value: bytes | None) -> bytes:
 
 
 def resolve_correction(
-    parsed: ParsedEvent,
-    facts: dict[str, Any],
-    targets: dict[UUID, Seen],
-    limits: EdgeLimits,
-    now: datetime,
-) -> dict[str, Any]:
-    """The correction's facts with what its target is; the amended payload validated."""
-    target = targets.get(UUID(facts["target_event_id"]))
+    parsed: ParsedEvent, targets: dict[UUID, Seen], limits: EdgeLimits, now: datetime
+) -> CorrectionOf:
+    """The correction with what its target is; an amended payload validated by the
+    target type's model (and no later than the clock allows)."""
+    correction = cast(EventRetracted | EventAmended, parsed.payload)
+    target = targets.get(correction.target_event_id)
     if target is None or target.household_id != parsed.envelope.household_id:
         raise ContractViolation(
             "CORRECTION_TARGET_UNKNOWN",
-            f"no accepted event {facts['target_event_id']} of {parsed.envelope.household_id}",
+            f"no accepted event {correction.target_event_id} of {parsed.envelope.household_id}",
         )
-    if parsed.envelope.event_type == "event_amended":
+    amended = None
+    if isinstance(correction, EventAmended):
         model, _ = EVENT_TYPES[target.event_type]
-        amended_model = validate_payload(model, facts["amended_payload"])
+        amended_model = validate_payload(model, correction.amended_payload)
         check_not_in_future(None, amended_model, limits, now)
-        facts = {**facts, "amended_payload": amended_model.model_dump(mode="json")}
-    return {
-        **facts,
-        "target_event_type": target.event_type,
-        "target_source_system": target.source_system,
-    }
+        amended = amended_model.model_dump(mode="json")
+    return CorrectionOf(correction, target.event_type, target.source_system, amended)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 from uuid import UUID
 
 from services.domain.household import Household
@@ -36,7 +36,7 @@ class Rejection:
     event_id: UUID | None = None
     event_type: str | None = None
     household_id: str | None = None
-    source_system: str | None = None
+    source_system: str | None = None  # whose rejected topic it goes to (None: unattributed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,3 +101,15 @@ class IntakeUnitOfWork(Protocol):
 
     def forget(self, household_ids: Iterable[str]) -> None:
         """Drop these households from memory: their state there may be wrong."""
+
+    def forget_all(self) -> None:
+        """Drop every household from memory (after a rebalance: others may write them)."""
+
+    def stored_positions(self, topic: str) -> dict[int, int]:
+        """partition → the next offset to read, as stored with the events."""
+
+    def unpublished_rejections(self, limit: int) -> list[dict[str, Any]]:
+        """The rejected topic's outbox: stored rejections not yet published, oldest first."""
+
+    def mark_published(self, rejection_ids: list[int]) -> None:
+        """These rejections are on the rejected topic."""

@@ -122,8 +122,25 @@ def check_r2_4_records_in_time(
     h: HouseholdFacts, p: ComplianceParams, as_of: date
 ) -> Iterator[Finding]:
     """R2.4: a visit or screening is recorded within `backfill_days` (later is back-filled,
-    走过场), and a risk it finds becomes a lead within `risk_report_days`."""
+    走过场) — recorded by the system's clock, the day the intake received it — and a risk it
+    finds becomes a lead within `risk_report_days`. An app that claims to have recorded it
+    more than `sync_allowance_days` before the system received it claims too much (village
+    apps work offline, for a few days at most): that claim is a finding of its own."""
     for v in h.visits:
+        claimed_early = (v.recorded_on - v.claimed_on).days if v.claimed_on else 0
+        if claimed_early > p.sync_allowance_days:
+            yield household_finding(
+                h,
+                "R2.4",
+                "recorded_time_claimed_early",
+                [v.event_id],
+                v.recorded_on,
+                f"{v.kind} of {v.on} by {v.by}: the app claims it was recorded on "
+                f"{v.claimed_on}, the system received it {claimed_early} days later",
+                scope=v.event_id,
+                responsible=v.by,
+                concern="perfunctory",
+            )
         late = (v.recorded_on - v.on).days
         if late > p.backfill_days:
             yield household_finding(

@@ -1,0 +1,150 @@
+"""What the generator works with: the plan of the events it will send and the truth it
+plants, the envelopes, who acts, and the county's tables (risks, departments, measures)."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+from services.devtools.simulate.county import County, Household
+
+CST = timezone(timedelta(hours=8))
+
+
+START, MONTHS = date(2024, 1, 1), 24
+
+
+RISKS = [
+    "illness",
+    "disability",
+    "education",
+    "housing",
+    "drinking_water",
+    "accident",
+    "natural_disaster",
+    "unemployment",
+    "income_drop",
+    "high_expenditure",
+]
+
+
+DEPARTMENT_OF = {
+    "illness": "medical_insurance",
+    "disability": "disabled_persons",
+    "education": "education",
+    "housing": "housing",
+    "drinking_water": "water",
+    "accident": "emergency_management",
+    "natural_disaster": "emergency_management",
+    "unemployment": "human_resources",
+    "income_drop": "civil_affairs",
+    "high_expenditure": "civil_affairs",
+}
+
+
+MEASURE_FOR = {
+    "illness": "medical_aid",
+    "disability": "temporary_assistance",
+    "education": "education_aid",
+    "housing": "housing_renovation",
+    "drinking_water": "water_supply",
+    "accident": "temporary_assistance",
+    "natural_disaster": "temporary_assistance",
+    "unemployment": "employment",
+    "income_drop": "public_welfare_job",
+    "high_expenditure": "minimum_living_allowance",
+}
+
+
+# Where a measure's money shows in the income assessment.
+TRANSFER_COMPONENT = {
+    "minimum_living_allowance": "minimum_living_allowance",
+    "extreme_poverty_support": "extreme_poverty_support",
+    "temporary_assistance": "other_transfers",
+    "public_welfare_job": "wages",
+}
+
+
+def month_start(i: int) -> date:
+    return date(START.year + (START.month - 1 + i) // 12, (START.month - 1 + i) % 12 + 1, 1)
+
+
+def month_end(i: int) -> date:
+    return month_start(i + 1) - timedelta(days=1)
+
+
+@dataclass
+class Plan:
+    """What the generator will do: events by household, and the planted truth."""
+
+    rng: random.Random
+    rate: float
+    seed: int
+    counter: int = 0
+    truth: list[dict[str, Any]] = field(default_factory=list)
+    queue: dict[str, list[tuple[date, str, dict[str, Any], dict[str, Any]]]] = field(
+        default_factory=dict
+    )
+
+    def plant(self, rule: str) -> bool:
+        return self.rng.random() < self.rate
+
+    def note(self, rule: str, kind: str, subject: str, due: date, detail: str) -> None:
+        self.truth.append(
+            {
+                "rule": rule,
+                "subject_type": kind,
+                "subject": subject,
+                "due": due.isoformat(),
+                "detail": detail,
+            }
+        )
+
+    def envelope(
+        self,
+        event_type: str,
+        hid: str,
+        day: date,
+        payload: dict[str, Any],
+        who: dict[str, Any],
+        late_days: int = 0,
+    ) -> dict[str, Any]:
+        self.counter += 1
+        occurred = datetime(day.year, day.month, day.day, 9 + self.counter % 8, tzinfo=CST)
+        recorded = occurred + timedelta(days=late_days, hours=1)
+        return {
+            "event_id": str(
+                uuid.uuid5(uuid.NAMESPACE_URL, f"dixian-sim:{self.seed}:{self.counter}")
+            ),
+            "event_type": event_type,
+            "schema_version": 1,
+            "household_id": hid,
+            "occurred_at": occurred.isoformat(),
+            "recorded_at": recorded.isoformat(),
+            "source_system": who["source"],
+            "actor": who["actor"],
+            "payload": payload,
+            "import_batch": f"simulation-{self.seed}",  # two past years, loaded today
+        }
+
+    def later(
+        self, h: Household, day: date, event_type: str, payload: dict[str, Any], who: dict[str, Any]
+    ) -> None:
+        self.queue.setdefault(h.household_id, []).append((day, event_type, payload, who))
+
+
+def who(source: str, person: str, role: str) -> dict[str, Any]:
+    return {"source": source, "actor": {"person_id": person, "role": role}}
+
+
+COUNTY_OFFICE = who("county_system", "county-official-1", "county_official")
+
+
+TOWNSHIP_OFFICE = who("township_system", "township-official-1", "township_official")
+
+
+def cadre(county: County, h: Household) -> dict[str, Any]:
+    return who("village_app", county.cadres[h.village][0], "village_cadre")

@@ -1,0 +1,166 @@
+"""The county's routine, month by month: registrations and the register of relatives,
+leaflets, visits, the yearly screening and income assessment, awareness surveys, new
+allowance recipients; the procedure steps that fall due are sent from here."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from services.devtools import steps
+from services.devtools.simulate.county import County, Household
+from services.devtools.simulate.plan import (
+    COUNTY_OFFICE,
+    START,
+    Plan,
+    cadre,
+    month_end,
+    month_start,
+    who,
+)
+from services.devtools.simulate.procedures import _follow, _shock
+
+
+def _register_relative(h: Household, r: dict[str, str], emit: Any) -> None:
+    """The register of cadres' relatives (优亲厚友): what the favoritism checks read."""
+    day = START + timedelta(days=14)
+    relative = h.members[0]["person_id"]
+    registered = steps.cadre_relative_registered(r["cadre_id"], relative, r["relation"], day)
+    emit(h.household_id, *registered, COUNTY_OFFICE)
+
+
+def _month_of(county: County, plan: Plan, h: Household, month: int, emit: Any) -> None:
+    rng, first, last = plan.rng, month_start(month), month_end(month)
+    by = cadre(county, h)
+    if month == 0:
+        household_type = "lifted" if h.lifted else "ordinary"
+        registered = steps.household_registered(
+            first + timedelta(days=1),
+            h.village,
+            household_type,
+            h.members,
+            county.place_names(h.village),
+        )
+        emit(h.household_id, *registered, by)
+        if plan.plant("R1.1"):
+            plan.note("R1.1", "household", h.household_id, date(2024, 3, 31), "no leaflet")
+        else:
+            delivered = steps.policy_leaflet_delivered(
+                "application_policy", first + timedelta(days=5), h.members[0]["person_id"]
+            )
+            sent = first + timedelta(days=rng.randint(5, 25))
+            emit(h.household_id, sent, delivered.event_type, delivered.payload, by)
+    # visits: monthly for lifted and monitored households (R2.1), quarterly for the others
+    monthly = h.lifted or h.status in ("case", "monitored")
+    if monthly or month % 3 == 2:
+        if monthly and plan.plant("R2.1") and month > 0:
+            plan.note("R2.1", "household", h.household_id, last, f"no visit in {first:%Y-%m}")
+        else:
+            day = first + timedelta(days=rng.randint(1, 26))
+            late = 25 if plan.plant("R2.4") else 0
+            if late:
+                plan.note(
+                    "R2.4", "household", h.household_id, day, "visit back-filled 25 days late"
+                )
+            visit = steps.visit_recorded(
+                by["actor"]["person_id"], day, steps.findings("routine visit")
+            )
+            emit(h.household_id, *visit, by, late)
+    # the yearly screening (R2.2) in June
+    if month % 12 == 5:
+        if plan.plant("R2.2"):
+            plan.note(
+                "R2.2",
+                "household",
+                h.household_id,
+                month_end(month + 6),
+                f"not screened in {first.year}",
+            )
+        else:
+            day = first + timedelta(days=rng.randint(0, 27))
+            screening = steps.screening_recorded(
+                f"screening {day.year}", by["actor"]["person_id"], day, steps.findings("screened")
+            )
+            emit(h.household_id, *screening, by)
+    # the yearly income assessment in November
+    if month % 12 == 10:
+        _income(plan, h, first + timedelta(days=rng.randint(0, 20)), emit, by)
+    # a shock: a new risk for a household not monitored
+    if h.status in ("ordinary", "eliminated") and 0 < month < 20 and rng.random() < 0.003:
+        _shock(plan, h, first + timedelta(days=rng.randint(0, 20)), emit)
+    # a new minimum-living-allowance recipient (R2.3): screened against the criteria
+    if h.status == "ordinary" and month > 0 and rng.random() < 0.002:
+        day = first + timedelta(days=rng.randint(0, 20))
+        granted = steps.department_fact_reported(
+            f"MA-{plan.counter}",
+            "civil_affairs",
+            "minimum_living_allowance_granted",
+            day,
+            amount_yuan="4800",
+        )
+        civil_affairs = who("civil_affairs", "civil_affairs-system", "department_system")
+        emit(h.household_id, *granted, civil_affairs)
+        if plan.plant("R2.3"):
+            plan.note(
+                "R2.3",
+                "household",
+                h.household_id,
+                day + timedelta(days=30),
+                "new allowance recipient never screened for monitoring",
+            )
+        else:
+            _shock(plan, h, day + timedelta(days=3), emit, risk="income_drop")
+    # the queue: procedure steps that fall due this month
+    due = [q for q in plan.queue.get(h.household_id, []) if q[0] <= last]
+    if due:
+        plan.queue[h.household_id] = [q for q in plan.queue[h.household_id] if q[0] > last]
+        for day, event_type, payload, actor in due:
+            emit(h.household_id, day, event_type, payload, actor)
+            _follow(county, plan, h, day, event_type, payload, emit)
+
+
+def _income(plan: Plan, h: Household, day: date, emit: Any, by: dict[str, Any]) -> None:
+    n = len(h.members)
+    net = h.income * n
+    per_capita = h.income
+    components = {"wages": str(net)}
+    if h.transfer:  # a verified allowance or job shows in the income, as it should (R5.3)
+        component, amount = h.transfer
+        amount = min(amount, net)
+        components = {"wages": str(net - amount), component: str(amount)}
+        if component == "wages":
+            components = {"wages": str(net)}
+    if plan.plant("R8.1"):  # components that do not add up to the per-capita figure
+        per_capita = h.income + 2500
+        plan.note("R8.1", "household", h.household_id, day, "income components inconsistent")
+    emit(h.household_id, *steps.income_assessed(day, day.year, components, n, per_capita), by)
+    if per_capita < 7300 and h.status == "ordinary":
+        if plan.plant("R4.2"):
+            plan.note(
+                "R4.2",
+                "household",
+                h.household_id,
+                day + timedelta(days=15),
+                f"income {per_capita} below the line, never identified",
+            )
+        else:
+            _shock(plan, h, day + timedelta(days=2), emit, risk="income_drop")
+
+
+def _surveys(county: County, plan: Plan, month: int, emit: Any) -> None:
+    """The awareness survey (R1.3): one household in ten per village; a planted village
+    answers mostly wrong."""
+    rng, day = plan.rng, month_start(month) + timedelta(days=10)
+    by_village: dict[str, list[Household]] = {}
+    for h in county.households:
+        by_village.setdefault(h.village, []).append(h)
+    for village, households in by_village.items():
+        unaware = plan.plant("R1.3")
+        if unaware:
+            plan.note("R1.3", "village", village, day, "awareness below 95%")
+        for h in households[::10]:
+            aware = not unaware or rng.random() < 0.5
+            answered = steps.awareness_survey_answered(
+                f"S{day.year}", day, 9 if aware else 4, aware
+            )
+            emit(h.household_id, *answered, cadre(county, h))

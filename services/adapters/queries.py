@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from eventsourcing.persistence import StoredEvent
@@ -35,9 +36,13 @@ def household_events(store: EventStore, household_id: str) -> list[tuple[int, An
     ]
 
 
-def household_history(store: EventStore, household_id: str) -> list[dict[str, Any]]:
+def household_history(
+    store: EventStore, household_id: str, mask: Callable[[Any], Any] | None = None
+) -> list[dict[str, Any]]:
     """Every stored event of the household, from the event store itself, in order, each
-    with the corrections that later retracted or amended it."""
+    with the corrections that later retracted or amended it; its facts masked by `mask`
+    (by default ID numbers, phones and bank accounts)."""
+    mask = mask or mask_personal
     events = household_events(store, household_id)
     corrected: dict[str, list[str]] = {}
     for _, e in events:
@@ -59,7 +64,7 @@ def household_history(store: EventStore, household_id: str) -> list[dict[str, An
             "actor": f"{e.actor_id} ({e.actor_role})",
             "attestation": e.attestation,
             "corrected_by": corrected.get(e.event_id, []),
-            "facts": mask_personal(e.facts),
+            "facts": mask(e.facts),
         }
         for position, e in events
     ]

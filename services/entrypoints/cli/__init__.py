@@ -10,6 +10,8 @@ from services.entrypoints.cli.compliance import add_compliance_parser
 from services.entrypoints.cli.devtools import add_devtools_parsers
 from services.entrypoints.cli.inspecting import add_inspecting_parsers
 from services.entrypoints.cli.operating import add_operating_parsers
+from services.entrypoints.cli.serving import add_serving_parser
+from services.entrypoints.cli.users import add_users_parser
 from services.settings import Settings
 
 
@@ -20,6 +22,8 @@ def parser() -> argparse.ArgumentParser:
     add_inspecting_parsers(sub)
     add_compliance_parser(sub)
     add_devtools_parsers(sub)
+    add_users_parser(sub)
+    add_serving_parser(sub)
     return p
 
 

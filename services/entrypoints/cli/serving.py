@@ -1,0 +1,41 @@
+"""`dixian serve`: the HTTP API (and the web pages) on uvicorn, with the projections kept
+up to date in its threads unless `--no-projections` (where `dixian run` keeps them)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from services.entrypoints.cli.common import database
+from services.settings import Settings
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from services.entrypoints.http.app import create_app
+
+    with database(settings) as s:
+        app = create_app(s, projections=not args.no_projections and s.http_projections)
+        uvicorn.run(
+            app,
+            host=args.host or s.http_host,
+            port=args.port or s.http_port,
+            proxy_headers=True,
+            forwarded_allow_ips=s.http_forwarded_allow_ips,
+            timeout_keep_alive=5,
+            timeout_graceful_shutdown=10,
+            server_header=False,
+            log_level="info",
+        )
+    return 0
+
+
+def add_serving_parser(sub: Any) -> None:
+    serve = sub.add_parser("serve", help="the HTTP API on uvicorn (DIXIAN_HTTP_HOST/PORT)")
+    serve.add_argument("--host", help="listen here (default DIXIAN_HTTP_HOST, 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="on this port (default DIXIAN_HTTP_PORT, 8000)")
+    serve.add_argument(
+        "--no-projections", action="store_true", help="leave the projections to `dixian run`"
+    )
+    serve.set_defaults(func=cmd_serve)

@@ -26,6 +26,7 @@ from services.domain.compliance.findings import township_of
 from services.entrypoints.http.app import create_app
 from services.settings import Settings
 from services.usecases.accounts import open_account
+from services.usecases.audit.checkpoint import checkpoint_now
 from services.usecases.compliance.sweep import run_sweep
 
 RUN = "H1"
@@ -82,6 +83,7 @@ def seeded_database(server: str) -> Iterator[Settings]:
             for n, (role, scope, department) in ACCOUNTS.items():
                 open_account(accounts, n, role, scope, PASSWORD, "test", department=department)
             catch_up(settings, store)
+            checkpoint_now(settings, store)
         finally:
             store.close()
         yield settings
@@ -131,13 +133,18 @@ async def running(settings: Settings, **kw: Any) -> AsyncIterator[Api]:
         yield Api(app, settings)
 
 
-def a_problem(store: EventStore, village: str = VILLAGE, ongoing: bool = False) -> str:
-    """A problem of the village that is not a suspicion of favoritism, as the projection has it."""
+def a_problem(store: EventStore, village: str = VILLAGE, ongoing: bool | None = None) -> str:
+    """An open problem of the village that is not a suspicion of favoritism (a standing
+    condition or not, if asked), the first in the ledger's order that no one has touched."""
     with store.connection() as conn:
-        row = conn.execute(
+        rows = conn.execute(
             "SELECT problem_id FROM problem_ledger WHERE village = %s "
             "AND concern IS DISTINCT FROM 'favoritism' AND status = 'open' "
             "ORDER BY rule_id, problem_id",
             (village,),
         ).fetchall()
-    return str(row[0]["problem_id"])
+    for r in rows:
+        p = store.repository.get(r["problem_id"])  # the store's word: the projection may lag
+        if p.status == "open" and (ongoing is None or p.ongoing == ongoing):
+            return str(r["problem_id"])
+    raise AssertionError(f"no such problem in {village}")

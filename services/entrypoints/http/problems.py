@@ -148,7 +148,10 @@ def install(app: FastAPI) -> None:
         headers = None
         if isinstance(e, LoginRefused) and e.retry_after:
             headers = {"Retry-After": str(e.retry_after)}
-        return problem_response(code, getattr(e, "detail", ""), request, headers=headers)
+        detail = getattr(e, "detail", None)
+        if detail is None:
+            detail = str(e).removeprefix(f"{code}: ")
+        return problem_response(code, detail, request, headers=headers)
 
     async def reader(request: Request, e: Exception) -> JSONResponse:
         return problem_response("PURPOSE_REQUIRED", "", request)

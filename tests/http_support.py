@@ -43,7 +43,7 @@ ACCOUNTS: dict[str, tuple[str, str, str | None]] = {
     "admin": ("county_administrator", COUNTY, None),
     "inspector": ("discipline_inspector", COUNTY, None),
     "operator": ("operator", COUNTY, None),
-    "department": ("department", COUNTY, "medical_insurance"),
+    "department": ("department", COUNTY, "civil_affairs"),
     # the same roles elsewhere: what is in the village's scope does not exist for them
     "cadre-other": ("village_cadre", OTHER_VILLAGE, None),
     "township-other": ("township_official", OTHER_TOWNSHIP, None),

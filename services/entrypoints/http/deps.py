@@ -13,6 +13,7 @@ page show a login form instead of answering 401.
 from collections.abc import Callable
 from functools import cache
 from typing import Annotated, Any
+from urllib.parse import unquote
 from uuid import UUID
 
 from fastapi import Depends, Path, Request
@@ -142,9 +143,10 @@ PURPOSE_HEADER = "X-Read-Purpose"
 
 
 def read_purpose(request: Request, purpose: str | None = None) -> str | None:
-    """Why the reader wants personal data unmasked: ?purpose= or the X-Read-Purpose header
-    (recorded with the read)."""
-    return purpose or request.headers.get(PURPOSE_HEADER) or None
+    """Why the reader wants personal data unmasked: ?purpose= or the X-Read-Purpose header,
+    percent-encoded UTF-8 (headers are ASCII); recorded with the read."""
+    header = request.headers.get(PURPOSE_HEADER)
+    return purpose or (unquote(header) if header else None)
 
 
 Purpose = Annotated[str | None, Depends(read_purpose)]

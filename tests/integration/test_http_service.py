@@ -54,13 +54,15 @@ async def test_ready_waits_for_the_intake_to_hold_partitions_when_it_runs(
     seeded: Settings,
 ) -> None:
     assigned = {"now": False}
-    async with running(seeded, intake_assigned=lambda: assigned["now"]) as api:
-        async with api.client() as c:
-            waiting = await c.get("/health/ready")
-            assert waiting.status_code == 503
-            assert waiting.json()["checks"]["intake"] == "no partitions assigned"
-            assigned["now"] = True
-            assert (await c.get("/health/ready")).status_code == 200
+    async with (
+        running(seeded, intake_assigned=lambda: assigned["now"]) as api,
+        api.client() as c,
+    ):
+        waiting = await c.get("/health/ready")
+        assert waiting.status_code == 503
+        assert waiting.json()["checks"]["intake"] == "no partitions assigned"
+        assigned["now"] = True
+        assert (await c.get("/health/ready")).status_code == 200
 
 
 async def test_metrics_count_requests_by_route_template_and_logs_name_no_household(
@@ -100,21 +102,20 @@ async def test_every_answer_carries_the_security_headers_and_hsts_only_behind_tl
 
 
 async def test_a_body_too_large_is_refused_declared_or_streamed(seeded: Settings) -> None:
-    async with running(seeded.model_copy(update={"http_max_body_bytes": 2048})) as api:
-        async with api.client() as c:
-            declared = await c.post("/api/auth/login", content=b"x" * 5000)
-            assert declared.status_code == 413 and declared.json()["code"] == "BODY_TOO_LARGE"
+    async def stream() -> AsyncIterator[bytes]:
+        for _ in range(10):
+            yield b"name=" + b"y" * 1000
 
-            async def stream() -> AsyncIterator[bytes]:
-                for _ in range(10):
-                    yield b"name=" + b"y" * 1000
-
-            streamed = await c.post(
-                "/api/auth/login",
-                content=stream(),
-                headers={"content-type": "application/x-www-form-urlencoded"},
-            )
-            assert streamed.status_code == 413 and streamed.json()["code"] == "BODY_TOO_LARGE"
+    small = seeded.model_copy(update={"http_max_body_bytes": 2048})
+    async with running(small) as api, api.client() as c:
+        declared = await c.post("/api/auth/login", content=b"x" * 5000)
+        assert declared.status_code == 413 and declared.json()["code"] == "BODY_TOO_LARGE"
+        streamed = await c.post(
+            "/api/auth/login",
+            content=stream(),
+            headers={"content-type": "application/x-www-form-urlencoded"},
+        )
+        assert streamed.status_code == 413 and streamed.json()["code"] == "BODY_TOO_LARGE"
 
 
 async def test_a_request_not_answered_in_time_gets_504(

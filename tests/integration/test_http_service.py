@@ -119,7 +119,7 @@ async def test_a_body_too_large_is_refused_declared_or_streamed(seeded: Settings
 
 
 async def test_a_request_not_answered_in_time_gets_504(
-    seeded: Settings, monkeypatch: pytest.MonkeyPatch
+    api: Api, seeded: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from services.usecases import operations
 
@@ -128,8 +128,8 @@ async def test_a_request_not_answered_in_time_gets_504(
         return []
 
     monkeypatch.setattr(operations, "projections_status", slow)
-    async with running(seeded.model_copy(update={"http_request_timeout_seconds": 0.3})) as api:
-        operator = await api.bearer("operator")
-        reply = await operator.get("/api/projections")
+    token = (await api.bearer("operator")).headers["Authorization"]  # logged in beforehand
+    impatient = seeded.model_copy(update={"http_request_timeout_seconds": 0.3})
+    async with running(impatient) as quick, quick.client() as operator:
+        reply = await operator.get("/api/projections", headers={"Authorization": token})
         assert reply.status_code == 504 and reply.json()["code"] == "REQUEST_TIMEOUT"
-        await operator.aclose()

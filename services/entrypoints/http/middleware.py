@@ -99,7 +99,7 @@ class Guard:
             task.add_done_callback(_retrieve)  # it finishes in its thread, unheard
             if not status[0]:
                 status[0] = 504
-                await _problem(send, "REQUEST_TIMEOUT", f"not answered in {self.timeout:.0f} s")
+                await _problem(send, "REQUEST_TIMEOUT", f"not answered in {self.timeout:g} s")
         except BodyTooLarge:
             if not status[0]:
                 status[0] = 413

@@ -19,6 +19,7 @@ from services.adapters.exports import write_xlsx
 from services.adapters.intake_store import stored_positions
 from services.adapters.kafka_topics import ensure_topics
 from services.adapters.queries import household_history
+from services.devtools.demo_accounts import create_demo_accounts, login_lines
 from services.devtools.embedded import servers
 from services.devtools.village import VILLAGE, village_messages
 from services.domain.audit import offline
@@ -137,6 +138,7 @@ async def run_demo(settings: Settings, timeout: float = 120.0) -> int:
             ok = ok and len(on_topic) == want
             ok = await asyncio.to_thread(audit, s, store, f"{VILLAGE}{run}001") and ok
             ok = await asyncio.to_thread(compliance, s, store, run) and ok
+            logins = await asyncio.to_thread(create_demo_accounts, store)
         finally:
             stop.set()
             await task
@@ -153,6 +155,7 @@ async def run_demo(settings: Settings, timeout: float = 120.0) -> int:
         f"  .venv/bin/dixian audit prove EVENT_ID -o proof.json && "
         ".venv/bin/dixian audit verify-proof proof.json"
     )
+    print("\n".join(login_lines(logins, settings.http_host, settings.http_port)))
     return 0 if ok else 1
 
 

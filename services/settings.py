@@ -28,6 +28,11 @@ class Settings(BaseSettings):
         default=None,
         description="PostgreSQL connection URL; unset means the embedded server (demo only).",
     )
+    pg_pool_size: int = Field(
+        default=4,
+        ge=1,
+        description="Connections of a process's event-store pool (as many again on demand).",
+    )
     kafka_bootstrap: str | None = Field(
         default=None,
         description="Kafka bootstrap servers; unset means the embedded Tansu broker (demo only).",
@@ -237,8 +242,8 @@ class Settings(BaseSettings):
             "POSTGRES_PORT": p.get("port", "5432"),
             "POSTGRES_USER": p.get("user", "postgres"),
             "POSTGRES_PASSWORD": p.get("password", ""),
-            "POSTGRES_POOL_SIZE": "4",
-            "POSTGRES_MAX_OVERFLOW": "4",
+            "POSTGRES_POOL_SIZE": str(self.pg_pool_size),
+            "POSTGRES_MAX_OVERFLOW": str(self.pg_pool_size),
             # Left off on purpose: with it, tailing readers can skip events under
             # concurrent writers (see DEVELOPERS.md, known traps).
             "POSTGRES_ENABLE_DB_FUNCTIONS": "n",

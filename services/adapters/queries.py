@@ -42,8 +42,14 @@ def household_history(
     """Every stored event of the household, from the event store itself, in order, each
     with the corrections that later retracted or amended it; its facts masked by `mask`
     (by default ID numbers, phones and bank accounts)."""
+    return history_rows(household_events(store, household_id), mask)
+
+
+def history_rows(
+    events: list[tuple[int, Any]], mask: Callable[[Any], Any] | None = None
+) -> list[dict[str, Any]]:
+    """The history's rows of (position, event) pairs (see household_history)."""
     mask = mask or mask_personal
-    events = household_events(store, household_id)
     corrected: dict[str, list[str]] = {}
     for _, e in events:
         if "target_event_id" in e.facts:

@@ -61,20 +61,26 @@ def mask_name(name: str) -> str:
 def masked(facts: Any) -> Any:
     """The facts with every personal field masked: ID numbers, phones and bank accounts (as
     the command line masks them), and names and health as well."""
-    facts = queries.mask_personal(facts)
+    if isinstance(facts, dict):
+        return {k: _masked(k, v) for k, v in facts.items()}
     if isinstance(facts, list):
         return [masked(v) for v in facts]
-    if not isinstance(facts, dict):
-        return facts
-    out = {}
-    for k, v in facts.items():
-        if k == "name" and isinstance(v, str):
-            out[k] = mask_name(v)
-        elif k == "health" and isinstance(v, str):
-            out[k] = "***"
-        else:
-            out[k] = masked(v)
-    return out
+    return facts
+
+
+def _masked(key: str, value: Any) -> Any:
+    if not isinstance(value, str):
+        return masked(value)
+    if key == "name":
+        return mask_name(value)
+    if key == "health":
+        return "***"
+    if key in _MASKED_BY_THE_CLI:
+        return queries.mask_personal({key: value})[key]
+    return value
+
+
+_MASKED_BY_THE_CLI = frozenset({"id_number", "phone", "bank_account"})
 
 
 # --- households ----------------------------------------------------------------------------

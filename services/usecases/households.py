@@ -30,26 +30,15 @@ def unmasking(store: EventStore, who: Principal, purpose: str | None, hid: str, 
     return True
 
 
-def in_scope(store: EventStore, who: Principal, household_id: str) -> str:
-    """The household's village, if it lies within the reader's scope; else not found."""
-    village = scoped_queries.household_village(store, household_id)
-    if not who.covers(village):
-        raise _not_found(household_id)
-    return str(village)
-
-
 def history(
     store: EventStore, who: Principal, household_id: str, purpose: str | None
 ) -> list[dict[str, Any]]:
     """Every stored event of the household: who, when, whence, what it corrected."""
-    in_scope(store, who, household_id)
-    clear = unmasking(store, who, purpose, household_id, "household history")
-    rows = queries.household_history(
-        store, household_id, mask=(lambda f: f) if clear else scoped_queries.masked
-    )
-    if not rows:
+    events = scoped_queries.household_events(store, who.scope, household_id)
+    if not events:
         raise _not_found(household_id)
-    return rows
+    clear = unmasking(store, who, purpose, household_id, "household history")
+    return queries.history_rows(events, (lambda f: f) if clear else scoped_queries.masked)
 
 
 def state(store: EventStore, who: Principal, household_id: str) -> dict[str, Any]:
@@ -68,11 +57,11 @@ def as_of(
     known_on: date | None,
 ) -> dict[str, Any]:
     """The state as it was on a day (occurred_on), as the system knew it (known_on), or both."""
-    if occurred_on is None and known_on is None:
-        raise Refused("DATE_MISSING", "give occurred_on, known_on or both")
     events = scoped_queries.household_events(store, who.scope, household_id)
     if not events:
         raise _not_found(household_id)
+    if occurred_on is None and known_on is None:
+        raise Refused("DATE_MISSING", "give occurred_on, known_on or both")
     row = state_on([e for _, e in events], occurred_on=occurred_on, known_on=known_on)
     if row is None:
         raise NotFound("HOUSEHOLD_NOT_FOUND", f"{household_id} was not registered then")

@@ -1,14 +1,16 @@
 """The dependencies every route declares in its signature, so who may call it is read at a
 glance and enforced in one place: the current account (from a session cookie, CSRF-checked,
-or a bearer token), the permission its role must hold, and the household or problem of the
-path — found only within the account's scope (outside it: 404, as if it did not exist).
+or a bearer token), the permission its role must hold, and the problem of the path — found
+only within the account's scope (outside it: 404, as if it did not exist; households are
+found through the scoped queries, services/adapters/scoped_queries.py, the same way).
 
 They serve the JSON routes and server-rendered pages alike: a page declares the same
-`Allowed(...)`, `ScopedHousehold` or `ProblemTo...` parameters; `optional_account` lets a
+`Allowed(...)` or `ProblemTo...` parameters; `optional_account` lets a
 page show a login form instead of answering 401.
 """
 # No `from __future__ import annotations`: the closures below annotate with their own
-# locals, which FastAPI must resolve at run time.
+# locals, which FastAPI must resolve at run time. What does no I/O is `async def`: FastAPI
+# runs a plain `def` dependency in a thread, a hop each.
 
 from collections.abc import Callable
 from functools import cache
@@ -16,7 +18,7 @@ from typing import Annotated, Any
 from urllib.parse import unquote
 from uuid import UUID
 
-from fastapi import Depends, Path, Request
+from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 
 from services.adapters.account_store import AccountStore
@@ -27,25 +29,25 @@ from services.domain.roles import Permission, Principal
 from services.entrypoints.http import security
 from services.entrypoints.http.problems import ApiProblem
 from services.settings import Settings
-from services.usecases import households, problems
+from services.usecases import problems
 from services.usecases.accounts import BEARER, COOKIE, LoginRefused, resolve
 
 P = Permission
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings  # type: ignore[no-any-return]
 
 
-def get_store(request: Request) -> EventStore:
+async def get_store(request: Request) -> EventStore:
     return request.app.state.store  # type: ignore[no-any-return]
 
 
-def get_accounts(request: Request) -> AccountStore:
+async def get_accounts(request: Request) -> AccountStore:
     return request.app.state.accounts  # type: ignore[no-any-return]
 
 
-def get_evidence(request: Request) -> EvidenceStore:
+async def get_evidence(request: Request) -> EvidenceStore:
     return request.app.state.evidence  # type: ignore[no-any-return]
 
 
@@ -77,7 +79,7 @@ async def optional_account(
     return who
 
 
-def current_account(who: Annotated[Principal | None, Depends(optional_account)]) -> Principal:
+async def current_account(who: Annotated[Principal | None, Depends(optional_account)]) -> Principal:
     if who is None:
         raise ApiProblem(
             "AUTH_REQUIRED", "no session or token", {"WWW-Authenticate": 'Bearer realm="dixian"'}
@@ -89,11 +91,11 @@ CurrentAccount = Annotated[Principal, Depends(current_account)]
 
 
 @cache
-def permitted(*permissions: Permission) -> Callable[[Principal], Principal]:
+def permitted(*permissions: Permission) -> Callable[..., Any]:
     """A dependency: the current account, if its role holds one of the permissions (else
     403)."""
 
-    def check(who: CurrentAccount) -> Principal:
+    async def check(who: CurrentAccount) -> Principal:
         if not any(who.may(p) for p in permissions):
             raise ApiProblem("PERMISSION_DENIED", f"{who.role} lacks {' or '.join(permissions)}")
         return who
@@ -105,19 +107,6 @@ def permitted(*permissions: Permission) -> Callable[[Principal], Principal]:
 def Allowed(*permissions: Permission) -> Any:  # named as a type: it reads as one
     """`who: Allowed(P.X)` in a route's signature: the account, if its role may do X."""
     return Annotated[Principal, Depends(permitted(*permissions))]
-
-
-def scoped_household(
-    who: Annotated[Principal, Depends(permitted(P.HOUSEHOLDS_READ))],
-    store: StoreDep,
-    household_id: Annotated[str, Path(min_length=4, max_length=64)],
-) -> str:
-    """The household of the path, if it lies within the account's scope (else 404)."""
-    households.in_scope(store, who, household_id)
-    return household_id
-
-
-ScopedHousehold = Annotated[str, Depends(scoped_household)]
 
 
 @cache
@@ -142,7 +131,7 @@ ProblemToClose = Annotated[Problem, Depends(problem_for(P.PROBLEMS_CLOSE))]
 PURPOSE_HEADER = "X-Read-Purpose"
 
 
-def read_purpose(request: Request, purpose: str | None = None) -> str | None:
+async def read_purpose(request: Request, purpose: str | None = None) -> str | None:
     """Why the reader wants personal data unmasked: ?purpose= or the X-Read-Purpose header,
     percent-encoded UTF-8 (headers are ASCII); recorded with the read."""
     header = request.headers.get(PURPOSE_HEADER)

@@ -25,6 +25,7 @@ from services.entrypoints.http.deps import (
     SettingsDep,
     StoreDep,
 )
+from services.entrypoints.http.responses import JSON
 from services.usecases import problems as uc
 
 router = APIRouter(prefix="/api/problems", tags=["problems"])
@@ -64,7 +65,7 @@ def _step(p: Problem) -> dict[str, Any]:
     return {"problem": str(p.id), "status": p.status, "version": p.version, "by": p.history[-1][2]}
 
 
-@router.get("", response_model=Page)
+@router.get("", response_model=Page, response_class=JSON)
 def list_problems(
     who: Reader,
     store: StoreDep,
@@ -76,12 +77,12 @@ def list_problems(
     status: Literal["open", "rectifying", "rectified", "closed", "overdue"] | None = None,
     cursor: str | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-) -> Page:
+) -> JSON:
     """The ledger's problems within your scope as they stood on `as_of` (default today),
     filtered as `dixian problems list` filters, a page at a time."""
     filters = {"rule": rule, "subject": subject, "concern": concern, "status": status}
     items, following = uc.page(store, who, as_of, township, filters, cursor, limit)
-    return Page(items=items, next_cursor=following)
+    return JSON({"items": items, "next_cursor": following})
 
 
 @router.get("/{problem_id}")

@@ -143,6 +143,9 @@ class Settings(BaseSettings):
         description="`dixian serve` keeps the projections up to date in its own threads too "
         "(so a close-out shows in the problem list at once); off where `dixian run` does it.",
     )
+    http_in_run: bool = Field(
+        default=False, description="`dixian run` serves the HTTP API too (on HTTP_HOST:PORT)."
+    )
     session_cookie_name: str = Field(default="dixian_session", description="Session cookie.")
     session_cookie_secure: bool = Field(
         default=True, description="Secure cookies (browsers send them to 127.0.0.1 as well)."

@@ -82,11 +82,21 @@ async def serve(
         if projections:
             for r in running:
                 r.start()
+        web = asyncio.create_task(_web(settings, stop, service)) if settings.http_in_run else None
         try:
             await stop.wait()
         finally:
+            if web is not None:
+                await web
             if service is not None:
                 await service.broker.stop()
             for r in running:
                 r.stop()
             store.close()
+
+
+async def _web(settings: Settings, stop: asyncio.Event, service: IntakeService | None) -> None:
+    from services.entrypoints.http.server import serve_http
+
+    assigned = (lambda: bool(service.stats.assigned)) if service is not None else None
+    await serve_http(settings, stop, assigned)

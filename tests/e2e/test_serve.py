@@ -3,6 +3,7 @@ token and reads within its scope; SIGTERM stops it."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import os
 import signal
@@ -75,3 +76,36 @@ def test_dixian_serve_answers_a_script_with_a_bearer_token_and_stops_on_sigterm(
     # uvicorn shuts down gracefully, then re-raises the signal it caught
     assert code in (0, -signal.SIGTERM)
     assert "Application shutdown complete" in (tmp_path / "serve.log").read_text()
+
+
+async def test_dixian_run_serves_the_api_and_is_ready_once_the_intake_holds_partitions(
+    settings: Settings, kafka_bootstrap: str
+) -> None:
+    from services.adapters.kafka_topics import ensure_topics
+    from services.entrypoints.runtime import serve
+
+    port = free_port()
+    s = settings.model_copy(
+        update={"kafka_bootstrap": kafka_bootstrap, "http_in_run": True, "http_port": port}
+    )
+    await ensure_topics(s, kafka_bootstrap)
+    stop = asyncio.Event()
+    services = asyncio.create_task(serve(s, kafka_bootstrap, stop))
+    checks: dict[str, object] = {}
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
+            deadline = time.monotonic() + 90
+            while True:  # ready: the database, the projections, and partitions assigned
+                try:
+                    reply = await client.get("/health/ready")
+                    checks = reply.json()["checks"]
+                    if reply.status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                assert time.monotonic() < deadline and not services.done(), checks
+                await asyncio.sleep(0.2)
+            assert checks == {"database": "ok", "projections": "ok", "intake": "ok"}
+    finally:
+        stop.set()
+        await services

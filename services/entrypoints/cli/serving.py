@@ -14,20 +14,13 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
     from services.entrypoints.http.app import create_app
+    from services.entrypoints.http.server import config
 
     with database(settings) as s:
+        s = s.model_copy(update={"http_host": args.host or s.http_host,
+                                 "http_port": args.port or s.http_port})  # fmt: skip
         app = create_app(s, projections=not args.no_projections and s.http_projections)
-        uvicorn.run(
-            app,
-            host=args.host or s.http_host,
-            port=args.port or s.http_port,
-            proxy_headers=True,
-            forwarded_allow_ips=s.http_forwarded_allow_ips,
-            timeout_keep_alive=5,
-            timeout_graceful_shutdown=10,
-            server_header=False,
-            log_level="info",
-        )
+        uvicorn.Server(config(s, app)).run()
     return 0
 
 

@@ -1,0 +1,58 @@
+"""The HTTP API inside `dixian run` (DIXIAN_HTTP_IN_RUN): uvicorn on the run's event loop,
+stopped by the run's own signal handling, its readiness including the run's intake."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable, Iterator
+
+import uvicorn
+
+from services.entrypoints.http.app import create_app
+from services.settings import Settings
+
+log = logging.getLogger("dixian.http")
+
+
+class _InRun(uvicorn.Server):
+    """uvicorn that leaves SIGINT and SIGTERM to `dixian run`."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+def config(settings: Settings, app: object) -> uvicorn.Config:
+    """How `dixian serve` and `dixian run` run uvicorn."""
+    return uvicorn.Config(
+        app,  # type: ignore[arg-type]
+        host=settings.http_host,
+        port=settings.http_port,
+        proxy_headers=True,
+        forwarded_allow_ips=settings.http_forwarded_allow_ips,
+        timeout_keep_alive=5,
+        timeout_graceful_shutdown=10,
+        server_header=False,
+        log_level="info",
+    )
+
+
+async def serve_http(
+    settings: Settings, stop: asyncio.Event, intake_assigned: Callable[[], bool] | None
+) -> None:
+    """Serve until `stop` is set (the run's threads keep the projections); if the server
+    ends first (its port taken, say), set `stop`: the run ends with it, saying why."""
+    app = create_app(settings, projections=False, intake_assigned=intake_assigned)
+    server = _InRun(config(settings, app))
+    task = asyncio.create_task(server.serve())
+    waiter = asyncio.create_task(stop.wait())
+    await asyncio.wait({task, waiter}, return_when=asyncio.FIRST_COMPLETED)
+    waiter.cancel()
+    if not stop.is_set():
+        log.error("the HTTP API stopped on its own; stopping the services")
+        stop.set()
+    server.should_exit = True
+    with contextlib.suppress(SystemExit):  # uvicorn exits so when it cannot listen
+        await task

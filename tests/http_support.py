@@ -6,21 +6,18 @@ transport (https, so the cookies are Secure as in production)."""
 from __future__ import annotations
 
 import contextlib
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import httpx
-import psycopg
-from support import ingest_village
+from support import fresh_database, ingest_village
 
 from projections.registry import PROJECTIONS
 from projections.runner import ProjectionRunner, projection_pool
 from services.adapters.account_store import AccountStore
 from services.adapters.eventstore import EventStore
-from services.devtools.embedded import with_database
 from services.devtools.village import VILLAGE
 from services.domain.compliance.findings import township_of
 from services.entrypoints.http.app import create_app
@@ -69,11 +66,8 @@ def catch_up(settings: Settings, store: EventStore) -> None:
 @contextlib.contextmanager
 def seeded_database(server: str) -> Iterator[Settings]:
     """A database of its own with the village, a sweep, the projections and the accounts."""
-    name = f"dixian_test_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(server, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        settings = Settings(pg_url=with_database(server, name), projection_poll_ms=20)
+    with fresh_database(server) as url:
+        settings = Settings(pg_url=url, projection_poll_ms=20)
         ingest_village(settings, RUN)
         store = EventStore(settings)
         try:
@@ -87,9 +81,6 @@ def seeded_database(server: str) -> Iterator[Settings]:
         finally:
             store.close()
         yield settings
-    finally:
-        with psycopg.connect(server, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @dataclass

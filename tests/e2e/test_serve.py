@@ -7,8 +7,6 @@ import asyncio
 import io
 import os
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -16,7 +14,7 @@ import httpx
 import pytest
 from support import ingest_village
 
-from services.devtools.embedded import free_port
+from services.devtools.embedded import free_port, serving
 from services.devtools.village import VILLAGE
 from services.entrypoints.cli import main
 from services.settings import Settings
@@ -32,27 +30,8 @@ def test_dixian_serve_answers_a_script_with_a_bearer_token_and_stops_on_sigterm(
     monkeypatch.setattr("sys.stdin", io.StringIO("a passphrase for scripts\n"))
     assert main(["users", "add", "script.li", "--role", "township_official",
                  "--scope", VILLAGE[:9], "--password-stdin"]) == 0  # fmt: skip
-    port = free_port()
     env = os.environ | {"DIXIAN_PG_URL": settings.pg_url or "", "DIXIAN_DATA_DIR": str(tmp_path)}
-    log = (tmp_path / "serve.log").open("w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "services.entrypoints.cli", "serve", "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/health/live").status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, (tmp_path / "serve.log").read_text()
-            assert server.poll() is None, (tmp_path / "serve.log").read_text()
-            time.sleep(0.2)
+    with serving(env, tmp_path / "serve.log") as (base, server):
         token = httpx.post(
             f"{base}/api/auth/token",
             data={"username": "script.li", "password": "a passphrase for scripts"},
@@ -64,15 +43,11 @@ def test_dixian_serve_answers_a_script_with_a_bearer_token_and_stops_on_sigterm(
             assert time.monotonic() < deadline
             time.sleep(0.2)
         history = httpx.get(f"{base}/api/households/{hid}/history", headers=auth)
-        assert (
-            history.status_code == 200 and history.json()[0]["event_type"] == "household_registered"
-        )
+        assert history.status_code == 200
+        assert history.json()[0]["event_type"] == "household_registered"
         assert httpx.get(f"{base}/api/households/{hid}").status_code == 401
         assert "dixian_http_requests_total" in httpx.get(f"{base}/metrics").text
-    finally:
-        server.send_signal(signal.SIGTERM)
-        code = server.wait(30)
-        log.close()
+    code = server.returncode
     # uvicorn shuts down gracefully, then re-raises the signal it caught
     assert code in (0, -signal.SIGTERM)
     assert "Application shutdown complete" in (tmp_path / "serve.log").read_text()

@@ -5,10 +5,9 @@ rate-limited, an administrator acts only within their scope."""
 from __future__ import annotations
 
 import io
-from collections.abc import AsyncIterator, Iterator
 
 import pytest
-from http_support import PASSWORD, Api, catch_up, running, seeded_database
+from http_support import PASSWORD, Api, catch_up
 
 from services.adapters.account_store import AccountStore
 from services.domain.accounts import ACCOUNT_TOPIC_PREFIX
@@ -17,18 +16,6 @@ from services.settings import Settings
 from services.usecases.audit.verify import verify
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture(scope="module")
-def seeded(pg_server: str) -> Iterator[Settings]:
-    with seeded_database(pg_server) as settings:
-        yield settings
-
-
-@pytest.fixture(scope="module")
-async def api(seeded: Settings) -> AsyncIterator[Api]:
-    async with running(seeded) as api:
-        yield api
 
 
 async def test_a_disabled_accounts_session_and_token_stop_working_at_once(api: Api) -> None:

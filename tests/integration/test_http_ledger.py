@@ -5,13 +5,12 @@ cannot write; CSRF; evidence checked by content, size and scope."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
 import pytest
-from http_support import Api, a_problem, running, seeded_database
+from http_support import Api, a_problem, running
 
 from services.settings import Settings
 from services.usecases.compliance.sweep import today
@@ -20,18 +19,6 @@ pytestmark = pytest.mark.integration
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + bytes(64)
 PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n"
-
-
-@pytest.fixture(scope="module")
-def seeded(pg_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
-    with seeded_database(pg_server) as settings:
-        yield settings.model_copy(update={"upload_dir": tmp_path_factory.mktemp("evidence")})
-
-
-@pytest.fixture(scope="module")
-async def api(seeded: Settings) -> AsyncIterator[Api]:
-    async with running(seeded) as api:
-        yield api
 
 
 def plan_body() -> dict[str, Any]:

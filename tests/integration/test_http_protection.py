@@ -5,7 +5,7 @@ on a household, problem, event or account outside the caller's scope, 404."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -16,12 +16,9 @@ from http_support import (
     OUT_OF_SCOPE,
     Api,
     a_problem,
-    running,
-    seeded_database,
 )
 
 from services.domain.roles import PERMISSIONS
-from services.settings import Settings
 
 pytestmark = pytest.mark.integration
 
@@ -36,18 +33,6 @@ PUBLIC = {
 }
 # Path parameters that name something within a scope: outside it, it does not exist.
 SCOPED = {"household_id", "problem_id", "event_id", "name"}
-
-
-@pytest.fixture(scope="module")
-def seeded(pg_server: str) -> Iterator[Settings]:
-    with seeded_database(pg_server) as settings:
-        yield settings
-
-
-@pytest.fixture(scope="module")
-async def api(seeded: Settings) -> AsyncIterator[Api]:
-    async with running(seeded) as api:
-        yield api
 
 
 @pytest.fixture(scope="module")

@@ -6,29 +6,15 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import AsyncIterator, Iterator
 from typing import Any
 from urllib.parse import quote
 
 import pytest
-from http_support import HOUSEHOLD, Api, running, seeded_database
+from http_support import HOUSEHOLD, Api
 
-from services.settings import Settings
 from services.usecases.audit.reads import reads
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture(scope="module")
-def seeded(pg_server: str) -> Iterator[Settings]:
-    with seeded_database(pg_server) as settings:
-        yield settings
-
-
-@pytest.fixture(scope="module")
-async def api(seeded: Settings) -> AsyncIterator[Api]:
-    async with running(seeded) as api:
-        yield api
 
 
 def personal_data(api: Api) -> set[str]:

@@ -5,27 +5,15 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from http_support import HOUSEHOLD, Api, running, seeded_database
+from http_support import HOUSEHOLD, Api, running
 
 from services.settings import Settings
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture(scope="module")
-def seeded(pg_server: str) -> Iterator[Settings]:
-    with seeded_database(pg_server) as settings:
-        yield settings
-
-
-@pytest.fixture(scope="module")
-async def api(seeded: Settings) -> AsyncIterator[Api]:
-    async with running(seeded) as api:
-        yield api
 
 
 async def test_live_and_ready_need_no_login_and_ready_names_a_stalled_projection(

@@ -7,8 +7,6 @@ from __future__ import annotations
 import asyncio
 import os
 import random
-import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -17,7 +15,7 @@ import httpx
 
 from services.adapters.account_store import AccountStore
 from services.adapters.eventstore import EventStore
-from services.devtools.embedded import free_port
+from services.devtools.embedded import serving
 from services.usecases.accounts import open_account
 
 NAME, PASSWORD = "bench-county", "a benchmark's own passphrase"
@@ -27,17 +25,6 @@ def _account(store: EventStore, county: str) -> None:
     accounts = AccountStore(store)
     if accounts.load(NAME) is None:
         open_account(accounts, NAME, "county_official", county, PASSWORD, "bench")
-
-
-def _serve(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
-    out = log.open("w")
-    return subprocess.Popen(
-        [sys.executable, "-m", "services.entrypoints.cli", "serve", "--no-projections",
-         "--port", str(port)],
-        env={**env, "DIXIAN_HTTP_REQUEST_TIMEOUT_SECONDS": "120"},
-        stdout=out,
-        stderr=subprocess.STDOUT,
-    )  # fmt: skip
 
 
 def _percentiles(times: list[float]) -> dict[str, float]:
@@ -111,23 +98,8 @@ def http_latency(
         ]
         county = conn.execute("SELECT left(min(village_code), 6) AS c FROM household_state")
         _account(store, county.fetchone()["c"])
-    port = free_port()
     work.mkdir(parents=True, exist_ok=True)
-    server = _serve(env, port, work / "serve.log")
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if httpx.get(f"{base}/health/live").status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"dixian serve did not start: see {work / 'serve.log'}")
-            time.sleep(0.2)
+    timeouts = {**env, "DIXIAN_HTTP_REQUEST_TIMEOUT_SECONDS": "120"}
+    with serving(timeouts, work / "serve.log", "--no-projections") as (base, _):
         result = asyncio.run(_load(base, households, townships, clients, per_client))
-    finally:
-        server.terminate()
-        server.wait(30)
     return result | {"clients": clients, "cpus": os.cpu_count()}

@@ -25,6 +25,7 @@ from services.entrypoints.cli.common import open_store
 from services.settings import Settings
 from services.usecases.compliance.ledger import apply, find_problem
 from services.usecases.compliance.sweep import run_sweep, today
+from services.usecases.ledgers import sweeps
 
 
 @contextlib.contextmanager
@@ -62,21 +63,10 @@ def cmd_sweep(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_sweeps(settings: Settings, args: argparse.Namespace) -> int:
     """Every sweep that ran: as of which day, when, by whom, and what it did."""
     with _store(settings) as store:
-        sweeps = load_sweeps(store)
-    rows = [
-        {
-            "as_of": w.as_of,
-            "ran_at": f"{w.created_on:%Y-%m-%d %H:%M:%S}",
-            "by": w.ran_by,
-            "households": w.households,
-            "events": w.events,
-            "findings": w.findings,
-            "raised": w.raised,
-            "resolved": w.resolved,
-            "found_again": w.found_again,
-        }
-        for w in sweeps
-    ]
+        rows = [
+            {k: v for k, v in r.items() if k != "sweep"} | {"ran_at": r["ran_at"][:19]}
+            for r in sweeps(store)
+        ]
     print(render(rows))
     return 0
 

@@ -3,10 +3,11 @@ an .xlsx workbook, or one table as CSV."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 
 from services.domain.roles import Permission
 from services.entrypoints.http.deps import Allowed, SettingsDep, StoreDep
@@ -14,10 +15,45 @@ from services.usecases import ledgers as uc
 from services.usecases.ledgers import Sheets
 
 router = APIRouter(prefix="/api", tags=["ledgers"])
-LedgerReader = Allowed(Permission.LEDGERS_READ)
-ReportReader = Allowed(Permission.REPORTS_READ)
 Place = Annotated[str | None, Query(pattern=r"^[0-9]{6,12}$", description="a region code")]
-Level = Literal["county", "township", "village"]
+
+
+@dataclass
+class LedgerQuery:
+    """What the ledgers are asked for: as of a day, a place within the scope, and (the
+    inspectors' and the bureau's copy) the suspicions of favoritism."""
+
+    as_of: date | None = None
+    township: Place = None
+    with_favoritism: bool = False
+
+
+@dataclass
+class ReportQuery:
+    as_of: date | None = None
+    level: Literal["county", "township", "village"] = "township"
+    code: Place = None
+
+
+def ledger_sheets(
+    q: Annotated[LedgerQuery, Depends()],
+    who: Allowed(Permission.LEDGERS_READ),
+    store: StoreDep,
+) -> Sheets:
+    return uc.ledger_sheets(store, who, q.as_of, q.township, q.with_favoritism)
+
+
+def report_sheets(
+    q: Annotated[ReportQuery, Depends()],
+    who: Allowed(Permission.REPORTS_READ),
+    store: StoreDep,
+    settings: SettingsDep,
+) -> Sheets:
+    return uc.report_sheets(store, who, settings.compliance_params(), q.as_of, q.level, q.code)
+
+
+Ledgers = Annotated[Sheets, Depends(ledger_sheets)]
+Report = Annotated[Sheets, Depends(report_sheets)]
 
 
 def _file(sheets: Sheets, fmt: str, name: str, table: str | None = None) -> Response:
@@ -31,80 +67,37 @@ def _file(sheets: Sheets, fmt: str, name: str, table: str | None = None) -> Resp
 
 
 @router.get("/ledgers")
-def ledgers(
-    who: LedgerReader,
-    store: StoreDep,
-    as_of: date | None = None,
-    township: Place = None,
-    with_favoritism: bool = False,
-) -> Sheets:
+def ledgers(sheets: Ledgers) -> Sheets:
     """The screening-task, suspected-problem and rectification ledgers (favoritism only in
     the inspectors' and the bureau's copy, when asked)."""
-    return uc.ledger_sheets(store, who, as_of, township, with_favoritism)
+    return sheets
 
 
 @router.get("/ledgers.xlsx", response_class=Response)
-def ledgers_xlsx(
-    who: LedgerReader,
-    store: StoreDep,
-    as_of: date | None = None,
-    township: Place = None,
-    with_favoritism: bool = False,
-) -> Response:
+def ledgers_xlsx(sheets: Ledgers) -> Response:
     """The three ledgers as one workbook."""
-    sheets = uc.ledger_sheets(store, who, as_of, township, with_favoritism)
     return _file(sheets, "xlsx", "ledgers")
 
 
 @router.get("/ledgers/{table}.csv", response_class=Response)
 def ledger_csv(
-    table: Literal["screening_tasks", "suspected_problems", "rectification"],
-    who: LedgerReader,
-    store: StoreDep,
-    as_of: date | None = None,
-    township: Place = None,
-    with_favoritism: bool = False,
+    table: Literal["screening_tasks", "suspected_problems", "rectification"], sheets: Ledgers
 ) -> Response:
     """One ledger as CSV (UTF-8 with a byte-order mark, for spreadsheet programs)."""
-    sheets = uc.ledger_sheets(store, who, as_of, township, with_favoritism)
     return _file(sheets, "csv", "ledgers", table)
 
 
 @router.get("/report")
-def report(
-    who: ReportReader,
-    store: StoreDep,
-    settings: SettingsDep,
-    as_of: date | None = None,
-    level: Level = "township",
-    code: Place = None,
-) -> Sheets:
+def report(sheets: Report) -> Sheets:
     """Found, rectified, closed and overdue by rule; coverage; the three phases."""
-    return uc.report_sheets(store, who, settings.compliance_params(), as_of, level, code)
+    return sheets
 
 
 @router.get("/report.xlsx", response_class=Response)
-def report_xlsx(
-    who: ReportReader,
-    store: StoreDep,
-    settings: SettingsDep,
-    as_of: date | None = None,
-    level: Level = "township",
-    code: Place = None,
-) -> Response:
-    sheets = uc.report_sheets(store, who, settings.compliance_params(), as_of, level, code)
+def report_xlsx(sheets: Report) -> Response:
     return _file(sheets, "xlsx", "report")
 
 
 @router.get("/report/{table}.csv", response_class=Response)
-def report_csv(
-    table: Literal["by_rule", "coverage", "phases"],
-    who: ReportReader,
-    store: StoreDep,
-    settings: SettingsDep,
-    as_of: date | None = None,
-    level: Level = "township",
-    code: Place = None,
-) -> Response:
-    sheets = uc.report_sheets(store, who, settings.compliance_params(), as_of, level, code)
+def report_csv(table: Literal["by_rule", "coverage", "phases"], sheets: Report) -> Response:
     return _file(sheets, "csv", "report", table)

@@ -73,6 +73,28 @@ async def test_a_township_official_closes_out_with_an_uploaded_photo_and_the_eve
     refused = await outsider.get(f"/api/problems/{pid}/evidence/{ref.removeprefix('sha256:')}")
     assert refused.status_code == 404
 
+    reopened = await township.post(f"/api/problems/{pid}/reopen", json={"reason": "复查未整改到位"})
+    assert reopened.json()["status"] == "rectifying"
+    last = stored_steps(api, pid)[-1]
+    assert (type(last).__qualname__, last.by, last.role) == (
+        "Problem.Reopened",
+        "township",
+        "township_official",
+    )
+
+
+async def test_the_county_bureau_starts_a_sweep_recorded_as_run_by_its_account(api: Api) -> None:
+    county = await api.session("county")
+    before = len((await county.get("/api/sweeps")).json())
+    started = await county.post("/api/sweeps", json={"as_of": "2026-03-02"})
+    assert started.status_code == 202 and started.json()["by"] == "county"
+    api.app.state.sweeps.thread.join(120)
+    sweeps = (await county.get("/api/sweeps")).json()
+    assert len(sweeps) == before + 1
+    assert (sweeps[-1]["as_of"], sweeps[-1]["by"]) == ("2026-03-02", "county")
+    township = await api.session("township")
+    assert (await township.post("/api/sweeps", json={})).status_code == 403
+
 
 async def test_a_village_cadre_plans_and_acts_but_their_close_out_is_refused(api: Api) -> None:
     pid = a_problem(api.store, ongoing=False)

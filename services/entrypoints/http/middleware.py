@@ -87,21 +87,28 @@ class Guard:
             if message["type"] == "http.response.start":
                 status[0] = message["status"]
                 message["headers"] = [*message.get("headers", []), *_headers(path, https)]
+                answering.set()
             if not timed_out.is_set():
                 await send(message)
 
-        timed_out = asyncio.Event()
+        timed_out, answering = asyncio.Event(), asyncio.Event()
         task = asyncio.ensure_future(self.app(scope, limited, guarded))
+        waiter = asyncio.ensure_future(answering.wait())
         try:
-            await asyncio.wait_for(asyncio.shield(task), self.timeout)
-        except TimeoutError:
-            timed_out.set()
-            task.add_done_callback(_retrieve)  # it finishes in its thread, unheard
-            if not status[0]:
+            # The timeout is for the answer to begin; a long download then goes on.
+            done, _ = await asyncio.wait(
+                {task, waiter}, timeout=self.timeout, return_when=asyncio.FIRST_COMPLETED
+            )
+            waiter.cancel()
+            if not done:
+                timed_out.set()
+                task.add_done_callback(_retrieve)  # it finishes in its thread, unheard
                 status[0] = 504
                 await _problem(send, "REQUEST_TIMEOUT", f"not answered in {self.timeout:g} s")
+                return
+            await task
         except BodyTooLarge:
-            if not status[0]:
+            if not answering.is_set():
                 status[0] = 413
                 await _problem(send, "BODY_TOO_LARGE", f"more than {limit} bytes")
         finally:

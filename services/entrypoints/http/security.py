@@ -24,7 +24,9 @@ FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 def bearer_token(request: Request) -> str | None:
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    return token.strip() or None if scheme.lower() == "bearer" else None
+    if scheme.lower() != "bearer":
+        return None
+    return token.strip() or None
 
 
 async def check_csrf(request: Request, expected: str | None) -> None:

@@ -25,7 +25,8 @@ class _InRun(uvicorn.Server):
 
 
 def config(settings: Settings, app: object) -> uvicorn.Config:
-    """How `dixian serve` and `dixian run` run uvicorn."""
+    """How `dixian serve` and `dixian run` run uvicorn; the access log is ours, at INFO."""
+    logging.getLogger("dixian.http.access").setLevel(logging.INFO)
     return uvicorn.Config(
         app,  # type: ignore[arg-type]
         host=settings.http_host,
@@ -36,6 +37,7 @@ def config(settings: Settings, app: object) -> uvicorn.Config:
         timeout_graceful_shutdown=10,
         server_header=False,
         log_level="info",
+        access_log=False,  # its lines hold the URL's values: ours (middleware) hold routes
     )
 
 

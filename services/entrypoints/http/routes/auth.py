@@ -3,6 +3,7 @@ one's own account, password and live tokens, and OpenID Connect with a provider.
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -19,6 +20,7 @@ from services.entrypoints.http.problems import ApiProblem
 from services.usecases import accounts as uc
 from services.usecases.accounts import BEARER, COOKIE, LoginLimits
 
+log = logging.getLogger("dixian.http")
 router = APIRouter(prefix="/api/auth", tags=["auth"])
 PUBLIC = {"x-dixian-public": True}
 Self = Allowed(Permission.SELF)
@@ -49,7 +51,10 @@ def _log_in(request: Request, accounts: Any, settings: Any, name: str, password:
             accounts, name, password, security.client_address(request), _limits(settings)
         )
     except Exception as e:
-        security.count_login(getattr(e, "code", "error"))
+        code = getattr(e, "code", "error")
+        security.count_login(code)
+        # the name tried stays in login_attempts: a password typed into it must not reach logs
+        log.warning("login refused (%s) from %s", code, security.client_address(request))
         raise
     security.count_login("ok")
     return account

@@ -143,6 +143,13 @@ class Settings(BaseSettings):
         description="`dixian serve` keeps the projections up to date in its own threads too "
         "(so a close-out shows in the problem list at once); off where `dixian run` does it.",
     )
+    http_workers: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description="`dixian serve`'s worker processes (with more than one, the projections "
+        "are left to `dixian run`).",
+    )
     http_in_run: bool = Field(
         default=False, description="`dixian run` serves the HTTP API too (on HTTP_HOST:PORT)."
     )

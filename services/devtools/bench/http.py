@@ -88,6 +88,7 @@ def http_latency(
     work: Path,
     clients: int = 20,
     per_client: int = 50,
+    workers: int = 1,
 ) -> dict[str, Any]:
     """p50 and p95 of a household's history and of a page of the problem list, through
     HTTP with `clients` concurrent clients."""
@@ -100,6 +101,7 @@ def http_latency(
         _account(store, county.fetchone()["c"])
     work.mkdir(parents=True, exist_ok=True)
     timeouts = {**env, "DIXIAN_HTTP_REQUEST_TIMEOUT_SECONDS": "120"}
-    with serving(timeouts, work / "serve.log", "--no-projections") as (base, _):
+    extra = ("--no-projections", "--workers", str(workers))
+    with serving(timeouts, work / "serve.log", *extra) as (base, _):
         result = asyncio.run(_load(base, households, townships, clients, per_client))
-    return result | {"clients": clients, "cpus": os.cpu_count()}
+    return result | {"clients": clients, "workers": workers, "cpus": os.cpu_count()}

@@ -83,35 +83,36 @@ class Guard:
                 raise BodyTooLarge
             return message
 
+        timed_out = False
+
         async def guarded(message: Message) -> None:
             if message["type"] == "http.response.start":
                 status[0] = message["status"]
                 message["headers"] = [*message.get("headers", []), *_headers(path, https)]
-                answering.set()
-            if not timed_out.is_set():
+            if not timed_out:
                 await send(message)
 
-        timed_out, answering = asyncio.Event(), asyncio.Event()
-        task = asyncio.ensure_future(self.app(scope, limited, guarded))
-        waiter = asyncio.ensure_future(answering.wait())
+        def time_out() -> None:
+            """Not begun to answer in time: 504 now; what the route says later is dropped
+            (a route in a thread cannot be stopped; its answer goes nowhere)."""
+            nonlocal timed_out
+            if not status[0]:
+                timed_out, status[0] = True, 504
+                late.append(asyncio.ensure_future(_problem(send, "REQUEST_TIMEOUT", detail)))
+
+        detail = f"not answered in {self.timeout:g} s"
+        late: list[asyncio.Future[None]] = []
+        alarm = asyncio.get_running_loop().call_later(self.timeout, time_out)
         try:
-            # The timeout is for the answer to begin; a long download then goes on.
-            done, _ = await asyncio.wait(
-                {task, waiter}, timeout=self.timeout, return_when=asyncio.FIRST_COMPLETED
-            )
-            waiter.cancel()
-            if not done:
-                timed_out.set()
-                task.add_done_callback(_retrieve)  # it finishes in its thread, unheard
-                status[0] = 504
-                await _problem(send, "REQUEST_TIMEOUT", f"not answered in {self.timeout:g} s")
-                return
-            await task
+            await self.app(scope, limited, guarded)
         except BodyTooLarge:
-            if not answering.is_set():
+            if not status[0]:
                 status[0] = 413
                 await _problem(send, "BODY_TOO_LARGE", f"more than {limit} bytes")
         finally:
+            alarm.cancel()
+            for answer in late:
+                await answer
             self._observe(scope, status[0], time.perf_counter() - started)
 
     def _observe(self, scope: Scope, status: int, seconds: float) -> None:
@@ -121,11 +122,6 @@ class Guard:
         HTTP_SECONDS.labels(method=method, route=route).observe(seconds)
         account = scope.get("state", {}).get("account", "-")
         log.info("%s %s %d %.1f ms account=%s", method, route, status, seconds * 1000, account)
-
-
-def _retrieve(task: asyncio.Future[Any]) -> None:
-    if not task.cancelled():
-        task.exception()
 
 
 def _header(scope: Scope, name: bytes) -> str | None:

@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import uvicorn
 
@@ -24,21 +25,26 @@ class _InRun(uvicorn.Server):
         yield
 
 
-def config(settings: Settings, app: object) -> uvicorn.Config:
+def options(settings: Settings) -> dict[str, Any]:
     """How `dixian serve` and `dixian run` run uvicorn; the access log is ours, at INFO."""
     logging.getLogger("dixian.http.access").setLevel(logging.INFO)
-    return uvicorn.Config(
-        app,  # type: ignore[arg-type]
-        host=settings.http_host,
-        port=settings.http_port,
-        proxy_headers=True,
-        forwarded_allow_ips=settings.http_forwarded_allow_ips,
-        timeout_keep_alive=5,
-        timeout_graceful_shutdown=10,
-        server_header=False,
-        log_level="info",
-        access_log=False,  # its lines hold the URL's values: ours (middleware) hold routes
-    )
+    return {
+        "host": settings.http_host,
+        "port": settings.http_port,
+        "proxy_headers": True,
+        "forwarded_allow_ips": settings.http_forwarded_allow_ips,
+        "timeout_keep_alive": 5,
+        "timeout_graceful_shutdown": 10,
+        "server_header": False,
+        "log_level": "info",
+        "access_log": False,  # its lines hold the URL's values: ours (middleware) hold routes
+    }
+
+
+def app_from_environment() -> Any:
+    """The app of a uvicorn worker process (`dixian serve --workers N`), from DIXIAN_*."""
+    logging.getLogger("dixian.http.access").setLevel(logging.INFO)
+    return create_app(Settings(), projections=False)
 
 
 async def serve_http(
@@ -47,7 +53,7 @@ async def serve_http(
     """Serve until `stop` is set (the run's threads keep the projections); if the server
     ends first (its port taken, say), set `stop`: the run ends with it, saying why."""
     app = create_app(settings, projections=False, intake_assigned=intake_assigned)
-    server = _InRun(config(settings, app))
+    server = _InRun(uvicorn.Config(app, **options(settings)))
     task = asyncio.create_task(server.serve())
     waiter = asyncio.create_task(stop.wait())
     await asyncio.wait({task, waiter}, return_when=asyncio.FIRST_COMPLETED)

@@ -4,6 +4,7 @@ rate-limited, an administrator acts only within their scope."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 
 import pytest
@@ -159,3 +160,17 @@ def test_the_command_line_adds_lists_and_disables_accounts_as_recorded_events(
         assert account is not None and account.disabled and account.opened_by.startswith("cli:")
     finally:
         store.close()
+
+
+async def test_the_session_cookie_is_secure_httponly_and_same_site(api: Api) -> None:
+    async with api.client() as c:
+        reply = await c.post("/api/auth/login", data={"name": "county", "password": PASSWORD})
+    cookie = reply.headers["set-cookie"].lower()
+    assert cookie.startswith(f"{api.settings.session_cookie_name}=")
+    for flag in ("secure", "httponly", "samesite=lax", "path=/"):
+        assert flag in cookie, flag
+    token = reply.headers["set-cookie"].split(";")[0].split("=", 1)[1]
+    with api.store.connection() as conn:  # only its digest is kept
+        kept = conn.execute("SELECT count(*) AS n FROM account_sessions WHERE token_sha256 = %s",
+                            (hashlib.sha256(token.encode()).digest(),)).fetchone()["n"]  # fmt: skip
+    assert kept == 1

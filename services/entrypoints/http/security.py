@@ -1,5 +1,6 @@
 """How the HTTP API knows who calls it. A browser holds a session cookie (Secure, HttpOnly,
-SameSite=Strict; only its SHA-256 is stored) and proves each state-changing request with
+SameSite=Lax — Strict would drop it on the way back from the identity provider and on a
+link from elsewhere; only its SHA-256 is stored) and proves each state-changing request with
 the session's CSRF token (the X-CSRF-Token header, or a csrf_token form field); a script
 holds a short-lived bearer token, revocable, and needs no CSRF token (nothing ambient).
 Passwords are Argon2id (services.adapters.passwords); logins are rate-limited per name and
@@ -49,7 +50,7 @@ def set_session_cookie(response: Response, settings: Settings, session: Session)
         path="/",
         secure=settings.session_cookie_secure,
         httponly=True,
-        samesite="strict",
+        samesite="lax",
     )
 
 
@@ -59,7 +60,7 @@ def clear_session_cookie(response: Response, settings: Settings) -> None:
         path="/",
         secure=settings.session_cookie_secure,
         httponly=True,
-        samesite="strict",
+        samesite="lax",
     )
 
 

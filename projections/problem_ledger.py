@@ -80,6 +80,9 @@ class ProblemLedger:
     CREATE INDEX IF NOT EXISTS problem_ledger_township ON problem_ledger (township, status);
     CREATE INDEX IF NOT EXISTS problem_ledger_deadline ON problem_ledger (deadline)
         WHERE status <> 'closed';
+    -- the HTTP API's pages: a place's problems in the ledger's order, from a cursor
+    CREATE INDEX IF NOT EXISTS problem_ledger_page
+        ON problem_ledger (village COLLATE "C", rule_id COLLATE "C", problem_id);
     """
 
     def apply(self, cur: Cursor[Any], events: Sequence[Positioned], store: Any) -> None:

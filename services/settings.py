@@ -34,6 +34,11 @@ class Settings(BaseSettings):
         default=None,
         description="PostgreSQL connection URL; unset means the embedded server (demo only).",
     )
+    pg_pool_size: int = Field(
+        default=4,
+        ge=1,
+        description="Connections of a process's event-store pool (as many again on demand).",
+    )
     kafka_bootstrap: str | None = Field(
         default=None,
         description="Kafka bootstrap servers; unset means the embedded Tansu broker (demo only).",
@@ -221,6 +226,77 @@ class Settings(BaseSettings):
     data_dir: Path = Field(
         default=Path(".dixian"), description="Where the embedded servers keep their files."
     )
+    http_host: str = Field(default="127.0.0.1", description="`dixian serve` listens here.")
+    http_port: int = Field(default=8000, ge=1, le=65535, description="… on this port.")
+    http_forwarded_allow_ips: str = Field(
+        default="127.0.0.1",
+        description="Proxies trusted for X-Forwarded-Proto/For (TLS ends there: HSTS is sent).",
+    )
+    http_max_body_bytes: int = Field(
+        default=1024 * 1024, ge=1024, description="Largest request body but an evidence upload."
+    )
+    http_request_timeout_seconds: float = Field(
+        default=30, gt=0, description="A request not answered by then gets 504."
+    )
+    http_projections: bool = Field(
+        default=True,
+        description="`dixian serve` keeps the projections up to date in its own threads too "
+        "(so a close-out shows in the problem list at once); off where `dixian run` does it.",
+    )
+    http_workers: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description="`dixian serve`'s worker processes (with more than one, the projections "
+        "are left to `dixian run`).",
+    )
+    http_in_run: bool = Field(
+        default=False, description="`dixian run` serves the HTTP API too (on HTTP_HOST:PORT)."
+    )
+    session_cookie_name: str = Field(default="dixian_session", description="Session cookie.")
+    session_cookie_secure: bool = Field(
+        default=True, description="Secure cookies (browsers send them to 127.0.0.1 as well)."
+    )
+    session_ttl_seconds: int = Field(
+        default=8 * 3600, ge=60, description="How long a browser session lasts."
+    )
+    token_ttl_seconds: int = Field(
+        default=3600, ge=60, le=7 * 86400, description="How long a bearer token lasts."
+    )
+    login_max_failures: int = Field(
+        default=5, ge=1, description="Failed logins (per name, and ×4 per client) in the window."
+    )
+    login_window_seconds: float = Field(
+        default=300, gt=0, description="The window over which failed logins are counted."
+    )
+    upload_dir: Path | None = Field(
+        default=None, description="Where evidence files are kept; unset: DATA_DIR/evidence."
+    )
+    upload_max_bytes: int = Field(
+        default=10 * 1024 * 1024, ge=1024, description="Largest evidence file (photo, scan, PDF)."
+    )
+    projection_stall_seconds: float = Field(
+        default=300, gt=0, description="/health/ready: a projection behind and idle this long."
+    )
+    oidc_issuer: str | None = Field(
+        default=None, description="OpenID Connect provider (e.g. a Keycloak realm's URL)."
+    )
+    oidc_client_id: str | None = Field(default=None, description="This app's client id there.")
+    oidc_client_secret: str | None = Field(default=None, description="… and its secret.")
+    oidc_redirect_uri: str | None = Field(
+        default=None, description="…/api/auth/oidc/callback as the provider knows it."
+    )
+    oidc_name_claim: str = Field(
+        default="preferred_username", description="The claim that names the account."
+    )
+    oidc_role_claim: str = Field(default="dixian_role", description="The claim with the role.")
+    oidc_scope_claim: str = Field(
+        default="dixian_scope", description="The claim with the scope (a region code)."
+    )
+    oidc_roles: dict[str, str] = Field(
+        default_factory=dict,
+        description="The provider's role names → dixian's roles (JSON); unmapped: as they are.",
+    )
 
     @field_validator("pg_url", "kafka_bootstrap", mode="before")
     @classmethod
@@ -303,6 +379,9 @@ class Settings(BaseSettings):
     def producer_keys(self) -> ProducerKeys | None:
         return ProducerKeys.from_file(self.producer_keys_file) if self.producer_keys_file else None
 
+    def evidence_dir(self) -> Path:
+        return self.upload_dir or self.data_dir / "evidence"
+
     def signing_key_file(self) -> Path:
         return self.audit_key_file or self.data_dir / "audit-signing.key"
 
@@ -333,8 +412,8 @@ class Settings(BaseSettings):
             "POSTGRES_USER": p.get("user", "postgres"),
             "POSTGRES_PASSWORD": p.get("password", ""),
             "POSTGRES_CONNECT_TIMEOUT": str(self.pg_connect_timeout_seconds),
-            "POSTGRES_POOL_SIZE": "4",
-            "POSTGRES_MAX_OVERFLOW": "4",
+            "POSTGRES_POOL_SIZE": str(self.pg_pool_size),
+            "POSTGRES_MAX_OVERFLOW": str(self.pg_pool_size),
             # Left off on purpose: with it, tailing readers can skip events under
             # concurrent writers (see DEVELOPERS.md, known traps).
             "POSTGRES_ENABLE_DB_FUNCTIONS": "n",

@@ -18,8 +18,9 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from support import fresh_database
 
-from services.devtools.embedded import embedded_postgres, tansu_broker, with_database
+from services.devtools.embedded import embedded_postgres, tansu_broker
 from services.settings import Settings
 
 LOCAL_PG = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -52,14 +53,8 @@ def pg_server() -> Iterator[str]:
 @pytest.fixture
 def pg_url(pg_server: str) -> Iterator[str]:
     """A fresh database for one test, dropped afterwards."""
-    name = f"dixian_test_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(pg_server, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield with_database(pg_server, name)
-    finally:
-        with psycopg.connect(pg_server, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_database(pg_server) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

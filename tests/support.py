@@ -3,16 +3,34 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
+import uuid
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
+
+import psycopg
 
 from services.adapters.eventstore import EventStore
 from services.adapters.intake_store import PostgresIntakeUnitOfWork, stored_positions
+from services.devtools.embedded import with_database
 from services.devtools.village import Message
 from services.usecases.intake.batch import IntakeProcessor
 from services.usecases.intake.unit_of_work import RawMessage
+
+
+@contextlib.contextmanager
+def fresh_database(server: str) -> Iterator[str]:
+    """A database of its own on the server, dropped afterwards: its URL."""
+    name = f"dixian_test_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield with_database(server, name)
+    finally:
+        with psycopg.connect(server, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def as_raw(messages: list[Message], topic: str, partitions: int = 3) -> list[RawMessage]:

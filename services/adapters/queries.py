@@ -43,7 +43,11 @@ def household_history(
     with the corrections that later retracted or amended it; personal data masked unless
     `unmasked` (for a read that was recorded first). `received_at` is the intake's own
     clock; `recorded_at` is the producer's claim."""
-    events = household_events(store, household_id)
+    return history_rows(household_events(store, household_id), unmasked)
+
+
+def history_rows(events: list[tuple[int, Any]], unmasked: bool = False) -> list[dict[str, Any]]:
+    """The history's rows of (position, event) pairs (see household_history)."""
     corrected: dict[str, list[str]] = {}
     for _, e in events:
         if "target_event_id" in e.facts:

@@ -22,6 +22,7 @@ from services.adapters.kafka_topics import ensure_topics
 from services.adapters.places import load_places
 from services.adapters.queries import household_heads, household_history
 from services.adapters.workbooks import write_workbook
+from services.devtools.demo_accounts import create_demo_accounts, login_lines
 from services.devtools.embedded import servers
 from services.devtools.village import PLACES_FILE, VILLAGE, village_messages
 from services.domain.audit import offline
@@ -170,6 +171,7 @@ async def run_demo(settings: Settings, timeout: float = 120.0) -> int:
             ok = ok and len(on_topic) == want
             ok = await asyncio.to_thread(audit, s, store, f"{VILLAGE}{run}001") and ok
             ok = await asyncio.to_thread(compliance, s, store, run) and ok
+            logins = await asyncio.to_thread(create_demo_accounts, store)
         finally:
             stop.set()
             await task
@@ -186,6 +188,7 @@ async def run_demo(settings: Settings, timeout: float = 120.0) -> int:
         f"  .venv/bin/dixian audit prove EVENT_ID -o proof.json && "
         ".venv/bin/dixian audit verify-proof proof.json"
     )
+    print("\n".join(login_lines(logins, settings.http_host, settings.http_port)))
     return 0 if ok else 1
 
 

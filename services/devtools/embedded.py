@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -84,6 +85,34 @@ def _wait_for_port(port: int, proc: subprocess.Popen[bytes], timeout: float = 20
                 return
         time.sleep(0.05)
     raise RuntimeError(f"the Tansu broker did not listen on port {port} in {timeout}s")
+
+
+@contextlib.contextmanager
+def serving(
+    env: dict[str, str], log: Path, *extra: str, timeout: float = 120.0
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """`dixian serve` in a process of its own on a free port, once it answers: its base URL
+    and the process; SIGTERM on exit (uvicorn then shuts down gracefully)."""
+    import httpx
+
+    port = free_port()
+    command = [sys.executable, "-m", "services.entrypoints.cli", "serve", "--port", str(port)]
+    with log.open("w") as out:
+        proc = subprocess.Popen([*command, *extra], env=env, stdout=out, stderr=subprocess.STDOUT)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + timeout
+            while True:
+                with contextlib.suppress(httpx.TransportError):
+                    if httpx.get(f"{base}/health/live").status_code == 200:
+                        break
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"dixian serve did not start: see {log}")
+                time.sleep(0.2)
+            yield base, proc
+        finally:
+            proc.terminate()
+            proc.wait(30)
 
 
 def recreate_database(server_url: str, name: str) -> str:

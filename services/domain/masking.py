@@ -6,19 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from events.identity import mask_id_number
+from events.identity import mask_id_number, mask_name
+
+__all__ = ["HIDDEN", "PERSONAL", "mask_name", "masked"]
 
 PERSONAL = frozenset({"name", "id_number", "phone", "bank_account", "health"})
 HIDDEN = "***"
-
-
-def mask_name(name: str) -> str:
-    """张三 → 张*, 张小明 → 张*明, 欧阳小明 → 欧**明."""
-    if len(name) <= 1:
-        return "*"
-    if len(name) == 2:
-        return name[0] + "*"
-    return name[0] + "*" * (len(name) - 2) + name[-1]
 
 
 def _tail(value: str, keep: int = 4) -> str:

@@ -6,61 +6,21 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import threading
 
 from psycopg_pool import ConnectionPool
 
-from projections.registry import PROJECTIONS
-from projections.runner import ProjectionRunner, projection_pool
+from projections.runner import projection_pool
 from services.adapters import metrics
 from services.adapters.eventstore import EventStore
 from services.adapters.kafka_topics import ensure_topics
 from services.entrypoints.intake_consumer import IntakeService
 from services.entrypoints.ops_server import Check, Health, OpsServer
+from services.entrypoints.projection_threads import ProjectionThreads, projection_runners
 from services.entrypoints.scheduler import Scheduler
 from services.entrypoints.watcher import Watcher
 from services.settings import Settings
 
 log = logging.getLogger("dixian.runtime")
-
-
-def projection_runners(
-    settings: Settings, store: EventStore, pool: ConnectionPool
-) -> list[ProjectionRunner]:
-    runners = [
-        ProjectionRunner(store, pool, cls(), settings.projection_batch_size)
-        for cls in PROJECTIONS.values()
-    ]
-    for r in runners:
-        r.setup()
-    return runners
-
-
-class ProjectionThreads:
-    """Every projection tailing the store in a thread of its own (eventsourcing is
-    synchronous)."""
-
-    def __init__(self, settings: Settings, runners: list[ProjectionRunner]) -> None:
-        self._stop = threading.Event()
-        self._threads = [
-            threading.Thread(
-                target=r.run_until,
-                args=(self._stop, settings.projection_poll_ms / 1000),
-                name=f"projection-{r.projection.name}",
-                daemon=True,
-            )
-            for r in runners
-        ]
-
-    def start(self) -> None:
-        for t in self._threads:
-            t.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        for t in self._threads:
-            if t.is_alive():
-                t.join(10)
 
 
 def ops_server(settings: Settings, health: Health) -> OpsServer | None:
@@ -118,6 +78,7 @@ async def serve(
         )
         server = ops_server(settings, health)
         beating = asyncio.create_task(_heartbeat(health))
+        web = None
         try:
             if service is not None and bootstrap is not None:
                 await ensure_topics(settings, bootstrap)
@@ -127,11 +88,15 @@ async def serve(
             if projections:
                 for r in running:
                     r.start()
+            if settings.http_in_run:  # the HTTP API and pages in this process too
+                web = asyncio.create_task(_web(settings, stop, service))
             log.info("started", extra={"roles": roles})
             await stop.wait()
         finally:
             log.info("stopping", extra={"roles": roles})
             beating.cancel()
+            if web is not None:
+                await web
             if service is not None:
                 await service.broker.stop()
             for r in running:
@@ -139,3 +104,10 @@ async def serve(
             if server is not None:
                 server.stop()
             store.close()
+
+
+async def _web(settings: Settings, stop: asyncio.Event, service: IntakeService | None) -> None:
+    from services.entrypoints.http.server import serve_http
+
+    assigned = (lambda: bool(service.stats.assigned)) if service is not None else None
+    await serve_http(settings, stop, assigned)

@@ -25,6 +25,7 @@ from services.adapters.kafka_security import kafka_kwargs
 from services.adapters.kafka_topics import ensure_topics
 from services.adapters.progress import Progress
 from services.adapters.queries import household_history
+from services.devtools.bench.http import http_latency
 from services.devtools.embedded import recreate_database, servers, with_database
 from services.devtools.simulate.output import publish, read_messages, simulate
 from services.settings import Settings
@@ -230,6 +231,13 @@ def bench(settings: Settings, size: str, seed: int, out: Path) -> dict[str, Any]
                 ]
             results["history_query"] = history_latency(store, hids) | {"events": stored}
             results["compliance_sweep"] = sweep(py, env, store, truth_path, stored, len(hids))
+            run_process([py, "-m", CLI, "projections", "rebuild", "problem_ledger"], env)
+            results["http"] = http_latency(store, env, hids, work / "http")
+            print(
+                f"HTTP, 20 clients: history p95 {results['http']['history']['p95_ms']:.1f} ms, "
+                f"problem page p95 {results['http']['problem_page']['p95_ms']:.1f} ms",
+                flush=True,
+            )
         finally:
             store.close()
     results["bench_peak_mb"] = _vm_hwm(os.getpid()) / 1024
@@ -310,6 +318,16 @@ def table(r: dict[str, Any]) -> str:
             f"{r['compliance_sweep']['planted_due']:,} planted",
             f"{r['compliance_sweep']['peak_mb']:.0f} MB",
         ),
+        *[
+            (
+                f"HTTP {what} ({r['http']['clients']} clients)",
+                f"p50 {r['http'][key]['p50_ms']:.1f} ms",
+                f"p95 {r['http'][key]['p95_ms']:.1f} ms",
+                "",
+            )
+            for key, what in (("history", "household history"), ("problem_page", "problem page"))
+            if "http" in r
+        ],
     ]
     width = max(len(x[0]) for x in rows)
     lines = [f"{'measure':<{width}}  {'rate':>16}  {'ratio / p95':<28} peak memory"]

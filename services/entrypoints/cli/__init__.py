@@ -28,6 +28,8 @@ from services.entrypoints.cli.inspecting import add_inspecting_parsers
 from services.entrypoints.cli.ledgers import add_ledgers_parsers
 from services.entrypoints.cli.operating import add_operating_parsers
 from services.entrypoints.cli.producers import add_producers_parser
+from services.entrypoints.cli.serving import add_serving_parser
+from services.entrypoints.cli.users import add_users_parser
 from services.entrypoints.logs import configure as configure_logging
 from services.settings import Settings
 
@@ -44,6 +46,8 @@ def parser() -> argparse.ArgumentParser:
     add_ledgers_parsers(sub)
     add_producers_parser(sub)
     add_devtools_parsers(sub)
+    add_users_parser(sub)
+    add_serving_parser(sub)
     return p
 
 

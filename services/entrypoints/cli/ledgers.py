@@ -10,11 +10,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from services.adapters import queries
 from services.adapters.compliance_store import load_problems, load_sweeps
 from services.adapters.eventstore import EventStore
 from services.adapters.exports import render
-from services.adapters.places import load_places
 from services.adapters.workbooks import Sheet, write_csvs, write_workbook
 from services.domain.compliance import reports
 from services.domain.compliance.ledger import Problem, Sweep
@@ -23,7 +21,7 @@ from services.settings import Settings
 from services.usecases.compliance.sweep import today
 from services.usecases.compliance.workbooks import (
     Names,
-    households_of,
+    bureau_names,
     ledger_sheets,
     report_sheets,
 )
@@ -45,22 +43,13 @@ def _write(
     was written said on stderr under --json, which keeps stdout for the JSON)."""
     if not (args.xlsx or args.csv):
         return
-    sheets = build(bureau_names(store, settings, problems))
+    sheets = build(bureau_names(store, settings.places_file, problems))
     said = sys.stderr if args.json else sys.stdout
     if args.xlsx:
         print(f"wrote {write_workbook(args.xlsx, sheets)}", file=said)
     if args.csv:
         for path in write_csvs(args.csv, sheets):
             print(f"wrote {path}", file=said)
-
-
-def bureau_names(store: EventStore, settings: Settings, problems: list[Problem]) -> Names:
-    """The county's place names over the registrations', and the heads' masked names of
-    the households the problems are about (one query)."""
-    return Names(
-        load_places(settings.places_file, store),
-        queries.household_heads(store, households_of(problems)),
-    )
 
 
 def cmd_ledgers(settings: Settings, args: argparse.Namespace) -> int:

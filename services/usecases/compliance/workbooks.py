@@ -9,8 +9,12 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
+from services.adapters import queries
+from services.adapters.eventstore import EventStore
+from services.adapters.places import load_places
 from services.adapters.workbooks import Column, Sheet
 from services.domain.compliance import reports
 from services.domain.compliance.checks.favoritism import DISCIPLINE_INSPECTION
@@ -338,3 +342,11 @@ def report_sheets(
 
 def _unit(code: str, names: Names) -> str:
     return names.places.county(code) if len(code) == 6 else names.places.full(code)
+
+
+def bureau_names(store: EventStore, places_file: Path | None, problems: Iterable[Problem]) -> Names:
+    """The county's place names over the registrations', and the heads' masked names of
+    the households the problems are about (one query)."""
+    return Names(
+        load_places(places_file, store), queries.household_heads(store, households_of(problems))
+    )

@@ -1,0 +1,1 @@
+"""The HTTP API: accounts, roles and scope; households, problems, ledgers, audit."""

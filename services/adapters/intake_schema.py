@@ -52,4 +52,6 @@ ALTER TABLE intake_accepted ADD COLUMN IF NOT EXISTS value_sha256 bytea;
 ALTER TABLE intake_rejected ADD COLUMN IF NOT EXISTS source_system text;
 -- Which worker last stored a batch of the partition (for operators, and the tests).
 ALTER TABLE intake_positions ADD COLUMN IF NOT EXISTS updated_by text;
+-- The outbox's lease: one worker publishes a rejection; another takes it if that one dies.
+ALTER TABLE intake_rejected ADD COLUMN IF NOT EXISTS publishing_since timestamptz;
 """

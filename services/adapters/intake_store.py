@@ -16,7 +16,7 @@ from services.adapters.eventstore import EventStore
 from services.adapters.household_cache import HouseholdCache
 from services.adapters.storable import storable
 from services.domain.household import Household
-from services.usecases.intake.unit_of_work import IntakeRecord, Seen, StaleBatch
+from services.usecases.intake.unit_of_work import IntakeRecord, OffsetGap, Seen, StaleBatch
 
 
 class PostgresIntakeUnitOfWork:
@@ -27,6 +27,7 @@ class PostgresIntakeUnitOfWork:
         self.cache = HouseholdCache(cache_size)
         self._handed: dict[str, Household] = {}  # the households of the batch under way
         self._record: IntakeRecord | None = None
+        self._gaps: dict[tuple[str, int], int] = {}
 
     def seen(self, event_ids: Iterable[UUID]) -> dict[UUID, Seen]:
         return accepted_events(self.store, event_ids)
@@ -44,8 +45,11 @@ class PostgresIntakeUnitOfWork:
         record, self._record = self._record, None
         if record is None:
             return
+        gaps = self._gaps
         try:
-            self.store.save_batch(record.households, also=lambda curs: write_intake(curs, record))
+            self.store.save_batch(
+                record.households, also=lambda curs: write_intake(curs, record, gaps)
+            )
         except BaseException:
             # The cached aggregates hold events that were not stored: forget them.
             self.forget(h.household_id for h in record.households)
@@ -64,11 +68,17 @@ class PostgresIntakeUnitOfWork:
     def stored_positions(self, topic: str) -> dict[int, int]:
         return stored_positions(self.store, topic)
 
+    def allow_gaps(self, gaps: dict[tuple[str, int], int]) -> None:
+        self._gaps = dict(gaps)
+
     def unpublished_rejections(self, limit: int) -> list[dict[str, Any]]:
         return unpublished_rejections(self.store, limit)
 
     def mark_published(self, rejection_ids: list[int]) -> None:
         mark_published(self.store, rejection_ids)
+
+    def release_rejections(self, rejection_ids: list[int]) -> None:
+        release_rejections(self.store, rejection_ids)
 
 
 def accepted_events(store: EventStore, event_ids: Iterable[UUID]) -> dict[UUID, Seen]:
@@ -102,14 +112,22 @@ def stored_positions(store: EventStore, topic: str) -> dict[int, int]:
     return {r["partition"]: r["next_offset"] for r in rows}
 
 
-def unpublished_rejections(store: EventStore, limit: int) -> list[dict[str, Any]]:
-    """The outbox: rejections not yet on the rejected topic, oldest first."""
+def unpublished_rejections(
+    store: EventStore, limit: int, lease_seconds: float = 120.0
+) -> list[dict[str, Any]]:
+    """The outbox: rejections not yet on the rejected topic, oldest first, each leased to
+    this caller (another worker, or a second drain of this one, skips them until the lease
+    runs out: each rejection is published by one)."""
     with store.connection() as conn:
-        return conn.execute(  # type: ignore[no-any-return]
-            "SELECT * FROM intake_rejected WHERE published_at IS NULL "
-            "ORDER BY rejection_id LIMIT %s",
-            (limit,),
+        rows = conn.execute(
+            "UPDATE intake_rejected SET publishing_since = now() WHERE rejection_id IN ("
+            "  SELECT rejection_id FROM intake_rejected WHERE published_at IS NULL"
+            "  AND (publishing_since IS NULL"
+            "       OR publishing_since < now() - make_interval(secs => %s))"
+            "  ORDER BY rejection_id LIMIT %s FOR UPDATE SKIP LOCKED) RETURNING *",
+            (lease_seconds, limit),
         ).fetchall()
+    return sorted(rows, key=lambda r: r["rejection_id"])
 
 
 def mark_published(store: EventStore, rejection_ids: list[int]) -> None:
@@ -120,35 +138,55 @@ def mark_published(store: EventStore, rejection_ids: list[int]) -> None:
         )
 
 
-def write_intake(curs: Cursor[Any], w: IntakeRecord) -> None:
-    """Advance the positions (only from where they stand) and keep what the batch saw."""
+def release_rejections(store: EventStore, rejection_ids: list[int]) -> None:
+    """Give leased rejections back to the outbox (their publishing failed)."""
+    with store.connection() as conn:
+        conn.execute(
+            "UPDATE intake_rejected SET publishing_since = NULL "
+            "WHERE rejection_id = ANY(%s) AND published_at IS NULL",
+            (rejection_ids,),
+        )
+
+
+def write_intake(
+    curs: Cursor[Any], w: IntakeRecord, gaps_allowed: dict[tuple[str, int], int] | None = None
+) -> None:
+    """Advance the positions — only from exactly where they stand, or across a gap the
+    worker confirmed (`gaps_allowed`) — and keep what the batch saw."""
     keys = list(w.positions)
+    allowed = gaps_allowed or {}
     curs.execute(
         """
         WITH b AS (
-            SELECT * FROM unnest(%s::text[], %s::int[], %s::bigint[], %s::bigint[])
-                AS b(topic, partition, first_offset, next_offset)
+            SELECT * FROM unnest(%s::text[], %s::int[], %s::bigint[], %s::bigint[], %s::bigint[])
+                AS b(topic, partition, first_offset, next_offset, gap_from)
         )
         INSERT INTO intake_positions AS p (topic, partition, next_offset, updated_by)
         SELECT topic, partition, next_offset, %s FROM b
+        WHERE b.first_offset = 0 OR b.gap_from = 0 OR EXISTS (
+            SELECT 1 FROM intake_positions x WHERE x.topic = b.topic AND x.partition = b.partition)
         ON CONFLICT (topic, partition) DO UPDATE
             SET next_offset = EXCLUDED.next_offset, updated_at = now(),
                 updated_by = EXCLUDED.updated_by
-            WHERE p.next_offset <= (
-                SELECT b.first_offset FROM b
-                WHERE b.topic = p.topic AND b.partition = p.partition)
-        RETURNING p.topic
+            WHERE EXISTS (
+                SELECT 1 FROM b WHERE b.topic = p.topic AND b.partition = p.partition
+                AND (b.first_offset = p.next_offset
+                     OR (b.first_offset > p.next_offset AND b.gap_from = p.next_offset)))
+        RETURNING p.topic, p.partition
         """,
         (
             [k[0] for k in keys],
             [k[1] for k in keys],
             [w.positions[k][0] for k in keys],
             [w.positions[k][1] for k in keys],
+            [allowed.get(k, -1) for k in keys],
             w.worker,
         ),
     )
-    if len(curs.fetchall()) != len(keys):
-        raise StaleBatch("a partition of the batch was consumed already; re-reading")
+    moved = {(r["topic"], r["partition"]) for r in curs.fetchall()}
+    if len(moved) != len(keys):
+        _refuse_positions(curs, w, [k for k in keys if k not in moved])
+
     if w.accepted:
         with curs.copy(
             "COPY intake_accepted (event_id, household_id, event_type, source_system, topic, "
@@ -202,3 +240,16 @@ def write_intake(curs: Cursor[Any], w: IntakeRecord) -> None:
                 for r in w.rejected
             ],
         )
+
+
+def _refuse_positions(curs: Cursor[Any], w: IntakeRecord, keys: list[tuple[str, int]]) -> None:
+    """Why these partitions' positions did not move: consumed already, or a gap."""
+    curs.execute(
+        "SELECT topic, partition, next_offset FROM intake_positions "
+        "WHERE (topic, partition) IN (SELECT * FROM unnest(%s::text[], %s::int[]))",
+        ([k[0] for k in keys], [k[1] for k in keys]),
+    )
+    stored = {(r["topic"], r["partition"]): r["next_offset"] for r in curs.fetchall()}
+    if any(stored.get(k, 0) > w.positions[k][0] for k in keys):
+        raise StaleBatch("a partition of the batch was consumed already; re-reading")
+    raise OffsetGap({k: (stored.get(k, 0), w.positions[k][0]) for k in keys})

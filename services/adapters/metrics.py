@@ -29,6 +29,11 @@ INTAKE_BATCH_FAILURES = Counter(
     "Batches that failed as a whole (the database, not a message) and were read again.",
     registry=REGISTRY,
 )
+INTAKE_OFFSET_GAPS = Counter(
+    "dixian_intake_offset_gaps",
+    "Batches that started after the stored position of a partition and were read again.",
+    registry=REGISTRY,
+)
 INTAKE_CONSUMER_LAG = Gauge(
     "dixian_intake_consumer_lag_messages",
     "Messages on the partition after the last one this worker stored (high watermark "

@@ -9,9 +9,7 @@ nor a rebalance loses or duplicates an event.
 from __future__ import annotations
 
 import asyncio
-import base64
 import contextlib
-import hashlib
 import logging
 import os
 import socket
@@ -21,20 +19,25 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
-from aiokafka.errors import MessageSizeTooLargeError, RecordListTooLargeError, RecordTooLargeError
 from aiokafka.structs import OffsetAndMetadata
 from faststream import AckPolicy, FastStream, NoCast
 from faststream.kafka import KafkaBroker, KafkaMessage, Topic
 
 from events.envelope import EventEnvelope
 from events.rejection import RejectedMessage
-from services.adapters import metrics
+from services.adapters import kafka_records, metrics
 from services.adapters.eventstore import EventStore
 from services.adapters.intake_store import PostgresIntakeUnitOfWork
 from services.adapters.kafka_security import kafka_kwargs, kafka_security
-from services.settings import UNATTRIBUTED, Settings
+from services.entrypoints.rejection_outbox import RejectionOutbox
+from services.settings import Settings
 from services.usecases.intake.batch import BatchOutcome, IntakeProcessor
-from services.usecases.intake.unit_of_work import IntakeUnitOfWork, RawMessage, StaleBatch
+from services.usecases.intake.unit_of_work import (
+    IntakeUnitOfWork,
+    OffsetGap,
+    RawMessage,
+    StaleBatch,
+)
 
 log = logging.getLogger("dixian.intake")
 
@@ -101,6 +104,7 @@ class IntakeService:
     """The broker, its subscriber and publisher, and the batch processor behind them."""
 
     def __init__(self, settings: Settings, uow: IntakeUnitOfWork, bootstrap: str) -> None:
+        kafka_records.install()  # a header key not UTF-8 must not stop a partition
         self.settings = settings
         # Who stores a batch, in intake_positions: the configured instance, or this process.
         self.worker = settings.intake_instance_id or (
@@ -120,6 +124,8 @@ class IntakeService:
         self.bootstrap = bootstrap
         self.storing = asyncio.Lock()  # held while a batch is being stored
         self._failures = 0  # batches failed in a row: the backoff grows with them
+        # (topic, partition) → the stored offset re-read from after a gap in a batch
+        self._gaps_read: dict[tuple[str, int], int] = {}
         self.broker = KafkaBroker(
             bootstrap,
             enable_idempotence=False,
@@ -140,6 +146,7 @@ class IntakeService:
             )
             for source, topic in settings.rejected_topics().items()
         }
+        self.outbox = RejectionOutbox(settings, uow, self.rejected_publishers)
         self.subscriber = self.broker.subscriber(
             # The topics are ours to provision (services.adapters.kafka_topics, before the
             # broker starts): the subscriber only connects, and has no warning to give.
@@ -178,7 +185,15 @@ class IntakeService:
         async with self.storing:
             started = time.perf_counter()
             try:
-                outcome = await asyncio.to_thread(self.processor.process, batch)
+                outcome = await self._store(batch)
+            except OffsetGap as gap:
+                # Read again from the stored positions; the same gap then is the log's.
+                self._gaps_read.update({k: stored for k, (stored, _) in gap.gaps.items()})
+                log.warning("OFFSET_GAP: %s not delivered; reading again from the store", gap)
+                metrics.INTAKE_OFFSET_GAPS.inc()
+                self.uow.forget_all()
+                await self.seek_to_stored(self._consumer().assignment())
+                return
             except StaleBatch:
                 # Stored already (a redelivery, or another worker before a rebalance).
                 log.info("a batch of %d was stored already; reading on from the store", len(batch))
@@ -221,6 +236,23 @@ class IntakeService:
         await self.publish_rejections()
         await self._commit_copy(batch)
         self._measure_lag(batch)
+
+    async def _store(self, batch: list[RawMessage]) -> BatchOutcome:
+        """The batch stored; a gap in a partition's offsets passes only if the reading that
+        began exactly at the stored position started after it too (transaction markers,
+        compaction: the log holds nothing there). A gap any other way is a client that read
+        and lost messages: OffsetGap, and the partition is read again from the store."""
+        try:
+            return await asyncio.to_thread(self.processor.process, batch)
+        except OffsetGap as gap:
+            if any(self._gaps_read.get(k) != stored for k, (stored, _) in gap.gaps.items()):
+                raise
+            log.info("offsets %s hold no messages (read twice from the store); passing", gap)
+            self.uow.allow_gaps({k: stored for k, (stored, _) in gap.gaps.items()})
+            try:
+                return await asyncio.to_thread(self.processor.process, batch)
+            finally:
+                self.uow.allow_gaps({})
 
     def _measure_lag(self, batch: list[RawMessage]) -> None:
         """Messages left on each partition of the batch, by the high watermark the consumer
@@ -333,44 +365,10 @@ class IntakeService:
             log.info("offset copy to Kafka skipped: %s", e)
 
     async def publish_rejections(self, limit: int = 500) -> int:
-        """Publish the stored rejections not yet published, in order, each marked as it goes
-        (an outbox: at least once, and once unless the process dies between the two). A
-        rejection too large for the topic goes out as a notice of itself."""
-        try:
-            rows = await asyncio.to_thread(self.uow.unpublished_rejections, limit)
-        except Exception:
-            log.exception("the rejections outbox could not be read; trying after the next batch")
-            return 0
-        sent = 0
-        for row in rows:
-            try:
-                await self._publish_rejection(row)
-                await asyncio.to_thread(self.uow.mark_published, [row["rejection_id"]])
-            except Exception:
-                log.exception(
-                    "rejection %d not published; the outbox tries again after the next batch",
-                    row["rejection_id"],
-                )
-                break
-            sent += 1
+        """The outbox's stored rejections onto their producers' rejected topics."""
+        sent = await self.outbox.publish(limit)
         self.stats.published_rejections += sent
         return sent
-
-    async def _publish_rejection(self, row: dict[str, Any]) -> None:
-        key = bytes(row["message_key"]) if row["message_key"] is not None else None
-        headers = {"dixian-reason-code": row["reason_code"]}
-        size = len(row["message_value"] or b"") + len(key or b"")
-        whole = size * 4 // 3 + 2048 <= self.settings.rejected_max_bytes  # base64, and the rest
-        message = rejected_message(row, whole)
-        publisher = self.rejected_publishers.get(
-            row.get("source_system") or UNATTRIBUTED, self.rejected_publishers[UNATTRIBUTED]
-        )
-        try:
-            await publisher.publish(message, key=key, headers=headers)
-        except (MessageSizeTooLargeError, RecordTooLargeError, RecordListTooLargeError):
-            if not whole:
-                raise
-            await publisher.publish(rejected_message(row, whole=False), key=key, headers=headers)
 
     @classmethod
     def declare(cls, settings: Settings) -> IntakeService:
@@ -381,31 +379,3 @@ class IntakeService:
         app = FastStream(self.broker)
         app.after_startup(self.publish_rejections)
         return app
-
-
-def rejected_message(row: dict[str, Any], whole: bool = True) -> RejectedMessage:
-    """The rejected topic's message for a stored rejection: with the original bytes, or (too
-    large for the topic) a notice with their size and SHA-256 instead."""
-    value = bytes(row["message_value"]) if row["message_value"] is not None else None
-    return RejectedMessage(
-        rejection_id=row["rejection_id"],
-        reason_code=row["reason_code"],
-        reason=row["reason"],
-        topic=row["topic"],
-        partition=row["partition"],
-        offset=row["offset"],
-        key_base64=_b64(row["message_key"]),
-        value_base64=_b64(value) if whole else None,
-        value_bytes=len(value) if value is not None else None,
-        value_sha256=hashlib.sha256(value).hexdigest() if value is not None else None,
-        value_omitted=not whole,
-        event_id=str(row["event_id"]) if row["event_id"] else None,
-        event_type=row["event_type"],
-        household_id=row["household_id"],
-        source_system=row.get("source_system"),
-        rejected_at=row["rejected_at"],
-    )
-
-
-def _b64(value: bytes | memoryview | None) -> str | None:
-    return None if value is None else base64.b64encode(bytes(value)).decode("ascii")

@@ -10,7 +10,15 @@ from typing import Any
 import psycopg
 import pytest
 from hostile import SQL, hostile_messages
-from support import as_raw, count, expected_counts, intake, rejected_count, stored_event_count
+from support import (
+    as_raw,
+    count,
+    expected_counts,
+    intake,
+    positions,
+    rejected_count,
+    stored_event_count,
+)
 
 from events.catalog import CONTRACT_REASONS
 from services.adapters.eventstore import BatchRecorder, EventStore
@@ -118,7 +126,10 @@ def test_an_event_id_sent_again_with_other_bytes_is_refused_and_the_same_bytes_a
         {"EVENT_ID_REUSED": 1},
     )
     # and in a later batch
-    later = [RawMessage("events", r.partition, r.offset + 10, r.key, r.value) for r in raw[1:]]
+    at = positions(store, "events")
+    later = as_raw([changed, again], "events")  # on the same partition, after the first batch
+    later = [RawMessage("events", r.partition, at[r.partition] + r.offset, r.key, r.value)
+             for r in later]  # fmt: skip
     outcome = intake(store, 100).process(later)
     assert (outcome.duplicates, dict(outcome.rejected)) == (1, {"EVENT_ID_REUSED": 1})
     assert count(store, "SELECT count(*) FROM intake_duplicates") == 2

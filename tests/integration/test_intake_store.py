@@ -8,15 +8,21 @@ from support import (
     count,
     expected_counts,
     intake,
+    positions,
     rejected_count,
     snapshot,
     stored_event_count,
 )
 
 from services.adapters.eventstore import BatchRecorder, EventStore
+from services.adapters.intake_store import (
+    mark_published,
+    release_rejections,
+    unpublished_rejections,
+)
 from services.devtools.village import village_messages
 from services.settings import Settings
-from services.usecases.intake.unit_of_work import RawMessage, StaleBatch
+from services.usecases.intake.unit_of_work import OffsetGap, RawMessage, StaleBatch
 
 pytestmark = pytest.mark.integration
 
@@ -71,13 +77,33 @@ def test_a_repeated_event_id_at_a_new_offset_is_absorbed(store: EventStore) -> N
     processor.process(raw)
     events = stored_event_count(store)
     first = raw[0]
-    resent = RawMessage("events", first.partition, 10_000, first.key, first.value)
+    at = positions(store, "events")[first.partition]  # the partition's next offset
+    resent = RawMessage("events", first.partition, at, first.key, first.value)
 
     outcome = intake(store, 100).process([resent])
 
     assert (outcome.accepted, outcome.duplicates) == (0, 1)
     assert stored_event_count(store) == events
-    assert count(store, 'SELECT count(*) FROM intake_duplicates WHERE "offset" = 10000') == 1
+    assert count(store, f'SELECT count(*) FROM intake_duplicates WHERE "offset" = {at}') == 1
+
+
+def test_a_batch_that_starts_after_the_stored_position_stores_nothing_unless_the_gap_is_allowed(
+    store: EventStore,
+) -> None:
+    raw = as_raw(village_messages("R9"), "events")
+    head = [m for m in raw if m.partition == 0]
+    intake(store, 100).process(head[:3])
+    later = head[5:]  # offsets 3 and 4 were read by the client and lost
+    with pytest.raises(OffsetGap) as gap:
+        intake(store, 100).process(later)
+    assert gap.value.gaps == {("events", 0): (3, 5)}
+    assert positions(store, "events") == {0: 3}
+    assert count(store, 'SELECT count(*) FROM intake_accepted WHERE "offset" >= 5') == 0
+    # a reading from offset 3 that began at 5 too: the log holds nothing there
+    processor = intake(store, 100)
+    processor.uow.allow_gaps({("events", 0): 3})
+    processor.process(later)
+    assert positions(store, "events") == {0: head[-1].offset + 1}
 
 
 class Crash(BaseException):
@@ -183,3 +209,18 @@ def test_a_household_loads_from_its_latest_snapshot_and_the_events_after_it(
         }
     finally:
         store.close()
+
+
+def test_the_outbox_leases_each_rejection_to_one_drain_until_published_or_given_back(
+    store: EventStore,
+) -> None:
+    intake(store, 100).process(as_raw(village_messages("R8"), "events"))
+    first = unpublished_rejections(store, 500)
+    assert len(first) == rejected_count(village_messages("R8"))
+    assert unpublished_rejections(store, 500) == []  # a second worker's drain meanwhile
+    release_rejections(store, [r["rejection_id"] for r in first[1:]])
+    mark_published(store, [first[0]["rejection_id"]])
+    again = unpublished_rejections(store, 500)
+    assert [r["rejection_id"] for r in again] == [r["rejection_id"] for r in first[1:]]
+    retaken = unpublished_rejections(store, 500, lease_seconds=0)  # a dead drain's lease
+    assert [r["rejection_id"] for r in retaken] == [r["rejection_id"] for r in again]

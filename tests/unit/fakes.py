@@ -14,6 +14,7 @@ from services.usecases.intake.batch import IntakeProcessor
 from services.usecases.intake.unit_of_work import (
     Accepted,
     IntakeRecord,
+    OffsetGap,
     RawMessage,
     Rejection,
     Seen,
@@ -32,6 +33,7 @@ class FakeIntakeUnitOfWork:
     commits: int = 0
     published: list[int] = field(default_factory=list)
     check_positions: bool = True  # off under TestKafkaBroker, which numbers every record 0
+    gaps_allowed: dict[tuple[str, int], int] = field(default_factory=dict)
     _record: IntakeRecord | None = None
 
     @classmethod
@@ -64,9 +66,17 @@ class FakeIntakeUnitOfWork:
         record, self._record = self._record, None
         if record is None:
             return
-        for key, (first, _) in record.positions.items():
-            if self.check_positions and self.positions.get(key, 0) > first:
+        if self.check_positions:
+            stored = {key: self.positions.get(key, 0) for key in record.positions}
+            if any(stored[key] > first for key, (first, _) in record.positions.items()):
                 raise StaleBatch("a partition of the batch was consumed already")
+            gaps = {
+                key: (stored[key], first)
+                for key, (first, _) in record.positions.items()
+                if first > stored[key] and self.gaps_allowed.get(key) != stored[key]
+            }
+            if gaps:
+                raise OffsetGap(gaps)
         for key, (_, after) in record.positions.items():
             self.positions[key] = after
         for h in record.households:
@@ -88,6 +98,9 @@ class FakeIntakeUnitOfWork:
 
     def stored_positions(self, topic: str) -> dict[int, int]:
         return {p: o for (t, p), o in self.positions.items() if t == topic}
+
+    def allow_gaps(self, gaps: dict[tuple[str, int], int]) -> None:
+        self.gaps_allowed = dict(gaps)
 
     def unpublished_rejections(self, limit: int) -> list[dict[str, Any]]:
         rows = [
@@ -112,6 +125,9 @@ class FakeIntakeUnitOfWork:
 
     def mark_published(self, rejection_ids: list[int]) -> None:
         self.published.extend(rejection_ids)
+
+    def release_rejections(self, rejection_ids: list[int]) -> None:
+        pass  # the fake leases nothing
 
     def codes(self) -> list[str]:
         return [r.code for r in self.rejected]

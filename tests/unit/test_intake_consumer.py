@@ -5,6 +5,7 @@ for the guarantees (tests/e2e)."""
 
 from __future__ import annotations
 
+import pytest
 from fakes import FakeIntakeUnitOfWork
 from faststream.kafka import TestKafkaBroker
 
@@ -12,6 +13,7 @@ from events.rejection import RejectedMessage
 from services.devtools.village import village_messages
 from services.entrypoints.intake_consumer import IntakeService
 from services.settings import Settings
+from services.usecases.intake.unit_of_work import OffsetGap, RawMessage
 
 SETTINGS = Settings(
     intake_topic="events", rejected_topic="rejected", historical_imports=frozenset({"*"})
@@ -65,3 +67,19 @@ async def test_a_rejection_too_large_for_the_topic_goes_out_as_a_notice_of_itsel
         5000,
     )
     assert notice.value_base64 is None and notice.value_sha256
+
+
+async def test_a_gap_in_a_partitions_offsets_passes_only_after_a_reading_from_the_store() -> None:
+    uow = FakeIntakeUnitOfWork()
+    service = IntakeService(SETTINGS, uow, "localhost:9092")
+    raw = [
+        RawMessage("events", 0, offset, m.key, m.value)
+        for offset, m in enumerate(village_messages("TG")[:8])
+    ]
+    await service._store(raw[:2])
+    with pytest.raises(OffsetGap):  # offsets 2..3 never reached the batch
+        await service._store(raw[4:])
+    service._gaps_read[("events", 0)] = 2  # the worker read again from the stored 2
+    await service._store(raw[4:])  # and that reading began at 4: the log holds nothing there
+    assert uow.positions[("events", 0)] == raw[-1].offset + 1
+    assert uow.gaps_allowed == {}  # allowed for that batch only

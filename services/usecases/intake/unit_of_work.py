@@ -16,6 +16,17 @@ class StaleBatch(Exception):
     """Some message of the batch was already consumed (a rebalance or a redelivery)."""
 
 
+class OffsetGap(Exception):
+    """A partition of the batch starts after where its stored position stands: the messages
+    between were read and lost by the client, or the log holds none there (transaction
+    markers, compaction). Nothing is stored; the worker reads again from the stored position
+    and lets the same gap through only when that reading starts after it too."""
+
+    def __init__(self, gaps: dict[tuple[str, int], tuple[int, int]]) -> None:
+        super().__init__(", ".join(f"{t}[{p}] {a}..{b - 1}" for (t, p), (a, b) in gaps.items()))
+        self.gaps = gaps  # (topic, partition) → (stored next offset, the batch's first)
+
+
 @dataclass(frozen=True, slots=True)
 class RawMessage:
     """A Kafka record as it arrived: the intake keeps its bytes whatever happens."""
@@ -96,7 +107,8 @@ class IntakeUnitOfWork(Protocol):
 
     def commit(self) -> None:
         """Store what was recorded in one transaction (StaleBatch if another worker
-        consumed the same messages); after a failure nothing is stored, and the
+        consumed the same messages, OffsetGap if a partition starts after its stored
+        position and no gap from there is allowed); after a failure nothing is stored, and the
         households this unit handed out are forgotten."""
 
     def forget(self, household_ids: Iterable[str]) -> None:
@@ -108,8 +120,16 @@ class IntakeUnitOfWork(Protocol):
     def stored_positions(self, topic: str) -> dict[int, int]:
         """partition → the next offset to read, as stored with the events."""
 
+    def allow_gaps(self, gaps: dict[tuple[str, int], int]) -> None:
+        """Let the next commit's batch start after these stored positions ((topic,
+        partition) → stored offset): a reading from there found no messages before it."""
+
     def unpublished_rejections(self, limit: int) -> list[dict[str, Any]]:
-        """The rejected topic's outbox: stored rejections not yet published, oldest first."""
+        """The rejected topic's outbox: stored rejections not yet published, oldest first,
+        leased to the caller (no other drain gets them until published or released)."""
 
     def mark_published(self, rejection_ids: list[int]) -> None:
         """These rejections are on the rejected topic."""
+
+    def release_rejections(self, rejection_ids: list[int]) -> None:
+        """These leased rejections were not published: others may take them."""

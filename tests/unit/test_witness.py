@@ -64,3 +64,16 @@ def test_a_checkpoint_another_key_signed_is_an_alarm(tmp_path: Path) -> None:
     assert verdict.alarm and verdict.code == "KEY_NOT_TRUSTED"
     assert w.latest is None
     assert base64.b64decode(log.public_key) != base64.b64decode(intruder.public_key)
+
+
+def test_a_log_erased_and_signed_again_without_a_proof_is_an_alarm_until_one_is_given(
+    tmp_path: Path,
+) -> None:
+    log, w = setup(tmp_path)
+    w.observe(message(log, 6, None))
+    erased = message(log, 10, None, FORKED)  # the checkpoints deleted, the log re-signed
+    verdict = w.observe(erased)
+    assert verdict.alarm and verdict.code == "UNPROVEN"
+    assert "dixian audit consistency 6:10" in verdict.detail
+    assert w.latest is not None and w.latest["tree_size"] == 6  # not accepted
+    assert w.observe(message(log, 10, 6)).code == "COSIGNED"  # the honest log proves it

@@ -237,7 +237,16 @@ def _messages_in(directory: Path) -> list[dict[str, Any]]:
         except (ValueError, UnicodeDecodeError) as e:
             raise usage("CHECKPOINTS_UNREADABLE", f"{path} is not JSON: {e}") from None
         messages += data if isinstance(data, list) else [data]
-    return [m if "checkpoint" in m else {"checkpoint": m, "consistency": None} for m in messages]
+    return [_as_message(m) for m in messages]
+
+
+def _as_message(item: dict[str, Any]) -> dict[str, Any]:
+    """A checkpoint message from an export: a message, a checkpoint, or a consistency proof
+    (`dixian audit consistency OLD:NEW -o FILE`: the new checkpoint, proven from the old)."""
+    if item.get("kind") == "consistency":
+        proof = {"from_size": item["old"]["tree_size"], "path": item["path"]}
+        return {"checkpoint": item["new"], "consistency": proof}
+    return item if "checkpoint" in item else {"checkpoint": item, "consistency": None}
 
 
 async def _topic_messages(settings: Settings) -> list[dict[str, Any]]:

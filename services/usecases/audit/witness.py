@@ -5,7 +5,8 @@ It reads each new checkpoint of the log (from the checkpoint topic, or a directo
 exports), checks it is signed by the log's key, and that it extends the last one it holds
 (the consistency proof of RFC 9162 §2.1.4, carried with the checkpoint); then it co-signs it
 with its own key and keeps it in its own directory. Two different roots for one size, or a
-checkpoint that does not extend the last, is a fork: an alarm, never accepted.
+checkpoint that does not extend the last, is a fork: an alarm, never accepted; so is a
+larger checkpoint without a proof from the one it holds (UNPROVEN).
 """
 
 from __future__ import annotations
@@ -26,13 +27,13 @@ log = logging.getLogger("dixian.witness")
 
 @dataclass(frozen=True, slots=True)
 class Verdict:
-    code: str  # COSIGNED, ALREADY_HELD, FORK, NOT_EXTENDED, KEY_NOT_TRUSTED, NO_PROOF
+    code: str  # COSIGNED, ALREADY_HELD, NO_PROOF (older); alarms: FORK, NOT_EXTENDED, …
     tree_size: int
     detail: str
 
     @property
     def alarm(self) -> bool:
-        return self.code in ("FORK", "NOT_EXTENDED", "KEY_NOT_TRUSTED")
+        return self.code in ("FORK", "NOT_EXTENDED", "KEY_NOT_TRUSTED", "UNPROVEN")
 
 
 class Witness:
@@ -70,8 +71,16 @@ class Witness:
             return Verdict("NO_PROOF", size, "older than the latest held; nothing to add")
         proof = message.get("consistency") or {}
         if proof.get("from_size") != last_size:
-            return Verdict(
-                "NO_PROOF", size, f"no consistency proof from {last_size}; read in order"
+            # A log rebuilt and signed again has no proof from what the witness holds: a
+            # larger checkpoint that cannot show it extends the held one is never accepted.
+            return self._alarm(
+                Verdict(
+                    "UNPROVEN",
+                    size,
+                    f"no consistency proof from the held {last_size}: ask the operators for "
+                    f"`dixian audit consistency {last_size}:{size} -o FILE` and give the "
+                    "witness that file (--from-dir); a log that cannot give it was rewritten",
+                )
             )
         path = [bytes.fromhex(h) for h in proof.get("path", [])]
         if not verify_consistency(last_size, size, last_root, root, path):

@@ -183,13 +183,21 @@ class AccountStore:
 
     # --- credentials ----------------------------------------------------------------------
     @staticmethod
-    def writes_password(account_id: UUID, password_hash: str) -> Also:
+    def writes_password(account_id: UUID, password_hash: str, keep: UUID | None = None) -> Also:
+        """The new password's hash; every session and token of the account but `keep` ends
+        with it (a reset locks out whoever knew the old one)."""
+
         def write(cur: Cursor[Any]) -> None:
             cur.execute(
                 "INSERT INTO account_credentials (account_id, password_hash) VALUES (%s, %s) "
                 "ON CONFLICT (account_id) DO UPDATE SET password_hash = EXCLUDED.password_hash, "
                 "updated_at = now()",
                 (account_id, password_hash),
+            )
+            cur.execute(
+                "UPDATE account_sessions SET revoked_at = now() WHERE account_id = %s "
+                "AND revoked_at IS NULL AND token_id IS DISTINCT FROM %s",
+                (account_id, keep),
             )
 
         return write

@@ -32,6 +32,10 @@ ACCOUNT_REASONS: dict[str, str] = {
     "ACCOUNT_ALREADY_DISABLED": "The account is disabled already.",
     "ACCOUNT_NOT_DISABLED": "Only a disabled account can be enabled.",
     "ACCOUNT_SELF": "An administrator does not disable or regrade their own account.",
+    "ACCOUNT_OF_ANOTHER_ORIGIN": "An account of this name was opened locally (or by another "
+    "identity provider): the provider cannot log into it; an administrator renames one.",
+    "INSPECTOR_INDEPENDENT": "A discipline inspector's account is managed by the server's "
+    "operators (dixian users), not by the county's administrators.",
     "ACCOUNTS_CHANGED_MEANWHILE": "Someone changed the account while this ran; nothing was "
     "saved: run it again.",
 }

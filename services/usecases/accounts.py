@@ -43,14 +43,21 @@ class Session:
 
 
 def _within(account: Account | None, name: str, within: str) -> Account:
+    """The account, if an administrator of `within` (or, with "", the server's operator)
+    may manage it."""
     if account is None or not account.scope.startswith(within):
         raise AccountViolation("ACCOUNT_NOT_FOUND", name)
+    if within and account.role == Role.DISCIPLINE_INSPECTOR:
+        # the inspectors watch the county: its administrators never hold their accounts
+        raise AccountViolation("INSPECTOR_INDEPENDENT", name)
     return account
 
 
-def _in_scope(scope: str, within: str) -> None:
+def _in_scope(scope: str, within: str, role: str) -> None:
     if not scope.startswith(within):
         raise AccountViolation("ROLE_SCOPE_INVALID", f"{scope} is outside your scope {within}")
+    if within and role == Role.DISCIPLINE_INSPECTOR:
+        raise AccountViolation("INSPECTOR_INDEPENDENT", role)
 
 
 def open_account(
@@ -66,7 +73,7 @@ def open_account(
     origin: str = "local",
 ) -> Account:
     """A new account (with a password, or none: it then signs in only through a provider)."""
-    _in_scope(scope, within)
+    _in_scope(scope, within, role)
     account = Account.open(name, role, scope, by, department, origin)
     also = None
     if password is not None:
@@ -88,7 +95,7 @@ def grant(
     within: str = "",
 ) -> Account:
     account = _within(accounts.load(name), name, within)
-    _in_scope(scope, within)
+    _in_scope(scope, within, role)
     if within and account.name == by:
         raise AccountViolation("ACCOUNT_SELF", name)
     account.grant(role, scope, by, department)
@@ -114,12 +121,18 @@ def enable(accounts: AccountStore, name: str, by: str, within: str = "") -> Acco
 
 
 def set_password(
-    accounts: AccountStore, name: str, password: str, by: str, within: str = ""
+    accounts: AccountStore,
+    name: str,
+    password: str,
+    by: str,
+    within: str = "",
+    keep: UUID | None = None,
 ) -> Account:
+    """A new password; the account's sessions and tokens (but `keep`) end with it."""
     account = _within(accounts.load(name), name, within)
     check_password(password)
     account.password_set(by)
-    accounts.save(account, accounts.writes_password(account.id, hash_password(password)))
+    accounts.save(account, accounts.writes_password(account.id, hash_password(password), keep))
     return account
 
 
@@ -130,10 +143,7 @@ def change_own_password(
     account_id = UUID(who.account_id)
     if not verify_password(accounts.password_hash(account_id), current):
         raise LoginRefused("LOGIN_FAILED", "the current password is not right")
-    set_password(accounts, who.name, new, who.name)
-    for row in accounts.tokens(account_id):
-        if row["token_id"] != keep:
-            accounts.revoke(account_id, row["token_id"])
+    set_password(accounts, who.name, new, who.name, keep=keep)
 
 
 def list_accounts(accounts: AccountStore, within: str = "") -> list[dict[str, Any]]:
@@ -213,6 +223,8 @@ def provider_account(
     account = accounts.load(name)
     if account is None:
         return open_account(accounts, name, role, scope, None, by, department=department, origin=by)
+    if account.origin != by:  # a local account (or another provider's) of the same name
+        raise AccountViolation("ACCOUNT_OF_ANOTHER_ORIGIN", f"{name} ({account.origin})")
     if account.disabled:
         raise AccountViolation("ACCOUNT_DISABLED", name)
     account.grant(role, scope, by, department)

@@ -137,6 +137,25 @@ async def test_a_person_changes_their_password_and_their_other_sessions_end(api:
     await api.session("department", "another long passphrase")
 
 
+async def test_a_password_reset_ends_the_accounts_sessions_and_spares_the_inspectors(
+    api: Api,
+) -> None:
+    cadre = await api.bearer("cadre-other")  # someone who knew the old password
+    county_admin = await api.bearer("admin")
+    new = {"password": "a new long passphrase"}
+    reset = await county_admin.post("/api/accounts/cadre-other/password", json=new)
+    assert reset.status_code == 200, reset.text
+    assert (await cadre.get("/api/auth/me")).json()["code"] == "SESSION_ENDED"
+    for path, body in (
+        ("/api/accounts/inspector/password", {"password": "a new long passphrase"}),
+        ("/api/accounts/inspector/disable", {"reason": "x"}),
+        ("/api/accounts/cadre/grant", {"role": "discipline_inspector", "scope": "610326"}),
+    ):
+        reply = await county_admin.post(path, json=body)
+        assert reply.status_code == 403 and reply.json()["code"] == "INSPECTOR_INDEPENDENT", path
+    await api.session("inspector")  # still theirs
+
+
 def test_the_command_line_adds_lists_and_disables_accounts_as_recorded_events(
     seeded: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -27,6 +27,7 @@ from joserfc.jwk import RSAKey
 from services.adapters.account_store import AccountStore
 from services.devtools.embedded import free_port
 from services.settings import Settings
+from services.usecases.accounts import open_account
 
 pytestmark = pytest.mark.integration
 CLIENT, SECRET = "dixian-web", "s3cret"
@@ -150,6 +151,23 @@ async def test_a_provider_vouches_for_a_township_official_who_then_holds_a_sessi
             for s in api.store.recorder.select_events(account.id)
         ]
         assert events == ["Account.Opened", "Account.RoleGranted"]
+
+
+async def test_a_provider_cannot_log_into_a_local_account_of_the_same_name(
+    settings: Settings, issuer: Issuer
+) -> None:
+    issuer.claims = {"preferred_username": "ZhangWei", "dixian_role": "乡镇工作人员",
+                     "dixian_scope": "610326101"}  # fmt: skip
+    async with running(oidc_settings(settings, issuer)) as api, api.client() as client:
+        accounts = AccountStore(api.store)
+        open_account(
+            accounts, "zhangwei", "discipline_inspector", "610326", "a long passphrase!", "t"
+        )
+        refused = await log_in(client, issuer)
+        assert refused.json()["code"] == "ACCOUNT_OF_ANOTHER_ORIGIN"
+        local = accounts.load("zhangwei")
+        assert local is not None and (local.role, local.scope) == ("discipline_inspector", "610326")
+        assert (await client.get("/api/auth/me")).status_code == 401
 
 
 async def test_a_forged_or_replayed_answer_of_the_provider_opens_nothing(

@@ -85,6 +85,14 @@ REASONS: dict[str, tuple[int, str]] = {
     "ACCOUNT_ALREADY_DISABLED": (409, "账号已经停用。"),
     "ACCOUNT_NOT_DISABLED": (409, "只有已停用的账号才能重新启用。"),
     "ACCOUNT_SELF": (409, "管理员不能停用或调整自己的账号，请由另一位管理员操作。"),
+    "ACCOUNT_OF_ANOTHER_ORIGIN": (
+        403,
+        "已有同名的本地账号，统一身份认证不能登录该账号，请联系管理员更名。",
+    ),
+    "INSPECTOR_INDEPENDENT": (
+        403,
+        "纪检监察账号由服务器运维人员（dixian users）管理，县级管理员不能开设、授权或修改。",
+    ),
     "ACCOUNTS_CHANGED_MEANWHILE": (409, "他人同时修改了该账号，未保存任何内容，请重试。"),
     # evidence files (services.domain.evidence.EVIDENCE_REASONS)
     "EVIDENCE_TOO_LARGE": (413, "文件过大，请上传限额以内的照片、扫描件或 PDF。"),

@@ -266,16 +266,16 @@ class AccountStore:
             ).fetchall()
 
     # --- login attempts -------------------------------------------------------------------
-    def note_attempt(self, name: str, client: str, ok: bool, reason: str) -> None:
+    def begin_attempt(self, name: str, client: str, seconds: float) -> tuple[int, int, int]:
+        """Note an attempt as failed until settled, then count the failures within the
+        window — this one included, so a burst of guesses at once is counted as a burst:
+        (the attempt's id, failures for this name, failures from this client)."""
         with self.store.connection() as conn:
-            conn.execute(
-                "INSERT INTO login_attempts (name, client, ok, reason) VALUES (%s, %s, %s, %s)",
-                (name[:64], client[:64], ok, reason),
-            )
-
-    def recent_failures(self, name: str, client: str, seconds: float) -> tuple[int, int]:
-        """Failed attempts within the window: for this name, and from this client."""
-        with self.store.connection() as conn:
+            attempt = conn.execute(
+                "INSERT INTO login_attempts (name, client, ok, reason) "
+                "VALUES (%s, %s, false, 'PENDING') RETURNING attempt_id",
+                (name[:64], client[:64]),
+            ).fetchone()["attempt_id"]
             row = conn.execute(
                 "SELECT count(*) FILTER (WHERE name = %s) AS by_name, "
                 "count(*) FILTER (WHERE client = %s) AS by_client FROM login_attempts "
@@ -283,7 +283,14 @@ class AccountStore:
                 "AND (name = %s OR client = %s)",
                 (name[:64], client[:64], seconds, name[:64], client[:64]),
             ).fetchone()
-        return int(row["by_name"]), int(row["by_client"])
+        return int(attempt), int(row["by_name"]), int(row["by_client"])
+
+    def settle_attempt(self, attempt_id: int, ok: bool, reason: str) -> None:
+        with self.store.connection() as conn:
+            conn.execute(
+                "UPDATE login_attempts SET ok = %s, reason = %s WHERE attempt_id = %s",
+                (ok, reason, attempt_id),
+            )
 
     # --- OpenID Connect -------------------------------------------------------------------
     def add_pending(self, state: str, nonce: str, code_verifier: str, next_path: str) -> None:

@@ -155,9 +155,12 @@ def log_in(
 ) -> Account:
     """The account, if the password is right and neither the name nor the client has
     failed too often lately; every attempt is noted (never the password)."""
-    by_name, by_client = accounts.recent_failures(name, client, limits.window_seconds)
-    if by_name >= limits.max_failures or by_client >= 4 * limits.max_failures:
-        accounts.note_attempt(name, client, False, "LOGIN_RATE_LIMITED")
+    # counted under the name as accounts are found: "Admin " is "admin"
+    attempt, by_name, by_client = accounts.begin_attempt(
+        name.strip().casefold(), client, limits.window_seconds
+    )
+    if by_name > limits.max_failures or by_client > 4 * limits.max_failures:
+        accounts.settle_attempt(attempt, False, "LOGIN_RATE_LIMITED")
         raise LoginRefused(
             "LOGIN_RATE_LIMITED",
             f"too many failed logins in {limits.window_seconds:.0f} s",
@@ -166,14 +169,14 @@ def log_in(
     account = accounts.load(name) if name.strip() else None
     stored = accounts.password_hash(account.id) if account is not None else None
     if not verify_password(stored, password) or account is None or stored is None:
-        accounts.note_attempt(name, client, False, "LOGIN_FAILED")
+        accounts.settle_attempt(attempt, False, "LOGIN_FAILED")
         raise LoginRefused("LOGIN_FAILED", "the name or the password is not right")
     if account.disabled:
-        accounts.note_attempt(name, client, False, "ACCOUNT_DISABLED")
+        accounts.settle_attempt(attempt, False, "ACCOUNT_DISABLED")
         raise AccountViolation("ACCOUNT_DISABLED", name)
     if needs_rehash(stored):
         accounts.replace_hash(account.id, hash_password(password))
-    accounts.note_attempt(name, client, True, "OK")
+    accounts.settle_attempt(attempt, True, "OK")
     return account
 
 

@@ -4,9 +4,11 @@ rate-limited, an administrator acts only within their scope."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import io
 
+import httpx
 import pytest
 from http_support import PASSWORD, Api, catch_up
 
@@ -114,16 +116,31 @@ async def test_failed_logins_are_limited_per_name_and_noted(api: Api) -> None:
         limited = await c.post("/api/auth/login", data={"name": "operator", "password": PASSWORD})
         assert limited.status_code == 429 and limited.json()["code"] == "LOGIN_RATE_LIMITED"
         assert int(limited.headers["Retry-After"]) > 0
+        for variant in ("OPERATOR", " Operator"):  # the same account, the same count
+            again = await c.post("/api/auth/login", data={"name": variant, "password": PASSWORD})
+            assert again.json()["code"] == "LOGIN_RATE_LIMITED", variant
         nobody = await c.post("/api/auth/login", data={"name": "no.one", "password": PASSWORD})
         assert nobody.json()["code"] == "LOGIN_FAILED"  # the same answer as a wrong password
     with api.store.connection() as conn:
         noted = conn.execute(
             "SELECT reason, count(*) AS n FROM login_attempts WHERE name = 'operator' GROUP BY 1"
         ).fetchall()
-    assert {r["reason"]: r["n"] for r in noted} == {"LOGIN_FAILED": 5, "LOGIN_RATE_LIMITED": 1}
+    assert {r["reason"]: r["n"] for r in noted} == {"LOGIN_FAILED": 5, "LOGIN_RATE_LIMITED": 3}
     async with api.client() as c:
         metrics = (await c.get("/metrics")).text
     assert 'dixian_http_logins_total{outcome="LOGIN_RATE_LIMITED"}' in metrics
+
+
+async def test_a_burst_of_guesses_at_once_is_limited_as_a_burst(api: Api) -> None:
+    async def guess(c: httpx.AsyncClient) -> str:
+        reply = await c.post("/api/auth/login", data={"name": "township-other", "password": "x"})
+        return str(reply.json()["code"])
+
+    elsewhere = httpx.ASGITransport(app=api.app, client=("203.0.113.7", 40000))
+    async with httpx.AsyncClient(transport=elsewhere, base_url="https://testserver") as c:
+        codes = await asyncio.gather(*(guess(c) for _ in range(12)))
+    assert codes.count("LOGIN_FAILED") <= api.settings.login_max_failures
+    assert codes.count("LOGIN_RATE_LIMITED") >= 12 - api.settings.login_max_failures
 
 
 async def test_a_person_changes_their_password_and_their_other_sessions_end(api: Api) -> None:

@@ -122,7 +122,9 @@ def households_named(store: EventStore, scope: str, name: str, limit: int) -> li
     changed to it), from the event store itself: the projections hold no names. The stored
     JSON is searched for the name's bytes, then each candidate decoded and compared."""
     needle = ('"name":' + json.dumps(name, ensure_ascii=False)).encode()
-    with store.connection() as conn:
+    with store.connection() as conn, conn.transaction():
+        # a scan of the store: bounded, so a search cannot hold a connection for minutes
+        conn.execute("SET LOCAL statement_timeout = '30s'")
         rows = conn.execute(
             f"SELECT originator_id, originator_version, topic, state FROM {store.events_table} "
             "WHERE topic = ANY(%s) AND position(%s::bytea IN state) > 0",

@@ -26,11 +26,15 @@ def record_read(
     store.append([PersonalDataRead.record(reader, purpose, household_id, what)])
 
 
-def reads(store: EventStore, household_id: str | None = None) -> list[dict[str, Any]]:
-    """The recorded reads (of one household, or all), oldest first, from the store itself."""
+def reads(
+    store: EventStore, household_id: str | None = None, catch_up: bool = True
+) -> list[dict[str, Any]]:
+    """The recorded reads (of one household, or all), oldest first: the reads' table brought
+    up to the store first (`catch_up`; where the projections run, they keep it so)."""
+    if catch_up:
+        _catch_up(store)
     with store.connection() as conn:
         conn.execute(PersonalDataReads.ddl)
-        _catch_up(store)
         where, params = ("WHERE household_id = %s", (household_id,)) if household_id else ("", ())
         return conn.execute(  # type: ignore[no-any-return]
             f"SELECT read_id, reader, purpose, household_id, what, read_at "

@@ -24,40 +24,66 @@ from services.usecases.errors import NotFound, Refused
 
 
 class Verification:
-    """The latest verification of the whole log, recomputed when older than `max_age`."""
+    """The latest verification of the whole log. A request never computes it: a thread
+    does, when the last is older than `max_age` (at 2 M events it takes a minute or two);
+    the first request waits `wait` seconds for it, later ones take the last result."""
 
-    def __init__(self, public_key: str | None, origin: str, max_age: float = 60.0) -> None:
+    def __init__(
+        self, public_key: str | None, origin: str, max_age: float = 60.0, wait: float = 10.0
+    ) -> None:
         self.public_key, self.origin = public_key, origin  # the key configuration trusts
-        self.max_age = max_age
+        self.max_age, self.wait = max_age, wait
         self._lock = threading.Lock()
         self._last: tuple[float, dict[str, Any]] | None = None
+        self._running: threading.Thread | None = None
 
     def status(self, store: EventStore) -> dict[str, Any]:
-        with self._lock:  # one recomputation at a time; the others wait for its answer
-            if self.public_key is None:
-                return {"ok": False, "error": "AUDIT_KEY_UNKNOWN", "verified_at": None}
-            if self._last is None or time.monotonic() - self._last[0] > self.max_age:
-                report = verify(store, self.public_key, origin=self.origin)
-                # The log's projection trails the store by moments: a tail not logged yet is
-                # shown (`unlogged`), not a failure; everything else the verifier finds is.
-                failed = [f for f in report.findings if f.code != "UNLOGGED_TAIL"]
-                self._last = (
-                    time.monotonic(),
-                    {
-                        "ok": not failed,
-                        "unlogged": report.events - report.logged,
-                        "events": report.events,
-                        "logged": report.logged,
-                        "checkpoints_ok": report.checkpoints_ok,
-                        "checkpoints": report.checkpoints,
-                        "signed_size": report.signed_size,
-                        "unsigned": report.unsigned,
-                        "first_bad": str(report.first_bad) if report.first_bad else None,
-                        "findings": [asdict(f) for f in report.findings[:20]],
-                        "verified_at": time.time(),
-                    },
+        if self.public_key is None:
+            return {"ok": False, "error": "AUDIT_KEY_UNKNOWN", "verified_at": None}
+        with self._lock:
+            last = self._last
+            stale = last is None or time.monotonic() - last[0] > self.max_age
+            if stale and (self._running is None or not self._running.is_alive()):
+                self._running = threading.Thread(
+                    target=self._verify, args=(store,), name="audit-verify", daemon=True
                 )
-            return self._last[1]
+                self._running.start()
+            running = self._running
+        if last is None and running is not None:
+            running.join(self.wait)
+            last = self._last
+        if last is None:
+            return {"ok": None, "pending": True, "verified_at": None}
+        return last[1]
+
+    def _verify(self, store: EventStore) -> None:
+        try:
+            report = verify(store, self.public_key or "", origin=self.origin)
+        except Exception as e:  # the database away: said, and tried again on the next ask
+            self._last = (
+                time.monotonic() - self.max_age,
+                {"ok": None, "error": f"VERIFY_FAILED: {type(e).__name__}", "verified_at": None},
+            )
+            return
+        # The log's projection trails the store by moments: a tail not logged yet is shown
+        # (`unlogged`), not a failure; everything else the verifier finds is.
+        failed = [f for f in report.findings if f.code != "UNLOGGED_TAIL"]
+        self._last = (
+            time.monotonic(),
+            {
+                "ok": not failed,
+                "unlogged": report.events - report.logged,
+                "events": report.events,
+                "logged": report.logged,
+                "checkpoints_ok": report.checkpoints_ok,
+                "checkpoints": report.checkpoints,
+                "signed_size": report.signed_size,
+                "unsigned": report.unsigned,
+                "first_bad": str(report.first_bad) if report.first_bad else None,
+                "findings": [asdict(f) for f in report.findings[:20]],
+                "verified_at": time.time(),
+            },
+        )
 
 
 def checkpoint_list(store: EventStore) -> list[dict[str, Any]]:
@@ -136,4 +162,5 @@ def reads_within(
     store: EventStore, who: Principal, household_id: str | None
 ) -> list[dict[str, Any]]:
     """Who read whose personal data, and why, for the households within the scope."""
-    return _in_scope(store, who, [dict(r) for r in reads(store, household_id)])
+    rows = reads(store, household_id, catch_up=False)  # the projection threads keep it
+    return _in_scope(store, who, [dict(r) for r in rows])

@@ -12,6 +12,7 @@ page show a login form instead of answering 401.
 # locals, which FastAPI must resolve at run time. What does no I/O is `async def`: FastAPI
 # runs a plain `def` dependency in a thread, a hop each.
 
+import hmac
 from collections.abc import Callable
 from functools import cache
 from typing import Annotated, Any
@@ -131,11 +132,28 @@ ProblemToClose = Annotated[Problem, Depends(problem_for(P.PROBLEMS_CLOSE))]
 PURPOSE_HEADER = "X-Read-Purpose"
 
 
-async def read_purpose(request: Request, purpose: str | None = None) -> str | None:
-    """Why the reader wants personal data unmasked: ?purpose= or the X-Read-Purpose header,
-    percent-encoded UTF-8 (headers are ASCII); recorded with the read."""
+async def read_purpose(
+    request: Request,
+    who: Annotated[Principal | None, Depends(optional_account)],
+    purpose: str | None = None,
+    csrf: str | None = None,
+) -> str | None:
+    """Why the reader wants personal data unmasked: the X-Read-Purpose header
+    (percent-encoded UTF-8: headers are ASCII), or ?purpose=; recorded with the read. A
+    browser session's ?purpose= needs its CSRF token as well (the header, or ?csrf=): a
+    link from another site must not record a read in someone's name."""
     header = request.headers.get(PURPOSE_HEADER)
-    return purpose or (unquote(header) if header else None)
+    if header:
+        return unquote(header)
+    if purpose and who is not None and security.bearer_token(request) is None:
+        row = getattr(request.state, "credential", None) or {}
+        given = request.headers.get(security.CSRF_HEADER) or csrf
+        expected = row.get("csrf_token")
+        if not expected or not given or not hmac.compare_digest(given, expected):
+            raise ApiProblem(
+                "CSRF_TOKEN_INVALID", "a purpose in the address needs the session's token"
+            )
+    return purpose
 
 
 Purpose = Annotated[str | None, Depends(read_purpose)]

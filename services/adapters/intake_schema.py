@@ -50,6 +50,7 @@ CREATE INDEX IF NOT EXISTS intake_rejected_unpublished
 ALTER TABLE intake_accepted ADD COLUMN IF NOT EXISTS value_sha256 bytea;
 -- Whose rejection it is: it goes back to that producer only (its own rejected topic).
 ALTER TABLE intake_rejected ADD COLUMN IF NOT EXISTS source_system text;
+CREATE INDEX IF NOT EXISTS intake_rejected_source ON intake_rejected (source_system, rejection_id);
 -- Which worker last stored a batch of the partition (for operators, and the tests).
 ALTER TABLE intake_positions ADD COLUMN IF NOT EXISTS updated_by text;
 -- The outbox's lease: one worker publishes a rejection; another takes it if that one dies.

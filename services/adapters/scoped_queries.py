@@ -239,44 +239,37 @@ REJECTED_COLUMNS = (
 )
 
 
+PAGE_BYTES_MAX = 64 * 1024  # a department's list carries the bytes of a message this small
+
+
 def rejected_page(
-    store: EventStore, department: str | None, cursor: str | None, limit: int, scan: int = 2000
+    store: EventStore, department: str | None, cursor: str | None, limit: int
 ) -> tuple[list[dict[str, Any]], str | None]:
-    """Rejected messages after the cursor; a department's own only when one is named (the
-    producer its signature names, or else the source its envelope claims). A department's
-    page reads at most `scan` rejections, and says where to go on."""
+    """Rejected messages after the cursor; a department's own only when one is named — as
+    the intake attributed it (the verified signer, or the source its envelope names) — with
+    the bytes of those up to PAGE_BYTES_MAX (a larger one: ask for it alone)."""
     after = decode_cursor(cursor, 1)
     start = int(after[0]) if after else 0
-    extra = ", headers, message_value" if department else ""
     with store.connection() as conn:
-        rows = conn.execute(
-            f"SELECT {REJECTED_COLUMNS}{extra} FROM intake_rejected WHERE rejection_id > %s "
-            "ORDER BY rejection_id LIMIT %s",
-            (start, (scan if department else limit) + 1),
-        ).fetchall()
-    if not department:
-        return _page(rows, limit, lambda r: [r["rejection_id"]])
-    mine, last = [], None
-    for r in rows[:scan]:
-        last = r["rejection_id"]
-        if rejection_source(r) == department:
-            mine.append(r)
-            if len(mine) == limit:
-                break
-    more = len(mine) == limit or len(rows) > scan
-    return mine, encode_cursor([last]) if more and last is not None else None
+        if department is None:
+            rows = conn.execute(
+                f"SELECT {REJECTED_COLUMNS} FROM intake_rejected WHERE rejection_id > %s "
+                "ORDER BY rejection_id LIMIT %s",
+                (start, limit + 1),
+            ).fetchall()
+        else:
+            rows = conn.execute(
+                f"SELECT {REJECTED_COLUMNS}, CASE WHEN length(message_value) <= %s "
+                "THEN message_value END AS message_value FROM intake_rejected "
+                "WHERE source_system = %s AND rejection_id > %s ORDER BY rejection_id LIMIT %s",
+                (PAGE_BYTES_MAX, department, start, limit + 1),
+            ).fetchall()
+    return _page(rows, limit, lambda r: [r["rejection_id"]])
 
 
 def rejection_source(row: dict[str, Any]) -> str | None:
-    """Who sent a rejected message: its signed producer header, else its envelope's claim."""
-    for key, value in row.get("headers") or []:
-        if key == "dixian-producer":
-            return bytes.fromhex(value).decode("utf-8", "replace")
-    try:
-        claimed = orjson.loads(bytes(row.get("message_value") or b"")).get("source_system")
-    except (orjson.JSONDecodeError, AttributeError):
-        return None
-    return claimed if isinstance(claimed, str) else None
+    """Whose a rejected message is, as the intake attributed it when it stored it."""
+    return row.get("source_system")
 
 
 def rejected_one(store: EventStore, rejection_id: int) -> dict[str, Any] | None:

@@ -108,6 +108,9 @@ def rejected_one(store: EventStore, who: Principal, rejection_id: int) -> dict[s
 
 
 def _with_bytes(row: dict[str, Any]) -> dict[str, Any]:
+    """The row with its bytes (base64), or `value_omitted` when the page left them out."""
     value = row.get("message_value")
     out = {k: v for k, v in row.items() if k not in ("message_value", "message_key")}
+    if value is None and row.get("value_bytes"):
+        return out | {"value_omitted": True}
     return out | {"value_base64": base64.b64encode(bytes(value or b"")).decode()}

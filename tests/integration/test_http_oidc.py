@@ -114,14 +114,17 @@ def oidc_settings(settings: Settings, issuer: Issuer) -> Settings:
     )
 
 
-async def log_in(client: httpx.AsyncClient, issuer: Issuer) -> httpx.Response:
-    """Through the provider and back, as a browser goes."""
+async def log_in(
+    client: httpx.AsyncClient, issuer: Issuer, back_in: httpx.AsyncClient | None = None
+) -> httpx.Response:
+    """Through the provider and back, as a browser goes (`back_in`: the way back opened in
+    another browser, as a forwarded link is)."""
     start = await client.get("/api/auth/oidc/login", params={"next": "/api/auth/me"})
     assert start.status_code == 302 and start.headers["location"].startswith(issuer.url)
     async with httpx.AsyncClient() as browser:
         back = await browser.get(start.headers["location"])
     location = urlparse(back.headers["location"])
-    return await client.get(f"{location.path}?{location.query}")
+    return await (back_in or client).get(f"{location.path}?{location.query}")
 
 
 async def test_a_provider_vouches_for_a_township_official_who_then_holds_a_session(
@@ -168,6 +171,35 @@ async def test_a_provider_cannot_log_into_a_local_account_of_the_same_name(
         local = accounts.load("zhangwei")
         assert local is not None and (local.role, local.scope) == ("discipline_inspector", "610326")
         assert (await client.get("/api/auth/me")).status_code == 401
+
+
+async def test_a_callback_forwarded_to_another_browser_logs_nobody_in(
+    settings: Settings, issuer: Issuer
+) -> None:
+    issuer.claims = {"preferred_username": "mallory", "dixian_role": "乡镇工作人员",
+                     "dixian_scope": "610326101"}  # fmt: skip
+    async with (
+        running(oidc_settings(settings, issuer)) as api,
+        api.client() as attacker,
+        api.client() as victim,
+    ):
+        forwarded = await log_in(attacker, issuer, back_in=victim)
+        assert forwarded.json()["code"] == "OIDC_FAILED"
+        assert (await victim.get("/api/auth/me")).status_code == 401
+
+
+async def test_a_password_login_from_another_sites_page_is_refused(
+    settings: Settings, issuer: Issuer
+) -> None:
+    async with running(oidc_settings(settings, issuer)) as api, api.client() as c:
+        body = {"name": "nobody", "password": "whatever it is"}
+        for headers in ({"Sec-Fetch-Site": "cross-site"}, {"Origin": "https://evil.example"}):
+            refused = await c.post("/api/auth/login", data=body, headers=headers)
+            assert refused.json()["code"] == "CSRF_TOKEN_INVALID", headers
+        own = {"Sec-Fetch-Site": "same-origin", "Origin": "https://testserver"}
+        assert (await c.post("/api/auth/login", data=body, headers=own)).json()["code"] == (
+            "LOGIN_FAILED"
+        )
 
 
 async def test_a_forged_or_replayed_answer_of_the_provider_opens_nothing(

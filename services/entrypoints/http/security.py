@@ -9,6 +9,7 @@ per client (services.usecases.accounts.log_in) and counted in the metrics."""
 from __future__ import annotations
 
 import hmac
+from urllib.parse import urlsplit
 
 from fastapi import Request, Response
 
@@ -40,6 +41,24 @@ async def check_csrf(request: Request, expected: str | None) -> None:
         given = value if isinstance(value, str) else None
     if not expected or not given or not hmac.compare_digest(given, expected):
         raise ApiProblem("CSRF_TOKEN_INVALID", "state-changing request without the token")
+
+
+def check_same_site(request: Request) -> None:
+    """A password login comes from this site's own page: another site's form must not log
+    a browser into an account it chose (login CSRF). Browsers say where a request comes
+    from (Sec-Fetch-Site); older ones, by the Origin header."""
+    site = request.headers.get("sec-fetch-site")
+    origin = request.headers.get("origin")
+    if site is not None:
+        cross = site == "cross-site"
+    else:
+        cross = (
+            bool(origin)
+            and origin != "null"
+            and (urlsplit(origin).netloc != request.headers.get("host"))
+        )
+    if cross:
+        raise ApiProblem("CSRF_TOKEN_INVALID", "a login from another site's page")
 
 
 def set_session_cookie(response: Response, settings: Settings, session: Session) -> None:

@@ -3,6 +3,7 @@ one's own account, password and live tokens, and OpenID Connect with a provider.
 
 from __future__ import annotations
 
+import hmac
 import logging
 from typing import Annotated, Any
 from uuid import UUID
@@ -24,6 +25,7 @@ log = logging.getLogger("dixian.http")
 router = APIRouter(prefix="/api/auth", tags=["auth"])
 PUBLIC = {"x-dixian-public": True}
 Self = Allowed(Permission.SELF)
+OIDC_STATE_COOKIE = "dixian_oidc_state"
 
 
 class LoggedIn(BaseModel):
@@ -70,6 +72,7 @@ def login(
     password: Annotated[str, Form(max_length=1024)],
 ) -> LoggedIn:
     """Log in with a name and password: a session cookie, and its CSRF token."""
+    security.check_same_site(request)
     account = _log_in(request, accounts, settings, name, password)
     session = uc.start_session(accounts, account, COOKIE, settings.session_ttl_seconds)
     security.set_session_cookie(response, settings, session)
@@ -166,7 +169,9 @@ def _oidc(request: Request) -> OidcClient:
 
 
 @router.get("/oidc/login", openapi_extra=PUBLIC)
-async def oidc_login(request: Request, accounts: AccountsDep, next: str = "/") -> Response:
+async def oidc_login(
+    request: Request, accounts: AccountsDep, settings: SettingsDep, next: str = "/"
+) -> Response:
     """Go to the identity provider to log in; it sends the browser back to the callback."""
     client = _oidc(request)
     started = await client.start()
@@ -174,7 +179,18 @@ async def oidc_login(request: Request, accounts: AccountsDep, next: str = "/") -
     await run_in_threadpool(
         accounts.add_pending, started.state, started.nonce, started.code_verifier, target
     )
-    return RedirectResponse(started.url, status_code=302)
+    response = RedirectResponse(started.url, status_code=302)
+    # the state is this browser's: a callback forwarded to another's logs nobody in
+    response.set_cookie(
+        OIDC_STATE_COOKIE,
+        started.state,
+        max_age=600,
+        path="/api/auth/oidc",
+        secure=settings.session_cookie_secure,
+        httponly=True,
+        samesite="lax",
+    )
+    return response
 
 
 @router.get("/oidc/callback", openapi_extra=PUBLIC)
@@ -184,6 +200,9 @@ async def oidc_callback(
     """The provider vouched for someone: their account (opened or regraded as its claims
     say, recorded as granted by the provider) gets a session."""
     client = _oidc(request)
+    mine = request.cookies.get(OIDC_STATE_COOKIE, "")
+    if not hmac.compare_digest(mine.encode(), state.encode()):
+        raise OidcFailed("this browser did not start this login (its state cookie differs)")
     pending = await run_in_threadpool(accounts.take_pending, state)
     if pending is None:
         raise OidcFailed("no login under way with this state (expired, or used already)")
@@ -202,5 +221,6 @@ async def oidc_callback(
     )
     security.count_login("ok")
     response = RedirectResponse(pending["next_path"], status_code=303)
+    response.delete_cookie(OIDC_STATE_COOKIE, path="/api/auth/oidc")
     security.set_session_cookie(response, settings, session)
     return response

@@ -9,6 +9,8 @@ O(log n) reads. Checkpoints are never deleted, not even by a rebuild.
 from __future__ import annotations
 
 import base64
+import os
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -113,8 +115,16 @@ class Signer:
         if not key_file.exists():
             key_file.parent.mkdir(parents=True, exist_ok=True)
             seed = Ed25519PrivateKey.generate().private_bytes_raw()
-            key_file.write_text(base64.b64encode(seed).decode() + "\n")
-            key_file.chmod(0o600)
+            try:  # owner-only from its first byte; a process starting with us keeps its own
+                fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:  # the other made it first: both use that one, once written
+                for _ in range(100):
+                    if key_file.stat().st_size:
+                        break
+                    time.sleep(0.01)
+            else:
+                with os.fdopen(fd, "w") as f:
+                    f.write(base64.b64encode(seed).decode() + "\n")
         self.key = read_private_key(key_file)
         self.key_file = key_file
         self.origin = origin

@@ -120,6 +120,17 @@ def test_an_unlogged_tail_is_reported_and_never_verified(
     assert report.events == report.logged + 1
 
 
+def test_a_leaf_deleted_in_the_middle_of_the_log_is_named_where_it_was(
+    signed: tuple[Settings, EventStore],
+) -> None:
+    s, store = signed
+    with store.connection() as conn:
+        conn.execute("DELETE FROM audit_leaves WHERE leaf_index = 6")
+    report = check(s, store)
+    assert "LEAF_MISSING" in codes(report)
+    assert report.first_bad is not None and report.first_bad.leaf_index == 6
+
+
 def test_a_key_rotation_is_signed_by_both_keys_logged_and_keeps_old_checkpoints_verifiable(
     signed: tuple[Settings, EventStore], tmp_path: Path
 ) -> None:

@@ -23,6 +23,7 @@ from services.domain.events import MONITORED, NOT_MONITORED, RISK_ELIMINATED
 from services.i18n import CATALOGUES, has, label, t
 from services.i18n.summaries import PATTERNS, template_key
 from services.usecases.audit.proofs import AUDIT_REASONS
+from services.usecases.audit.verify import FINDINGS
 
 ROOT = Path(__file__).parents[2]
 COMPLIANCE = ROOT / "services" / "domain" / "compliance"
@@ -90,7 +91,7 @@ def test_each_summary_template_uses_exactly_the_fields_its_pattern_reads() -> No
 
 
 def test_every_reason_code_is_explained_in_chinese() -> None:
-    codes = [*CONTRACT_REASONS, *LIFECYCLE_REASONS, *LEDGER_REASONS, *AUDIT_REASONS]
+    codes = [*CONTRACT_REASONS, *LIFECYCLE_REASONS, *LEDGER_REASONS, *AUDIT_REASONS, *FINDINGS]
     assert missing([f"reason.{c}" for c in codes]) == []
     # a sentence of what happened and one of what to do, in Chinese
     assert all("。" in t(f"reason.{c}") for c in codes)

@@ -77,3 +77,9 @@ def test_a_log_erased_and_signed_again_without_a_proof_is_an_alarm_until_one_is_
     assert "dixian audit consistency 6:10" in verdict.detail
     assert w.latest is not None and w.latest["tree_size"] == 6  # not accepted
     assert w.observe(message(log, 10, 6)).code == "COSIGNED"  # the honest log proves it
+
+
+def test_a_new_key_file_is_readable_by_its_owner_only_from_the_start(tmp_path: Path) -> None:
+    Signer(tmp_path / "new.key")
+    assert (tmp_path / "new.key").stat().st_mode & 0o777 == 0o600
+    assert Signer(tmp_path / "new.key").public_key == Signer(tmp_path / "new.key").public_key

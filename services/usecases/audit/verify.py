@@ -24,10 +24,26 @@ from services.domain.audit.merkle import EMPTY_ROOT, leaf_hash, node_hash
 from services.domain.audit.offline import verified_checkpoint
 from services.domain.events import TOPIC_PREFIX
 
+# What each verification finding (and each witness alarm) means; in Chinese: services.i18n.
+FINDINGS: dict[str, str] = {
+    "CHANGED": "An event's stored bytes differ from what the log recorded at its leaf.",
+    "REORDERED": "The log has another event at this position: one was removed or moved.",
+    "REMOVED": "The log (or a checkpoint) holds more events than the store.",
+    "LEAF_MISSING": "The log lacks a leaf below later ones: a leaf was deleted.",
+    "NOT_THROUGH_INTAKE": "A household event that never went through the intake.",
+    "UNLOGGED_TAIL": "Events of the store not in the log yet: bring the log up.",
+    "CHECKPOINT_MISMATCH": "A signed checkpoint does not match the tree recomputed.",
+    "FORK": "Two trusted checkpoints of one size have different roots.",
+    "KEY_NOT_TRUSTED": "A checkpoint not signed by the configured key nor one it rotated to.",
+    "LOG_SHRANK": "A checkpoint signed after a larger one is smaller.",
+    "NOT_EXTENDED": "A checkpoint does not extend the one the witness holds.",
+    "UNPROVEN": "A larger checkpoint without a proof from the one the witness holds.",
+}
+
 
 @dataclass
 class Finding:
-    code: str  # CHANGED, REORDERED, REMOVED, NOT_THROUGH_INTAKE, UNLOGGED_TAIL, FORK, …
+    code: str  # CHANGED, REORDERED, REMOVED, LEAF_MISSING, NOT_THROUGH_INTAKE, UNLOGGED_TAIL, …
     leaf_index: int | None
     notification_id: int | None
     problem: str
@@ -168,6 +184,8 @@ def verify(
             due[int(cp["tree_size"])].append((where, cp))
         frontier = Frontier()
         _check_checkpoint(report, due, frontier)
+        cur.execute("SELECT coalesce(max(leaf_index), -1) AS last FROM audit_leaves")
+        last_leaf = int(cur.fetchone()["last"])  # type: ignore[index]
         start = 0
         while True:
             notifications = store.recorder.select_notifications(
@@ -187,6 +205,15 @@ def verify(
                 index = first + offset
                 h = leaf_hash(canonical_event(n))
                 row = stored.get(index)
+                if row is None and index < last_leaf:  # the log grows by appending only
+                    report.findings.append(
+                        Finding(
+                            "LEAF_MISSING",
+                            index,
+                            n.id,
+                            "the log has no leaf here though it has later ones: one was deleted",
+                        )
+                    )
                 if row is not None:
                     report.logged += 1
                     if row["notification_id"] != n.id:

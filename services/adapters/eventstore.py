@@ -6,16 +6,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
 from typing import Any
 
+import orjson
 from eventsourcing.application import Application
-from eventsourcing.domain import Aggregate
+from eventsourcing.domain import Aggregate, DomainEventProtocol, get_topic
 from eventsourcing.persistence import IntegrityError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder
 from psycopg import Cursor
 from psycopg.rows import DictRow
 
 from services.adapters.intake_schema import INTAKE_SCHEMA
+from services.domain import events as ev
 from services.domain.compliance.ledger import LEDGER_TOPIC_PREFIX
 from services.domain.household import Household, household_uuid
 from services.settings import Settings
@@ -74,6 +77,40 @@ class BatchRecorder(PostgresApplicationRecorder):
             also(curs)
 
 
+def _as_library(value: Any) -> Any:
+    """The library's JSONTranscoder writes a datetime as {"_type_": "datetime_iso", ...}; a
+    household event holds no other type outside JSON's (its facts are JSON-mode dumps):
+    anything else is refused, so that the library's mapper encodes that event."""
+    if type(value) is datetime:
+        return {"_type_": "datetime_iso", "_data_": value.isoformat()}
+    raise TypeError(type(value).__name__)
+
+
+# The household's event classes (their stored topics): the ones the fast path encodes.
+_FAST_TOPICS: dict[type[Any], str] = {
+    c: get_topic(c)
+    for c in vars(ev).values()
+    if isinstance(c, type) and issubclass(c, ev.HouseholdEvent) and c is not ev.HouseholdEvent
+}
+
+
+def fast_stored(event: DomainEventProtocol[Any]) -> StoredEvent | None:
+    """A household's event in the library's stored form (what its JSONTranscoder writes,
+    so its readers decode it), transcoded by orjson at five times the speed; None for any
+    other event, or one orjson refuses (a lone surrogate, an integer beyond 64 bits)."""
+    topic = _FAST_TOPICS.get(type(event))
+    if topic is None:
+        return None
+    state = dict(vars(event))
+    originator_id = state.pop("originator_id")
+    originator_version = state.pop("originator_version")
+    try:
+        encoded = orjson.dumps(state, default=_as_library, option=orjson.OPT_PASSTHROUGH_DATETIME)
+    except orjson.JSONEncodeError:
+        return None
+    return StoredEvent(originator_id, originator_version, topic, encoded)
+
+
 class EventStore(Application):
     """The households' event store (tables dixian_events and dixian_snapshots)."""
 
@@ -103,9 +140,19 @@ class EventStore(Application):
         than the rest of a small event; a batch touches thousands of households.
         """
         touched = [(h, h.collect_events()) for h in households]
-        stored = [self.mapper.to_stored_event(e) for _, events in touched for e in events]
+        stored = [self.to_stored(e) for _, events in touched for e in events]
         self.recorder.insert_events(stored, also=also)
         self._snapshot([h for h, events in touched if self._crossed(h.version, len(events))])
+
+    def to_stored(self, event: DomainEventProtocol[Any]) -> StoredEvent:
+        """A household's event by the fast path (`fast_stored`), anything else (or what
+        it refuses) by the library's mapper, which raises as before."""
+        fast = fast_stored(event) if self._plain_mapper else None
+        return fast if fast is not None else self.mapper.to_stored_event(event)
+
+    @property
+    def _plain_mapper(self) -> bool:
+        return self.mapper.cipher is None and self.mapper.compressor is None
 
     def append(self, aggregates: Iterable[Aggregate]) -> int:
         """The aggregates' new events, in one transaction (IntegrityError if one of them was

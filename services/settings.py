@@ -133,7 +133,10 @@ class Settings(BaseSettings):
         description="How soon the group gives a dead worker's partitions away.",
     )
     aggregate_cache_size: int = Field(
-        default=50_000, ge=0, description="Household aggregates kept in memory per worker."
+        default=150_000,
+        ge=0,
+        description="Household aggregates kept in memory per worker (about 2.5 KB each after "
+        "two years: a county of 100,000 fits, so no batch reloads them from the store).",
     )
     min_notice_days: int = Field(
         default=5, ge=0, description="R4.1: the fewest days a village public notice runs."

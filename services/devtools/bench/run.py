@@ -246,6 +246,7 @@ def bench(settings: Settings, size: str, seed: int, out: Path) -> dict[str, Any]
                     size,
                     seed,
                     events,
+                    total,
                     work,
                     run_process,
                     _env,

@@ -7,7 +7,6 @@ with a stable code; nothing here can raise anything but ContractViolation for an
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from functools import cache
@@ -90,15 +89,16 @@ def parse_message(
 
 # What the one pass leaves to the two steps, which name its reason code: a message that
 # could break a limit, a NUL or a lone surrogate (orjson refuses those, pydantic's parser
-# does not), NaN or Infinity, or an integer orjson cannot hold (19 digits or more).
-_NOT_PLAIN = re.compile(rb"\\u0000|\\u[dD][89abcdefABCDEF]|NaN|Infinity|[0-9]{19}")
+# does not), NaN or Infinity (JSON has neither). Substring tests: a regular expression
+# over the bytes cost a third of the validation.
+_NOT_PLAIN = (b"\\u0000", b"\\ud", b"\\uD", b"NaN", b"Infinity")
 
 
 def _plain(raw: bytes, limits: EdgeLimits) -> bool:
     return (
         len(raw) <= limits.max_text_chars
         and raw.count(b"{") + raw.count(b"[") <= limits.max_depth
-        and _NOT_PLAIN.search(raw) is None
+        and not any(marker in raw for marker in _NOT_PLAIN)
     )
 
 

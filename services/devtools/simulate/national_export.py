@@ -243,6 +243,7 @@ def simulate_exports(
     _plant_bad(records, rng, bad_share)
     first = out / "national-export.xlsx"
     bad = write_export(county, records, first, DATA_DATE)
+    rows = sum(len(r.members) for r in records)
     used = {m["id_number"] for r in records for m in r.members}
     differences = _plant_differences(records, rng, difference_share, used)
     later_records = [r for r in records if r.members]
@@ -253,7 +254,6 @@ def simulate_exports(
     )
     later = out / "national-export-later.xlsx"
     write_export(county, later_records, later, LATER_DATE)
-    rows = sum(len(r.members) for r in records)
     truth = {
         "size": size,
         "seed": seed,

@@ -6,12 +6,14 @@ the same events, byte for byte, however often it is imported."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
-import json
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 from uuid import NAMESPACE_URL, uuid5
+
+import orjson
 
 from services.domain.national import NATIONAL_SYSTEM
 from services.domain.national.differences import Difference, differences
@@ -185,21 +187,25 @@ def _member_changed(member: dict[str, Any], today: date, left: bool) -> Planned:
     )
 
 
+@functools.lru_cache(maxsize=4096)
+def _midnight(day: date) -> str:
+    return datetime.combine(day, time(), CHINA).isoformat()
+
+
 def envelope(
     x: View, p: Planned, batch: str, recorded: date, source: str = NATIONAL_SYSTEM
 ) -> dict[str, Any]:
     """The planned event as the contract's envelope (docs/producers.md), its id derived from
     its content: the same export makes the same bytes."""
-    content = json.dumps(p.payload, sort_keys=True, ensure_ascii=False, default=str)
-    digest = hashlib.sha256(content.encode()).hexdigest()
+    digest = hashlib.sha256(orjson.dumps(p.payload, option=orjson.OPT_SORT_KEYS)).hexdigest()
     key = f"{batch}:{x.household_id}:{p.event_type}:{recorded.isoformat()}:{digest}"
     return {
         "event_id": str(uuid5(_NAMESPACE, key)),
         "event_type": p.event_type,
         "schema_version": 1,
         "household_id": x.household_id,
-        "occurred_at": datetime.combine(p.day, time(), CHINA).isoformat(),
-        "recorded_at": datetime.combine(max(recorded, p.day), time(), CHINA).isoformat(),
+        "occurred_at": _midnight(p.day),
+        "recorded_at": _midnight(max(recorded, p.day)),
         "source_system": source,
         "actor": ACTOR,
         "payload": p.payload,

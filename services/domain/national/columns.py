@@ -79,6 +79,8 @@ class Headers:
     risk_columns: tuple[int, ...]
     missing: tuple[str, ...]  # required fields' header names
     unknown: tuple[str, ...] = field(default=())  # headers not understood: ignored
+    width: int = 0  # one past the last column read: where a missing field points (empty)
+    at: dict[str, int] = field(default_factory=dict)  # every field → its column, or width
 
     @property
     def usable(self) -> bool:
@@ -99,7 +101,9 @@ def match_headers(row: Sequence[object]) -> Headers:
         else:
             unknown.append(str(raw).strip())
     missing = tuple(header_name(k) for k in REQUIRED if k not in index)
-    return Headers(index, tuple(risks), missing, tuple(unknown))
+    width = max([*index.values(), *risks], default=-1) + 1
+    at = {k: index.get(k, width) for k in set(COLUMNS.values())}
+    return Headers(index, tuple(risks), missing, tuple(unknown), width, at)
 
 
 # The national system's words → the code tables' values (events/codes.py).

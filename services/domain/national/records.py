@@ -179,12 +179,26 @@ def risks_of(values: Sequence[object]) -> tuple[str, ...]:
     return tuple(found)
 
 
-def parse_row(number: int, cells: Sequence[object], h: c.Headers) -> MemberRow:
-    """One row as a member and its household's fields, or RowRefused."""
+HOUSEHOLD_FIELDS = (
+    "household_type", "category", "eliminated", "income", "unsafe_housing", "safe_water",
+    "village_code", "county_name", "township_name", "village_name", *c.DATES,
+)  # fmt: skip
+
+
+def parse_row(
+    number: int, cells: Sequence[object], h: c.Headers, memo: list[Any] | None = None
+) -> MemberRow:
+    """One row as a member and its household's fields, or RowRefused. `memo` keeps the
+    previous row's household cells and fields: a household's rows repeat them, so they are
+    read once (a row whose household cells differ is read, and refused, on its own)."""
+    memo = [None, None] if memo is None else memo
+    width = len(cells)
+    if width <= h.width:  # a short row (or a column missing): its cells beyond are empty
+        cells = [*cells, *([None] * (h.width + 1 - width))]
+    at = h.at
 
     def cell(key: str) -> object:
-        i = h.index.get(key)
-        return cells[i] if i is not None and i < len(cells) else None
+        return cells[at[key]]
 
     hid = text(cell("household_id"))
     if not _HOUSEHOLD_ID.match(hid):
@@ -210,11 +224,23 @@ def parse_row(number: int, cells: Sequence[object], h: c.Headers) -> MemberRow:
         "phone": phone[:32] if phone else None,
         "migrant_work_months": months(cell("migrant_months")),
     }
+    raw = (
+        hid,
+        *(cell(k) for k in HOUSEHOLD_FIELDS),
+        *(cells[i] for i in h.risk_columns),
+    )
+    if memo[0] != raw:
+        memo[:] = [None, _household(cells, h, cell)]
+        memo[0] = raw
+    return MemberRow(number, hid, member, memo[1])
+
+
+def _household(cells: Sequence[object], h: c.Headers, cell: Any) -> dict[str, Any]:
     eliminated = yes(cell("eliminated"), "eliminated")
     household = {
         "household_type": coded(c.HOUSEHOLD_TYPES, cell("household_type"), "household_type"),
         "category": coded(c.CATEGORIES, cell("category"), "category"),
-        "risks": risks_of([cells[i] for i in h.risk_columns if i < len(cells)]),
+        "risks": risks_of([cells[i] for i in h.risk_columns]),
         "eliminated": bool(eliminated),
         "income": amount(cell("income")),
         "unsafe_housing": bool(yes(cell("unsafe_housing"), "unsafe_housing")),
@@ -229,7 +255,7 @@ def parse_row(number: int, cells: Sequence[object], h: c.Headers) -> MemberRow:
     }
     if household["household_type"] is None:
         raise RowRefused("VALUE_UNKNOWN", "户类型为空")
-    return MemberRow(number, hid, member, household)
+    return household
 
 
 def is_head(member: dict[str, Any]) -> bool:
@@ -244,11 +270,12 @@ class Grouping:
     households: dict[str, list[MemberRow]] = field(default_factory=dict)
     bad: list[BadRow] = field(default_factory=list)
     rows: int = 0
+    memo: list[Any] = field(default_factory=lambda: [None, None])
 
     def add(self, number: int, cells: Sequence[object], h: c.Headers) -> None:
         self.rows += 1
         try:
-            r = parse_row(number, cells, h)
+            r = parse_row(number, cells, h, self.memo)
         except RowRefused as e:
             i = h.index.get("household_id")
             hid = text(cells[i]) if i is not None and i < len(cells) else ""

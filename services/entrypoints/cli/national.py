@@ -67,6 +67,8 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
     verb = "would publish" if args.dry_run else "published"
     count = len(o.messages) if args.dry_run else o.published
     print(f"{verb} {count} events as import batch {o.batch} (data date {o.recorded_on})")
+    rate = e.rows / o.seconds if o.seconds else 0.0
+    print(f"{e.rows} rows in {o.seconds:.2f}s ({rate:,.0f} rows/s, the report not counted)")
     print(f"validation report: {o.report}")
     return 0
 

@@ -5,6 +5,7 @@ only the changes of one it knows — and the validation report beside the file."
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -41,6 +42,7 @@ class ImportOutcome:
     unimportable: list[Unimportable] = field(default_factory=list)
     published: int = 0
     report: Path | None = None
+    seconds: float = 0.0  # reading, planning and publishing (the report not counted)
 
     @property
     def rows_imported(self) -> int:
@@ -134,10 +136,14 @@ def import_national(
     sending: Any = None,
 ) -> ImportOutcome:
     """Read, plan, write the validation report, and (unless a dry run) publish."""
+    started = time.perf_counter()
     outcome = plan_import(store, path, batch, as_of, village_of, reading)
+    planned = time.perf_counter()
     outcome.report = write_import_report(report_path(path), outcome)
+    reported = time.perf_counter()
     if not dry_run and outcome.messages:
         outcome.published = asyncio.run(
             publish(settings, outcome.messages, key, sending, len(outcome.messages))
         )
+    outcome.seconds = (planned - started) + (time.perf_counter() - reported)
     return outcome

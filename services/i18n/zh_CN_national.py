@@ -15,6 +15,7 @@ ROW_REASONS = {
     "PERSON_ID_REPEATED": "同一户内人编号重复",
     "HEAD_MISSING": "该户的户主行缺失或无法导入，其成员无法导入",
     "ID_NUMBER_IN_TWO_HOUSEHOLDS": "同一证件号码出现在两户中",
+    "OUTSIDE_SCOPE": "该户所在村不在上传账号的管辖范围内",
 }
 
 CHECKS = {

@@ -52,9 +52,10 @@ def compare_national(
     village_of: VillageOf | None = None,
     progress: Any = None,
     record: bool = True,
+    within: str = "",
 ) -> CompareOutcome:
     """Compare, land the differences in the ledger (unless `record` is off), write the report."""
-    export = read_export(path, village_of, progress)
+    export = read_export(path, village_of, progress, within=within)
     outcome = CompareOutcome(export, as_of, uuid4())
     source = path.name
     ids = {v.household_id for v in export.households}

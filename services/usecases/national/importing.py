@@ -57,9 +57,10 @@ def plan_import(
     village_of: VillageOf | None = None,
     progress: Any = None,
     reader: str = "auto",
+    within: str = "",
 ) -> ImportOutcome:
     """The export read and the events it takes, serialized (nothing is sent)."""
-    export = read_export(path, village_of, progress, reader)
+    export = read_export(path, village_of, progress, reader, within)
     recorded = as_of or export.data_date or date.today()
     known = known_views(store, (v.household_id for v in export.households)) if store else {}
     outcome = ImportOutcome(export, batch, recorded)
@@ -134,10 +135,11 @@ def import_national(
     village_of: VillageOf | None = None,
     reading: Any = None,
     sending: Any = None,
+    within: str = "",
 ) -> ImportOutcome:
     """Read, plan, write the validation report, and (unless a dry run) publish."""
     started = time.perf_counter()
-    outcome = plan_import(store, path, batch, as_of, village_of, reading)
+    outcome = plan_import(store, path, batch, as_of, village_of, reading, within=within)
     planned = time.perf_counter()
     outcome.report = write_import_report(report_path(path), outcome)
     reported = time.perf_counter()

@@ -44,10 +44,15 @@ class ReadExport:
 
 
 def read_export(
-    path: Path, village_of: VillageOf | None = None, progress: Any = None, reader: str = "auto"
+    path: Path,
+    village_of: VillageOf | None = None,
+    progress: Any = None,
+    reader: str = "auto",
+    within: str = "",
 ) -> ReadExport:
     """Every row of the export, as households and refused rows; ExportRefused if its header
-    lacks a required column (named, before anything is read further)."""
+    lacks a required column (named, before anything is read further). A household outside
+    `within` (a region code: the reader's scope) is refused, each of its rows."""
     try:
         export: Export = open_export(path, reader)
     except Exception as e:
@@ -64,6 +69,15 @@ def read_export(
     if progress is not None:
         progress.update(grouping.rows, grouping.rows)
     views = grouping.finish()
+    if within:
+        outside = [v for v in views if not v.village_code.startswith(within)]
+        views = [v for v in views if v.village_code.startswith(within)]
+        for v in outside:
+            grouping.bad += [
+                BadRow(n, v.household_id, "OUTSIDE_SCOPE", "该户不在本账号的管辖范围内")
+                for n in v.rows.values()
+            ]
+        grouping.bad.sort(key=lambda b: b.row)
     return ReadExport(path, export.headers, grouping.rows, views, grouping.bad, export.reader)
 
 

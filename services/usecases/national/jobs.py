@@ -18,6 +18,7 @@ from uuid import UUID, uuid4
 from services.adapters.eventstore import EventStore
 from services.domain.roles import Principal
 from services.settings import Settings
+from services.usecases.compliance.sweep import today
 from services.usecases.errors import NotFound, Refused
 from services.usecases.national.comparing import compare_national
 from services.usecases.national.importing import import_national
@@ -100,7 +101,7 @@ class NationalJobs:
         try:
             if request.kind == "compare":
                 o = compare_national(
-                    store, path, request.as_of or date.today(), None, reading, True, who.scope
+                    store, path, request.as_of or today(), None, reading, True, who.scope
                 )
                 result = {
                     "households": o.summary.households,

@@ -93,11 +93,15 @@ def _records(county: County, rng: random.Random) -> list[Record]:
 
 
 def _unique(id_number: str, used: set[str]) -> str:
+    """The ID number, or the next free one after it (the sequence, then the birth day, on)."""
     first17 = id_number[:17]
-    while first17 + check_digit(first17) in used:
-        seq = (int(first17[14:16]) + 1) % 100
-        first17 = f"{first17[:14]}{seq:02d}{first17[16]}"
-    value = first17 + check_digit(first17)
+    born = date(int(first17[6:10]), int(first17[10:12]), int(first17[12:14]))
+    seq = int(first17[14:16])
+    while (value := first17 + check_digit(first17)) in used:
+        seq += 1
+        if seq == 100:
+            seq, born = 0, born + timedelta(days=1)
+        first17 = f"{first17[:6]}{born:%Y%m%d}{seq:02d}{first17[16]}"
     used.add(value)
     return value
 

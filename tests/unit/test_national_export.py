@@ -175,3 +175,14 @@ def test_the_validation_report_is_chinese_and_lists_each_bad_row(
     assert any(r[3] == "证件号码无法识别（不是校验位正确的18位身份证号码）" for r in rows)
     text = json.dumps([list(r) for r in rows], ensure_ascii=False)
     assert not any(m in text for m in ("610326199", "610326198"))  # no ID number shown
+
+
+def test_households_outside_the_readers_scope_are_refused_row_by_row(
+    exports: tuple[Path, dict[str, Any]],
+) -> None:
+    out, truth = exports
+    export = read_export(out / truth["export"], within="610327")
+    assert export.households == [] and len(export.bad) == export.rows == truth["rows"]
+    assert {b.code for b in export.bad} >= {"OUTSIDE_SCOPE"}
+    inside = read_export(out / truth["export"], within="610326")
+    assert not any(b.code == "OUTSIDE_SCOPE" for b in inside.bad)

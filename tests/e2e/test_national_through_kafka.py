@@ -6,6 +6,7 @@ and importing the later export leaves only the differences no event can make."""
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,6 @@ from support import count, stored_event_count, wait_until
 from services.adapters.compliance_store import load_problems
 from services.adapters.eventstore import EventStore
 from services.adapters.kafka_topics import ensure_topics
-from services.devtools.simulate.national_export import simulate_exports
 from services.domain.events import TOPIC_PREFIX
 from services.entrypoints.cli import main
 from services.entrypoints.runtime import serve
@@ -73,7 +73,9 @@ async def test_import_twice_compare_a_later_export_then_import_it(
     kafka_settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     s = kafka_settings
-    truth: dict[str, Any] = simulate_exports("small", 5, tmp_path, 0.05, 0.3)
+    shares = ["--bad-row-share", "0.05", "--difference-share", "0.3"]
+    await cli(capsys, "simulate", "--size", "small", "--seed", "5", "--out", str(tmp_path), *shares)
+    truth: dict[str, Any] = json.loads((tmp_path / "national-truth.json").read_text())
     export, later = tmp_path / truth["export"], tmp_path / truth["later_export"]
     store = EventStore(s)
     stop = asyncio.Event()

@@ -1,6 +1,6 @@
-"""The HTTP API (and, later, the web pages) as one ASGI app built from the settings:
-`create_app(settings)`. Nothing connects until the app starts (its lifespan opens the event
-store and, unless told not to, keeps the projections up to date in threads of its own).
+"""The HTTP API and the web pages (services/entrypoints/web) as one ASGI app built from the
+settings: `create_app(settings)`. Nothing connects until the app starts (its lifespan opens the
+event store and, unless told not to, keeps the projections up to date in threads of its own).
 
 OpenAPI at /api/openapi.json — each operation names the permissions it requires
 (`x-dixian-permissions`) or says it is public (`x-dixian-public`) — and the docs at
@@ -38,6 +38,8 @@ from services.entrypoints.http.routes import (
     sweeps,
 )
 from services.entrypoints.http.routes import problems as problem_routes
+from services.entrypoints.web import STATIC_DIR, render
+from services.entrypoints.web.pages import PAGES
 from services.settings import Settings
 from services.usecases.audit.views import Verification
 from services.usecases.ledgers import SweepRunner
@@ -102,7 +104,11 @@ def create_app(
     for router in ROUTERS:
         _declare_permissions(router.routes)
         app.include_router(router)
+    for router in PAGES:  # the web app's pages, on the same dependencies and use cases
+        app.include_router(router)
+    render.install(app)  # on pages, errors are pages
     app.mount("/api/docs/assets", StaticFiles(directory=STATIC / "swagger-ui"), name="docs-assets")
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     app.add_middleware(
         Guard,

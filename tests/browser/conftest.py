@@ -39,6 +39,7 @@ def base_url(seeded: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iter
         "DIXIAN_DATA_DIR": str(tmp),
         "DIXIAN_UPLOAD_DIR": str(tmp / "evidence"),
         "DIXIAN_PLACES_FILE": str(PLACES_FILE),
+        "DIXIAN_AUDIT_KEY_FILE": str(seeded.signing_key_file().resolve()),
         "DIXIAN_LOG_LEVEL": "WARNING",
     }
     with serving(env, tmp / "serve.log") as (base, _):

@@ -1,5 +1,5 @@
 """The pages, one module per area; each route declares its permissions like the API's."""
 
-from services.entrypoints.web.pages import dashboard, households, ledger, session
+from services.entrypoints.web.pages import audit, dashboard, households, ledger, session
 
-PAGES = (session.router, dashboard.router, ledger.router, households.router)
+PAGES = (session.router, dashboard.router, ledger.router, households.router, audit.router)

@@ -41,8 +41,9 @@ def audit(
         kind, name = ("actor", actor) if actor else ("source", source)
         done = views.done_by(store, accounts, who, kind, name.strip())
     return page(
-        request, "audit.html", who, verification=verification, checkpoints=views.checkpoint_list(store),
-        published=views.published(store), inspector=inspector, event=event, actor=actor,
+        request, "audit.html", who, verification=verification,
+        checkpoints=views.checkpoint_list(store), published=views.published(store),
+        inspector=inspector, event=event, actor=actor,
         source=source, household=household, done=done,
         reads=views.reads_within(store, who, household.strip() or None) if inspector else [],
     )  # fmt: skip

@@ -1,6 +1,6 @@
 """The web app in a real browser: Debian's Chromium driven by Playwright, against a real
 `dixian serve` (services.devtools.embedded.serving) on a free port and the real PostgreSQL,
-one server per module, holding the demo village, a sweep and an account per role
+one server (and one browser) for all the browser tests, holding the demo village, a sweep and an account per role
 (http_support). Screenshots of each page at 1366×768 go to tests/artifacts/screenshots/
 (git-ignored)."""
 
@@ -24,13 +24,13 @@ VIEWPORT = {"width": 1366, "height": 768}
 expect.set_options(timeout=20_000)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def seeded(pg_server: str) -> Iterator[Settings]:
     with seeded_database(pg_server) as settings:
         yield settings
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def base_url(seeded: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`dixian serve` on the seeded database: its address."""
     tmp = tmp_path_factory.mktemp("web")
@@ -46,7 +46,7 @@ def base_url(seeded: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iter
         yield base
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     chromium = shutil.which("chromium")
     if chromium is None:  # `make test` installs it; run by hand, say what is missing

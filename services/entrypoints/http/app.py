@@ -43,6 +43,7 @@ from services.entrypoints.web.pages import PAGES
 from services.settings import Settings
 from services.usecases.audit.views import Verification
 from services.usecases.ledgers import SweepRunner
+from services.usecases.projection_checks import ProjectionChecks
 
 STATIC = Path(__file__).parent / "static"
 ROUTERS = (
@@ -98,6 +99,7 @@ def create_app(
     app.state.intake_assigned = intake_assigned
     app.state.verification = Verification(settings.verifying_key(), settings.audit_origin)
     app.state.sweeps = SweepRunner()
+    app.state.projection_checks = ProjectionChecks()
     app.state.oidc = OidcClient(settings) if settings.oidc_issuer else None
     problems.install(app)
     app.add_exception_handler(OidcFailed, _oidc_failed)

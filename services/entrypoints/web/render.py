@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -20,6 +21,7 @@ from services.domain.roles import ROLE_LABELS, Permission, Principal
 from services.entrypoints.web import TEMPLATES_DIR
 from services.i18n import label, t
 from services.i18n.summaries import summarise
+from services.usecases.compliance.sweep import CHINA
 from services.usecases.compliance.workbooks import step_text
 
 P = Permission
@@ -39,6 +41,22 @@ MENU: tuple[tuple[str, str, tuple[Permission, ...]], ...] = (
 
 def _percent(value: Any) -> str:
     return "" if value is None or value == "" else f"{float(value) * 100:.1f}%"
+
+
+def _local(value: Any, seconds: bool = False) -> str:
+    """A moment in the county's time (UTC+8), to the minute (or the second)."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, int | float):
+        value = datetime.fromtimestamp(value, CHINA)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(CHINA).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
 
 
 def _percent_number(value: Any) -> float | None:
@@ -66,6 +84,7 @@ ENV = Environment(
 ENV.globals.update(t=t, label=label, P=P)
 ENV.filters.update(
     percent=_percent,
+    local=_local,
     percent_number=_percent_number,
     place=_place,
     phase_short=_phase_short,

@@ -1,8 +1,8 @@
 """The web app in a real browser: Debian's Chromium driven by Playwright, against a real
-`dixian serve` (services.devtools.embedded.serving) on a free port and the real PostgreSQL,
-one server (and one browser) for all the browser tests, holding the demo village, a sweep and an account per role
-(http_support). Screenshots of each page at 1366×768 go to tests/artifacts/screenshots/
-(git-ignored)."""
+`dixian serve` (services.devtools.embedded.serving) on a free port and the real PostgreSQL:
+one server and one browser for all the browser tests, holding the demo village, a sweep and
+an account per role (http_support). Screenshots of each page at 1366×768 go to
+tests/artifacts/screenshots/ (git-ignored)."""
 
 from __future__ import annotations
 

@@ -159,7 +159,8 @@ WEB = {
     "audit.ok": "校验通过：事件库 {events} 条，日志收录 {logged} 条，签名覆盖 {signed} 条，"
     "检查点 {checkpoints} 个；没有事件被改动、删除、调换或插入。",
     "audit.unlogged": "另有 {n} 条新事件即将收录。",
-    "audit.failed": "校验未通过：从位置 {first} 起与日志不符，请立即报告。",
+    "audit.failed": "校验未通过，请立即报告纪检监察。",
+    "audit.first_bad": "首个不符的位置：{first}。",
     "audit.verified_at": "校验结果至多一分钟前得出。",
     "audit.checkpoints": "签名检查点",
     "audit.witnesses": "检查点发往见证方（纪检监察自己的机器），见证方核对签名和一致性证明后会签；"

@@ -1,6 +1,6 @@
 """The web app in a real browser: Debian's Chromium driven by Playwright, against a real
 `dixian serve` (services.devtools.embedded.serving) on a free port and the real PostgreSQL:
-one server and one browser for all the browser tests, holding the demo village, a sweep and
+one server for all the browser tests (a browser per module), holding the demo village, a sweep and
 an account per role (http_support). Screenshots of each page at 1366×768 go to
 tests/artifacts/screenshots/ (git-ignored)."""
 
@@ -46,7 +46,7 @@ def base_url(seeded: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iter
         yield base
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # Playwright's sync API holds an event loop while it runs
 def browser() -> Iterator[Browser]:
     chromium = shutil.which("chromium")
     if chromium is None:  # `make test` installs it; run by hand, say what is missing

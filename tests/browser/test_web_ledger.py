@@ -102,6 +102,11 @@ def test_a_township_official_closes_out_a_problem_with_a_photo_and_the_ledger_sh
     assert book.sheetnames == ["排查任务台账", "疑似问题台账", "整改工作台账"]
     steps = [c.value for row in book["整改工作台账"].iter_rows() for c in row]
     assert "乡镇现场核实" in " ".join(str(v) for v in steps if v)
+    problems = book["疑似问题台账"]
+    cells = [c for row in problems.iter_rows() for c in row]
+    assert any(getattr(c, "is_date", False) for c in cells)  # real dates, not text
+    assert any(isinstance(c.value, str) and re.fullmatch(r".\*.", c.value) for c in cells)  # 王*国
+    assert problems.freeze_panes and problems.auto_filter.ref
 
 
 def test_the_login_and_the_ledger_work_with_the_keyboard_alone(page: Page) -> None:

@@ -24,6 +24,8 @@ def test_a_household_its_timeline_its_past_and_its_members_for_a_purpose(
     page.locator("header").get_by_role("link", name="农户档案").click()
     page.get_by_label("户编号").fill(HOUSEHOLD)
     page.get_by_role("button", name="按户编号查找").click()
+    expect(page.locator("#households tbody tr").first).to_contain_text(HOUSEHOLD)
+    shot(page, "households")
     page.locator("#households").get_by_role("link", name="查看").first.click()
     expect(page.locator("h1")).to_contain_text(HOUSEHOLD)
     expect(page.locator("#timeline li").first).to_contain_text("农户登记")

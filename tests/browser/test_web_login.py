@@ -48,3 +48,19 @@ def test_a_wrong_password_is_refused_in_chinese_and_logging_out_ends_the_session
     expect(page.get_by_role("heading", name="登录")).to_be_visible()
     page.goto("/ledger")
     expect(page.get_by_role("heading", name="登录")).to_be_visible()
+
+
+def test_a_password_is_changed_on_its_page_and_the_new_one_logs_in(page: Page) -> None:
+    log_in(page, "county-other")
+    page.get_by_role("link", name="修改密码").click()
+    page.get_by_label("当前密码").fill("wrong password here")
+    page.get_by_label("新密码").fill("a brand new passphrase")
+    page.get_by_role("button", name="保存新密码").click()
+    expect(page.get_by_role("alert")).to_have_text("用户名或密码不正确，请重试。")
+    page.get_by_label("当前密码").fill("correct horse battery staple")
+    page.get_by_label("新密码").fill("a brand new passphrase")
+    page.get_by_role("button", name="保存新密码").click()
+    expect(page.get_by_role("status")).to_have_text("新密码已保存。")
+    shot(page, "password")
+    page.get_by_role("button", name="退出").click()
+    log_in(page, "county-other", "a brand new passphrase")

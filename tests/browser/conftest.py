@@ -9,18 +9,16 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from http_support import PASSWORD, seeded_database
+from browser_support import VIEWPORT
+from http_support import seeded_database
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from services.devtools.embedded import serving
 from services.devtools.village import PLACES_FILE
 from services.settings import Settings
 
-SCREENSHOTS = Path(__file__).parents[1] / "artifacts" / "screenshots"
-VIEWPORT = {"width": 1366, "height": 768}
 expect.set_options(timeout=20_000)
 
 
@@ -65,19 +63,3 @@ def page(browser: Browser, base_url: str) -> Iterator[Page]:
     p = context.new_page()
     yield p
     context.close()
-
-
-def log_in(page: Page, name: str, password: str = PASSWORD) -> None:
-    page.goto("/login")
-    page.get_by_label("账号").fill(name)
-    page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
-    expect(page.get_by_role("button", name="退出")).to_be_visible()
-
-
-def shot(page: Page, name: str) -> Path:
-    """A screenshot of the page as it is, at 1366×768 (the whole page's length)."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    return path

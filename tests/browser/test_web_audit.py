@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import log_in, shot
+from browser_support import log_in, shot
 from http_support import HOUSEHOLD
 from playwright.sync_api import Page, expect
 

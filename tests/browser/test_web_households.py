@@ -6,7 +6,7 @@ household gets the 404 page."""
 from __future__ import annotations
 
 import pytest
-from conftest import log_in, shot
+from browser_support import log_in, shot
 from http_support import HOUSEHOLD
 from playwright.sync_api import Page, expect
 

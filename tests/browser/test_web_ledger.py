@@ -12,7 +12,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import log_in, shot
+from browser_support import log_in, shot
 from http_support import a_problem
 from playwright.sync_api import Page, expect
 

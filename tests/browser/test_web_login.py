@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import log_in, shot
+from browser_support import log_in, shot
 from http_support import IN_SCOPE
 from playwright.sync_api import Page, expect
 

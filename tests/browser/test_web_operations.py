@@ -5,7 +5,7 @@ against its rebuild and sees the sweeps."""
 from __future__ import annotations
 
 import pytest
-from conftest import log_in, shot
+from browser_support import log_in, shot
 from playwright.sync_api import Page, expect
 
 from services.adapters.eventstore import EventStore

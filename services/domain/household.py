@@ -76,6 +76,12 @@ class CorrectionOf:
     amended_payload: dict[str, Any] | None = None  # validated by the target type's model
 
 
+def imported_decision(meta: Meta) -> bool:
+    """A decision the national system holds, loaded by a declared historical import: its
+    procedure ran before dixian and is recorded there, so no case of it is open here."""
+    return meta.source_system == "national_system" and meta.import_batch is not None
+
+
 def _fail(code: str, detail: str) -> LifecycleViolation:
     return LifecycleViolation(code, detail)
 
@@ -262,14 +268,16 @@ class Household(Aggregate):
     def decide_identification(
         self, e: idf.IdentificationDecided, meta: Meta, rules: LifecycleRules
     ) -> None:
-        case = self._case(e.lead_id, "identification")
+        imported = imported_decision(meta)
+        case = {} if imported else self._case(e.lead_id, "identification")
         facts = _facts(e, monitoring_line=self._line(e.decided_on, rules))
         if e.outcome.value == "dismissed":
             self._record(ev.LeadDismissed, meta, facts)
             return
         if self.monitoring_status == MONITORED:
             raise _fail("ALREADY_MONITORED", f"monitored since {self.identified_on}")
-        self._check_notice_has_run(e.lead_id, case, rules)
+        if not imported:
+            self._check_notice_has_run(e.lead_id, case, rules)
         self._record(ev.Identified, meta, facts)
 
     def record_national_entry(
@@ -331,8 +339,9 @@ class Household(Aggregate):
 
     def eliminate_risk(self, e: el.RiskEliminated, meta: Meta, rules: LifecycleRules) -> None:
         self._check_can_be_eliminated()
-        case = self._case(e.elimination_id, "elimination")
-        self._check_notice_has_run(e.elimination_id, case, rules)
+        if not imported_decision(meta):
+            case = self._case(e.elimination_id, "elimination")
+            self._check_notice_has_run(e.elimination_id, case, rules)
         line = self._line(e.decided_on, rules)
         self._record(ev.RiskEliminated, meta, _facts(e, monitoring_line=line))
 

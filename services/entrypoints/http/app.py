@@ -34,6 +34,7 @@ from services.entrypoints.http.routes import (
     health,
     households,
     ledgers,
+    national,
     operations,
     sweeps,
 )
@@ -43,6 +44,7 @@ from services.entrypoints.web.pages import PAGES
 from services.settings import Settings
 from services.usecases.audit.views import Verification
 from services.usecases.ledgers import SweepRunner
+from services.usecases.national.jobs import NationalJobs
 from services.usecases.projection_checks import ProjectionChecks
 
 STATIC = Path(__file__).parent / "static"
@@ -53,6 +55,7 @@ ROUTERS = (
     problem_routes.router,
     ledgers.router,
     sweeps.router,
+    national.router,
     audit.router,
     operations.router,
     health.router,
@@ -100,6 +103,7 @@ def create_app(
     app.state.verification = Verification(settings.verifying_key(), settings.audit_origin)
     app.state.sweeps = SweepRunner()
     app.state.projection_checks = ProjectionChecks()
+    app.state.national = NationalJobs(settings)
     app.state.oidc = OidcClient(settings) if settings.oidc_issuer else None
     problems.install(app)
     app.add_exception_handler(OidcFailed, _oidc_failed)

@@ -11,6 +11,8 @@ from functools import cache
 
 import pytest
 from compliance_history import History, county_findings, kept_by_the_book, recorded_households
+from test_compliance_irregular import irregular_scenarios
+from test_compliance_windows import window_scenarios
 
 from services.devtools.simulate import county as simulated_county
 from services.devtools.simulate.generator import generate
@@ -136,6 +138,8 @@ SCENARIOS: list[Callable[[], list[Finding]]] = [
     _eliminations,
     _r8_1,
     _favoritism,
+    window_scenarios,
+    irregular_scenarios,
 ]
 
 

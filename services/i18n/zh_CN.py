@@ -115,6 +115,7 @@ STATUSES = {
     "rectifying": "整改中",
     "rectified": "已整改",
     "closed": "已销号",
+    "resolved": "事实已消除",
     "overdue": "已逾期",
     "resolved_by_facts": "事实已消除",
 }

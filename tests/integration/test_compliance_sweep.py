@@ -219,7 +219,7 @@ def test_the_ledgers_and_report_of_a_simulated_county_export_in_chinese_with_nam
     assert tasks == ["防返贫宣传", "日常走访和集中排查", "风险预警推送", "监测对象纳入",
                      "帮扶及时精准", "风险消除", "兜底保障标注", "系统数据"]  # fmt: skip
 
-    report = report_sheets(problems, sweep, AS_OF, "county", None, params.phases, names)
+    report = report_sheets(problems, sweep, AS_OF, "county", None, params.phases_on(AS_OF), names)
     paths = write_csvs(tmp_path / "csv", report)
     assert [p.name for p in paths] == ["问题统计.csv", "走访排查覆盖.csv", "阶段进展.csv"]
     with paths[0].open(encoding="utf-8-sig") as f:

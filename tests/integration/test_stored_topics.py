@@ -79,8 +79,7 @@ def test_households_stored_before_the_layout_changed_load_as_the_intake_builds_t
     # The messages that were stored then: a step refused then and accepted today (issue #18:
     # H5's decision after a three-day notice) is not in the stored streams.
     stored_ids = {
-        json.loads(base64.b64decode(r["state"])).get("event_id")
-        for r in ROWS[store.events_table]
+        json.loads(base64.b64decode(r["state"])).get("event_id") for r in ROWS[store.events_table]
     }
     messages = village_messages("FX")
     then = [m for m in messages if _event_id(m.value) in stored_ids]

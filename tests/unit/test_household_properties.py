@@ -130,8 +130,8 @@ def check_invariants(h: Household) -> None:
     assert eliminated == (h.eliminated_on is not None)
     if eliminated:
         assert h.last_elimination_id is not None
-    if h.safety_net_marked:
-        assert h.monitoring_status == MONITORED
+    if h.safety_net_marked:  # marked while monitored; eliminated since only irregularly
+        assert h.monitoring_status in (MONITORED, RISK_ELIMINATED)
 
 
 def run(history: list[Step]) -> tuple[Household, list[str]]:

@@ -183,7 +183,7 @@ def test_a_month_without_a_visit_and_a_measure_read_in_chinese() -> None:
             "risk_not_reported",
             "visit of 2025-05-20 by cadre-li found illness, housing; no lead followed",
         ).text
-        == "cadre-li于2025-05-20走访发现风险（因病、住房安全），未登记风险线索"
+        == "cadre-li于2025-05-20走访发现风险（因病、住房出现安全问题），未登记风险线索"
     )
 
 

@@ -151,7 +151,7 @@ def _case_step(person_keys: tuple[str, ...]) -> Any:
         for k in person_keys:
             v = f.get(k)
             people.update(v if isinstance(v, list) else [v] if v else [])
-        case.acted.extend((p, eid) for p in sorted(people))
+        case.acted.extend((p, eid, day(e.occurred_at)) for p in sorted(people))
         _irregularities(case, f, eid)
 
     return handler
@@ -168,7 +168,7 @@ def _notice_posted(h: HouseholdFacts, e: RecordedEvent, f: dict[str, Any], eid: 
     case = h.cases.get(f["case_id"])
     if case is not None:
         case.notices.append(Notice(f["notice_id"], date.fromisoformat(f["posted_on"]), [eid]))
-        case.acted.append((e.actor_id, eid))
+        case.acted.append((e.actor_id, eid, day(e.occurred_at)))
 
 
 def _notice_closed(h: HouseholdFacts, e: RecordedEvent, f: dict[str, Any], eid: str) -> None:
@@ -187,7 +187,7 @@ def _decided(h: HouseholdFacts, e: RecordedEvent, f: dict[str, Any], eid: str) -
     case.decided_on, case.outcome, case.decision_event = on, f["outcome"], eid
     if f.get("per_capita_net_income_yuan") is not None:
         case.income = Decimal(str(f["per_capita_net_income_yuan"]))
-    case.acted.append((e.actor_id, eid))
+    case.acted.append((e.actor_id, eid, day(e.occurred_at)))
     _irregularities(case, f, eid)
     if f["outcome"] == "identified" and not h.monitored_on(on):
         h.monitored.append([on, None, eid])
@@ -200,7 +200,7 @@ def _eliminated(h: HouseholdFacts, e: RecordedEvent, f: dict[str, Any], eid: str
         case.decided_on, case.outcome, case.decision_event = on, "eliminated", eid
         if f.get("per_capita_net_income_yuan") is not None:
             case.income = Decimal(str(f["per_capita_net_income_yuan"]))
-        case.acted.append((e.actor_id, eid))
+        case.acted.append((e.actor_id, eid, day(e.occurred_at)))
         _irregularities(case, f, eid)
     for period in h.monitored:
         if period[1] is None:
@@ -235,7 +235,7 @@ def _verified(h: HouseholdFacts, e: RecordedEvent, f: dict[str, Any], eid: str) 
         m.verifications.append((on, tuple(f["evidence_refs"]), f["verifier_id"], eid))
         for case in h.cases.values():  # who verified a measure acted on the household's case
             if case.kind == "identification" and case.outcome == "identified":
-                case.acted.append((f["verifier_id"], eid))
+                case.acted.append((f["verifier_id"], eid, on))
 
 
 def _mark(is_set: bool, key: str) -> Any:

@@ -98,7 +98,8 @@ class Case:
     decided_on: date | None = None
     outcome: str | None = None  # identified | dismissed | eliminated
     decision_event: str | None = None
-    acted: list[tuple[str, str]] = field(default_factory=list)  # (person, event id)
+    # (person, event id, day): who acted on the case, in which event, on which day
+    acted: list[tuple[str, str, date]] = field(default_factory=list)
     # what a step of the case was recorded as irregular (code, detail, event id): a
     # township review before the notice closed, a decision with an objection open…
     irregular: list[tuple[str, str, str]] = field(default_factory=list)

@@ -222,6 +222,7 @@ def window_scenarios() -> list[Finding]:
     late.screening("2024-07-02")
     below.income("2024-06-10", 7299)
     found += [*late.findings(AS_OF, "R2.3"), *below.findings(AS_OF, "R2.3")]
+    found += _recipient().findings(AS_OF, "R2.3")  # never screened
     invalid = kept_by_the_book()
     invalid.events[0].facts["members"][0]["id_number"] = "110105194912310021"
     found += invalid.findings(AS_OF, "R8.1")

@@ -150,7 +150,9 @@ def bench(settings: Settings, size: str, seed: int, out: Path) -> dict[str, Any]
     work = settings.data_dir / "bench"
     with servers(settings, kafka=True) as s:
         assert s.pg_url and s.kafka_bootstrap
-        url = recreate_database(with_database(s.pg_url, "postgres"), "dixian_bench")
+        # BENCH_DATABASE: a database of its own, where several checkouts bench on one server
+        name = os.environ.get("BENCH_DATABASE", "dixian_bench")
+        url = recreate_database(with_database(s.pg_url, "postgres"), name)
         tag = format(int(time.time()), "x")
         s = s.model_copy(
             update={

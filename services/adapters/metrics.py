@@ -24,6 +24,11 @@ INTAKE_BATCH_SECONDS = Histogram(
     buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60),
     registry=REGISTRY,
 )
+INTAKE_FETCH_FAILURES = Counter(
+    "dixian_intake_fetch_failures",
+    "Fetches from Kafka that failed (the consume loop is slowed and restarted).",
+    registry=REGISTRY,
+)
 INTAKE_BATCH_FAILURES = Counter(
     "dixian_intake_batch_failures",
     "Batches that failed as a whole (the database, not a message) and were read again.",

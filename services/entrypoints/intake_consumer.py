@@ -29,6 +29,7 @@ from services.adapters import kafka_records, metrics
 from services.adapters.eventstore import EventStore
 from services.adapters.intake_store import PostgresIntakeUnitOfWork
 from services.adapters.kafka_security import kafka_kwargs, kafka_security
+from services.entrypoints.consume_guard import ConsumeLoopGuard
 from services.entrypoints.rejection_outbox import RejectionOutbox
 from services.settings import Settings
 from services.usecases.intake.batch import BatchOutcome, IntakeProcessor
@@ -168,6 +169,7 @@ class IntakeService:
             description="Every event about a household; key = household_id.",
         )
         self.subscriber(self._handle)
+        self.fetch_guard = ConsumeLoopGuard(self.subscriber)
 
     @classmethod
     def on_store(cls, settings: Settings, store: EventStore, bootstrap: str) -> IntakeService:
@@ -275,7 +277,7 @@ class IntakeService:
         """None while the consumer runs (the readiness probe's check), else why not."""
         if self.subscriber.consumer is None:
             return "the intake's Kafka consumer is not running"
-        return None
+        return self.fetch_guard.readiness()
 
     async def _read_on_after(self, batch: list[RawMessage]) -> None:
         """Fetch on from just after what was stored. A rebalance between the fetch of this

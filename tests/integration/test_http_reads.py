@@ -175,6 +175,33 @@ async def test_a_department_sees_its_own_rejections_with_their_bytes_and_no_othe
     assert own.json()["value_base64"] == mine[0]["value_base64"]
 
 
+async def test_a_departments_large_rejection_is_left_off_its_page_and_given_alone(
+    api: Api,
+) -> None:
+    """Bytes beyond a page's 64 KiB come only when the rejection is asked for by itself."""
+    big = b'{"source_system": "civil_affairs", "note": "' + b"x" * 70_000 + b'"}'
+    with api.store.connection() as conn:
+        rid = conn.execute(
+            'INSERT INTO intake_rejected (topic, partition, "offset", message_value, headers, '
+            "reason_code, reason, source_system) VALUES ('t-large', 0, 1, %s, '[]', "
+            "'PAYLOAD_INVALID', 'too long', 'civil_affairs') RETURNING rejection_id",
+            (big,),
+        ).fetchone()["rejection_id"]
+    try:
+        department = await api.bearer("department")
+        page = (await department.get("/api/rejected")).json()["items"]
+        listed = next(r for r in page if r["rejection_id"] == rid)
+        assert listed["value_omitted"] is True and "value_base64" not in listed
+        assert listed["value_bytes"] == len(big)
+        small = [r for r in page if r["rejection_id"] != rid]
+        assert small and all("value_base64" in r for r in small)
+        alone = (await department.get(f"/api/rejected/{rid}")).json()
+        assert base64.b64decode(alone["value_base64"]) == big
+    finally:  # the shared seeded database stays as the other tests count it
+        with api.store.connection() as conn:
+            conn.execute("DELETE FROM intake_rejected WHERE rejection_id = %s", (rid,))
+
+
 async def test_pages_follow_their_cursors_to_the_whole_list(api: Api) -> None:
     county = await api.bearer("county")
     whole = (await county.get("/api/problems", params={"limit": 200})).json()

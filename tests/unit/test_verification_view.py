@@ -37,3 +37,34 @@ def test_a_slow_verification_holds_no_request_and_its_result_is_shared(
     done = v.status(None)  # type: ignore[arg-type]
     assert done["ok"] is True and done["unlogged"] == 2  # a tail not logged yet: no failure
     assert calls == ["KEY"]  # one verification for all the askers
+
+
+def test_a_tail_the_log_does_not_take_for_long_is_a_failure(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Moments behind is the projection's lag; the same tail ten minutes on is events added
+    behind the log (or a log that stopped), and the status says so."""
+    sizes = iter([(5, 3), (6, 5), (8, 5), (8, 5), (8, 8)])
+    clock = [1000.0]
+
+    def verify(store: Any, key: str, origin: str) -> Report:
+        events, logged = next(sizes)
+        tail = [Finding("UNLOGGED_TAIL", logged, None, "not in the log")] if logged < events else []
+        return Report(events=events, logged=logged, findings=tail)
+
+    monkeypatch.setattr(views, "verify", verify)
+    monkeypatch.setattr(views.time, "monotonic", lambda: clock[0])
+    v = views.Verification("KEY", "dixian/test", tail_grace=600)
+    seen = []
+    for minutes in (0, 9, 11, 22, 23):  # at each, a verification
+        clock[0] = 1000.0 + minutes * 60
+        v._verify(None)  # type: ignore[arg-type]
+        status = v._last[1]  # type: ignore[index]
+        seen.append((status["ok"], status["unlogged"], status["unlogged_stuck"]))
+    assert seen == [
+        (True, 2, False),  # a tail seen at 0 min
+        (True, 1, False),  # 9 min: the log took that tail; a new one (events up to 6)
+        (True, 3, False),  # 11 min: still the 9-minute tail, 2 minutes old
+        (False, 3, True),  # 22 min: 13 minutes and not taken: a failure
+        (True, 0, False),  # 23 min: the log took it all
+    ]

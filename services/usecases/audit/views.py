@@ -29,10 +29,17 @@ class Verification:
     the first request waits `wait` seconds for it, later ones take the last result."""
 
     def __init__(
-        self, public_key: str | None, origin: str, max_age: float = 60.0, wait: float = 10.0
+        self,
+        public_key: str | None,
+        origin: str,
+        max_age: float = 60.0,
+        wait: float = 10.0,
+        tail_grace: float = 600.0,
     ) -> None:
         self.public_key, self.origin = public_key, origin  # the key configuration trusts
-        self.max_age, self.wait = max_age, wait
+        self.max_age, self.wait, self.tail_grace = max_age, wait, tail_grace
+        # (when, store size then) a tail was first seen that the log has not taken since
+        self._tail: tuple[float, int] | None = None
         self._lock = threading.Lock()
         self._last: tuple[float, dict[str, Any]] | None = None
         self._running: threading.Thread | None = None
@@ -66,13 +73,18 @@ class Verification:
             )
             return
         # The log's projection trails the store by moments: a tail not logged yet is shown
-        # (`unlogged`), not a failure; everything else the verifier finds is.
-        failed = [f for f in report.findings if f.code != "UNLOGGED_TAIL"]
+        # (`unlogged`), not a failure — unless the log has not taken it for `tail_grace`
+        # seconds (events added behind the log, or its projection stopped); everything else
+        # the verifier finds is a failure.
+        now = time.monotonic()
+        stuck = self._stuck_tail(now, report.events, report.logged)
+        failed = [f for f in report.findings if f.code != "UNLOGGED_TAIL" or stuck]
         self._last = (
-            time.monotonic(),
+            now,
             {
                 "ok": not failed,
                 "unlogged": report.events - report.logged,
+                "unlogged_stuck": stuck,
                 "events": report.events,
                 "logged": report.logged,
                 "checkpoints_ok": report.checkpoints_ok,
@@ -84,6 +96,13 @@ class Verification:
                 "verified_at": time.time(),
             },
         )
+
+    def _stuck_tail(self, now: float, events: int, logged: int) -> bool:
+        if logged >= events:
+            self._tail = None
+        elif self._tail is None or logged >= self._tail[1]:  # that tail was taken: a new one
+            self._tail = (now, events)
+        return self._tail is not None and now - self._tail[0] > self.tail_grace
 
 
 def checkpoint_list(store: EventStore) -> list[dict[str, Any]]:

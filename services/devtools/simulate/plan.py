@@ -99,6 +99,7 @@ class Plan:
     )
     # (household, month) planted without a visit (R2.1): no other plant visits it then
     unvisited: set[tuple[str, int]] = field(default_factory=set)
+    visited_months: set[tuple[str, int]] = field(default_factory=set)  # by a plant's visit
     # village → (household, its head) registered last: what a duplicate person copies (R8.1)
     previous_member: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
 
@@ -130,6 +131,20 @@ class Plan:
             }
             | ({"consequence_of": consequence} if consequence else {})
         )
+
+    def visited(self, hid: str, day: date) -> None:
+        """A visit another plant makes: a month planted without a visit (R2.1) is then no
+        lapse, and its truth is withdrawn."""
+        month = (day.year - START.year) * 12 + day.month - START.month
+        self.visited_months.add((hid, month))
+        if (hid, month) in self.unvisited:
+            self.unvisited.discard((hid, month))
+            due = month_end(month).isoformat()
+            for i in range(len(self.truth) - 1, -1, -1):
+                t = self.truth[i]
+                if (t["rule"], t["subject"], t["due"]) == ("R2.1", hid, due):
+                    del self.truth[i]
+                    break
 
     def envelope(
         self,

@@ -38,6 +38,8 @@ def _shock(
     recipient who meets the criteria) whose lead a planted lapse delays or prevents (R3.1,
     R3.2, R2.4) leaves that rule's finding too: noted as the plant's consequence."""
     rng = plan.rng
+    if h.status in ("case", "monitored", "reverting"):  # under a case already: no new one
+        return
     risk = risk or rng.choice(RISKS)
     if h.no_labour and risk == "unemployment":  # no one to be unemployed: 缺劳动力
         risk = "lack_of_labour"
@@ -79,6 +81,7 @@ def _shock(
         if plan.plant("R2.4"):  # the visit saw the risk; no lead was ever registered
             seen = steps.findings("risk seen", [risk])
             emit(hid, *steps.visit_recorded(by["actor"]["person_id"], day, seen), by)
+            plan.visited(hid, day)
             plan.note(
                 "R2.4",
                 "household",
@@ -196,9 +199,12 @@ def _follow(
                 h.transfer = (TRANSFER_COMPONENT[measure_type], amount)
             verifier, evidence = by["actor"]["person_id"], [f"photo-{measure}"]
             plan.later(h, *steps.assistance_measure_verified(measure, v, verifier, evidence), by)
-        if plan.plant("R1.2"):
+        # R1.2 binds the first identification's leaflet: once delivered, a later
+        # identification without one is no lapse (so it is not planted)
+        if "leaflet:assistance" not in h.planted and plan.plant("R1.2"):
             plan.note("R1.2", "household", hid, day + timedelta(days=30), "no assistance leaflet")
         else:
+            h.planted.add("leaflet:assistance")
             leaflet_day = day + timedelta(days=rng.randint(3, 20))
             leaflet = steps.policy_leaflet_delivered(
                 "assistance_policy", leaflet_day, h.members[0]["person_id"]

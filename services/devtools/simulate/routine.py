@@ -68,7 +68,8 @@ def _month_of(county: County, plan: Plan, h: Household, month: int, emit: Any) -
         binds = h.lifted or (
             h.status == "monitored" and h.identified_on is not None and h.identified_on < first
         )
-        if monthly and binds and plan.plant("R2.1") and month > 0:
+        visited = (h.household_id, month) in plan.visited_months  # by another plant
+        if monthly and binds and not visited and plan.plant("R2.1") and month > 0:
             plan.note("R2.1", "household", h.household_id, last, f"no visit in {first:%Y-%m}")
             plan.unvisited.add((h.household_id, month))
         else:
@@ -147,16 +148,22 @@ def _month_of(county: County, plan: Plan, h: Household, month: int, emit: Any) -
             emit(h.household_id, *check, by)
             if h.income < 7300:  # meets the criteria: a lead, and the procedure
                 _shock(plan, h, day + timedelta(days=3), emit, "income_drop", trigger="R2.3")
-    # the queue: procedure steps that fall due this month (and those they set in motion)
-    while due := [q for q in plan.queue.get(h.household_id, []) if q[0] <= last]:
-        plan.queue[h.household_id] = [q for q in plan.queue[h.household_id] if q[0] > last]
+    # the yearly income assessment in November, in its day's order among the month's
+    # procedure steps (it shows the money of the measures started before it)
+    if month % 12 == 10:
+        assessed = first + timedelta(days=rng.randint(0, 20))
+        _run_queue(county, plan, h, assessed - timedelta(days=1), emit)
+        _income(plan, h, assessed, emit, by)
+    _run_queue(county, plan, h, last, emit)
+
+
+def _run_queue(county: County, plan: Plan, h: Household, until: date, emit: Any) -> None:
+    """The procedure steps that fall due by `until`, and those they set in motion."""
+    while due := [q for q in plan.queue.get(h.household_id, []) if q[0] <= until]:
+        plan.queue[h.household_id] = [q for q in plan.queue[h.household_id] if q[0] > until]
         for day, event_type, payload, actor in sorted(due, key=lambda q: q[0]):
             emit(h.household_id, day, event_type, payload, actor)
             _follow(county, plan, h, day, event_type, payload, emit)
-    # the yearly income assessment in November (after the month's procedure steps: it shows
-    # the money of the measures under way)
-    if month % 12 == 10:
-        _income(plan, h, first + timedelta(days=rng.randint(0, 20)), emit, by)
 
 
 def _data_quality(plan: Plan, h: Household, registered: date) -> None:

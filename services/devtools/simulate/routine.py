@@ -104,11 +104,18 @@ def _month_of(county: County, plan: Plan, h: Household, month: int, emit: Any) -
                 f"screening {day.year}", by["actor"]["person_id"], day, steps.findings("screened")
             )
             emit(h.household_id, *screening, by)
-    # a shock: a new risk for a household not monitored
-    if h.status in ("ordinary", "eliminated") and 0 < month < 20 and rng.random() < 0.003:
+    # a shock: a new risk for a household not monitored (not in November, whose income
+    # assessment may open a case of its own earlier in the month)
+    november = month % 12 == 10
+    if (
+        h.status in ("ordinary", "eliminated")
+        and 0 < month < 20
+        and not november
+        and rng.random() < 0.003
+    ):
         _shock(plan, h, first + timedelta(days=rng.randint(0, 20)), emit)
     # a new minimum-living-allowance recipient (R2.3): screened against the criteria
-    if h.status == "ordinary" and month > 0 and rng.random() < 0.002:
+    if h.status == "ordinary" and month > 0 and not november and rng.random() < 0.002:
         day = first + timedelta(days=rng.randint(0, 20))
         granted = steps.department_fact_reported(
             f"MA-{plan.counter}",
@@ -131,6 +138,7 @@ def _month_of(county: County, plan: Plan, h: Household, month: int, emit: Any) -
                     steps.findings("income checked", income_estimate_yuan=str(h.income)),
                 )
                 emit(h.household_id, *check, by)
+                plan.visited(h.household_id, check.day)
             plan.note(
                 "R2.3",
                 "household",
@@ -146,6 +154,7 @@ def _month_of(county: County, plan: Plan, h: Household, month: int, emit: Any) -
                 steps.findings("income checked", income_estimate_yuan=str(h.income)),
             )
             emit(h.household_id, *check, by)
+            plan.visited(h.household_id, check.day)
             if h.income < 7300:  # meets the criteria: a lead, and the procedure
                 _shock(plan, h, day + timedelta(days=3), emit, "income_drop", trigger="R2.3")
     # the yearly income assessment in November, in its day's order among the month's

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from events.reasons import ReasonCoded
 
 # Stable reason codes of the lifecycle, with what the producer should do about each.
@@ -50,6 +52,18 @@ IRREGULAR: dict[str, str] = {
     "OBJECTION_OPEN": "R4.1",  # decided with an objection open (R6.2 for an elimination)
     "SAFETY_NET_MARKED": "R7.1",  # a marked household proposed or eliminated
 }
+
+Irregularities = list[dict[str, str]]
+
+
+def irregular(found: Irregularities, code: str, detail: str) -> None:
+    """Note what was irregular about a step that is nonetheless accepted (IRREGULAR)."""
+    assert code in IRREGULAR, code
+    found.append({"code": code, "detail": detail})
+
+
+def with_irregularities(facts: dict[str, Any], found: Irregularities) -> dict[str, Any]:
+    return facts | {"irregularities": found} if found else facts
 
 
 class LifecycleViolation(ReasonCoded):

@@ -31,7 +31,9 @@ from events import elimination as el
 from events import household as hh
 from events import identification as idf
 from services.domain import events as ev
-from services.domain.errors import IRREGULAR, LifecycleViolation
+from services.domain.errors import Irregularities, LifecycleViolation
+from services.domain.errors import irregular as _irregular
+from services.domain.errors import with_irregularities as _with
 from services.domain.events import MONITORED, NOT_MONITORED, RISK_ELIMINATED
 from services.domain.rules import LifecycleRules
 
@@ -80,21 +82,14 @@ class CorrectionOf:
     amended_payload: dict[str, Any] | None = None  # validated by the target type's model
 
 
+def imported_decision(meta: Meta) -> bool:
+    """A decision the national system holds, loaded by a declared historical import: its
+    procedure ran before dixian and is recorded there, so no case of it is open here."""
+    return meta.source_system == "national_system" and meta.import_batch is not None
+
+
 def _fail(code: str, detail: str) -> LifecycleViolation:
     return LifecycleViolation(code, detail)
-
-
-Irregularities = list[dict[str, str]]
-
-
-def _irregular(found: Irregularities, code: str, detail: str) -> None:
-    """Note what was irregular about a step that is nonetheless accepted (IRREGULAR)."""
-    assert code in IRREGULAR, code
-    found.append({"code": code, "detail": detail})
-
-
-def _with(facts: dict[str, Any], found: Irregularities) -> dict[str, Any]:
-    return facts | {"irregularities": found} if found else facts
 
 
 def _facts(payload: BaseModel, **extra: Any) -> dict[str, Any]:
@@ -286,14 +281,16 @@ class Household(Aggregate):
     def decide_identification(
         self, e: idf.IdentificationDecided, meta: Meta, rules: LifecycleRules
     ) -> None:
-        case = self._case(e.lead_id, "identification")
+        imported = imported_decision(meta)
+        case = {} if imported else self._case(e.lead_id, "identification")
         facts = _facts(e, monitoring_line=self._line(e.decided_on, rules))
         if e.outcome.value == "dismissed":
             self._record(ev.LeadDismissed, meta, facts)
             return
         if self.monitoring_status == MONITORED:
             raise _fail("ALREADY_MONITORED", f"monitored since {self.identified_on}")
-        found = self._notice_irregularities(e.lead_id, case, rules)
+        # an imported decision's procedure ran in the national system: nothing to note here
+        found = [] if imported else self._notice_irregularities(e.lead_id, case, rules)
         self._record(ev.Identified, meta, _with(facts, found))
 
     def record_national_entry(
@@ -358,8 +355,9 @@ class Household(Aggregate):
 
     def eliminate_risk(self, e: el.RiskEliminated, meta: Meta, rules: LifecycleRules) -> None:
         found = self._check_can_be_eliminated()
-        case = self._case(e.elimination_id, "elimination")
-        found += self._notice_irregularities(e.elimination_id, case, rules)
+        if not imported_decision(meta):
+            case = self._case(e.elimination_id, "elimination")
+            found += self._notice_irregularities(e.elimination_id, case, rules)
         line = self._line(e.decided_on, rules)
         self._record(ev.RiskEliminated, meta, _with(_facts(e, monitoring_line=line), found))
 

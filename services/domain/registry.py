@@ -22,6 +22,7 @@ from services.domain.rules import LifecycleRules
 Command = Callable[[Household, Any, Meta, LifecycleRules], None]
 
 VILLAGE, TOWNSHIP, COUNTY = "village_app", "township_system", "county_system"
+NATIONAL = "national_system"  # a declared historical import of its exports (issue 17)
 DEPARTMENTS = (
     "civil_affairs",
     "medical_insurance",
@@ -64,10 +65,12 @@ KINDS: dict[str, EventKind] = {
     k.name: k
     for k in (
         # who the household is
-        EventKind("household_registered", None, (ev.Registered,), (VILLAGE,)),
-        EventKind("member_added", H.add_member, (ev.MemberAdded,), (VILLAGE,)),
-        EventKind("member_changed", H.change_member, (ev.MemberChanged,), (VILLAGE,)),
-        EventKind("income_assessed", H.assess_income, (ev.IncomeAssessed,), (VILLAGE,), True),
+        EventKind("household_registered", None, (ev.Registered,), (VILLAGE, NATIONAL)),
+        EventKind("member_added", H.add_member, (ev.MemberAdded,), (VILLAGE, NATIONAL)),
+        EventKind("member_changed", H.change_member, (ev.MemberChanged,), (VILLAGE, NATIONAL)),
+        EventKind(
+            "income_assessed", H.assess_income, (ev.IncomeAssessed,), (VILLAGE, NATIONAL), True
+        ),
         # visits, screenings, publicity: facts
         EventKind(
             "visit_recorded", H.record_visit, (ev.VisitRecorded,), (VILLAGE,), True, fact=True
@@ -109,7 +112,7 @@ KINDS: dict[str, EventKind] = {
             "department_fact_reported",
             H.report_department_fact,
             (ev.DepartmentFactReported,),
-            DEPARTMENTS,
+            (*DEPARTMENTS, NATIONAL),
             True,
             fact=True,
         ),
@@ -145,7 +148,7 @@ KINDS: dict[str, EventKind] = {
             "identification_decided",
             H.decide_identification,
             (ev.Identified, ev.LeadDismissed),
-            (COUNTY,),
+            (COUNTY, NATIONAL),
         ),
         EventKind(
             "national_system_entry_recorded",
@@ -186,7 +189,7 @@ KINDS: dict[str, EventKind] = {
             (ev.RiskEliminationProposed,),
             (VILLAGE,),
         ),
-        EventKind("risk_eliminated", H.eliminate_risk, (ev.RiskEliminated,), (COUNTY,)),
+        EventKind("risk_eliminated", H.eliminate_risk, (ev.RiskEliminated,), (COUNTY, NATIONAL)),
         EventKind(
             "risk_elimination_reverted",
             H.revert_elimination,

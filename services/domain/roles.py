@@ -37,6 +37,7 @@ class Permission(StrEnum):
     AUDIT_VERIFY = "audit:verify"  # verification status, checkpoints, consistency: no records
     AUDIT_READ = "audit:read"  # inclusion proofs, who did and read what
     ACCOUNTS_MANAGE = "accounts:manage"
+    NATIONAL_IMPORT = "national:import"  # upload the national system's export: import, compare
     PROJECTIONS_READ = "projections:read"
     REJECTED_READ = "rejected:read"  # every rejection, without the message's bytes
     REJECTED_READ_OWN = "rejected:own"  # a department's own rejections, bytes included
@@ -58,7 +59,7 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.VILLAGE_CADRE: _VILLAGE,
     Role.TOWNSHIP_OFFICIAL: _TOWNSHIP,
     Role.COUNTY_OFFICIAL: _TOWNSHIP | {P.PROBLEMS_FAVORITISM, P.SWEEPS_RUN, P.REJECTED_READ},
-    Role.COUNTY_ADMINISTRATOR: frozenset({P.SELF, P.ACCOUNTS_MANAGE}),
+    Role.COUNTY_ADMINISTRATOR: frozenset({P.SELF, P.ACCOUNTS_MANAGE, P.NATIONAL_IMPORT}),
     Role.DISCIPLINE_INSPECTOR: frozenset(
         {
             P.SELF,

@@ -6,6 +6,7 @@ are in `zh_CN_codes`, reason codes' explanations and the problems' summary templ
 
 from __future__ import annotations
 
+from services.i18n import zh_CN_national as national
 from services.i18n.zh_CN_codes import CODES, EVENT_TYPES
 from services.i18n.zh_CN_texts import REASONS, SUMMARIES
 
@@ -281,7 +282,9 @@ def _flat() -> dict[str, str]:
     sections: dict[str, dict[str, str]] = {
         "rule": RULES,
         "area": AREAS,
-        "check": CHECKS,
+        "check": CHECKS | national.CHECKS,
+        "national_reason": national.ROW_REASONS,
+        "national": national.TEXTS,
         "concern": CONCERNS,
         "status": STATUSES,
         "ledger_step": LEDGER_STEPS,

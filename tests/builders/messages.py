@@ -27,7 +27,8 @@ def source_for(event_type: str) -> str:
     """A source system the default permissions allow to emit the type."""
     if event_type not in EVENT_TYPES:
         return "village_app"
-    return next(s for s, types in DEFAULT_PERMISSIONS.items() if event_type in types)
+    allowed = [s for s, types in DEFAULT_PERMISSIONS.items() if event_type in types]
+    return next((s for s in allowed if s != "national_system"), allowed[0])  # not the import
 
 
 def meta(

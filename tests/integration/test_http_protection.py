@@ -68,6 +68,7 @@ def values(api: Api) -> dict[str, str]:
         "actor_id": "cadre-li",
         "source": "village_app",
         "rejection_id": "1",
+        "job_id": str(uuid.uuid4()),
     }
 
 

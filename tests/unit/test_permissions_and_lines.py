@@ -25,7 +25,8 @@ def test_civil_affairs_can_report_an_allowance_but_not_decide_an_identification(
 def test_only_the_county_decides_and_only_the_township_marks() -> None:
     deciders = {s for s, types in DEFAULT_PERMISSIONS.items() if "identification_decided" in types}
     markers = {s for s, types in DEFAULT_PERMISSIONS.items() if "safety_net_mark_set" in types}
-    assert (deciders, markers) == ({"county_system"}, {"township_system"})
+    # the national system's declared import records the decisions its exports hold (issue 17)
+    assert (deciders, markers) == ({"county_system", "national_system"}, {"township_system"})
 
 
 def test_every_event_type_has_a_producer() -> None:

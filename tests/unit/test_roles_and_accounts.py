@@ -35,7 +35,8 @@ def test_the_roles_may_what_the_domain_table_says() -> None:
     assert P.PROBLEMS_CLOSE not in may[Role.VILLAGE_CADRE]
     assert P.PROBLEMS_CLOSE in may[Role.TOWNSHIP_OFFICIAL] & may[Role.COUNTY_OFFICIAL]
     assert P.SWEEPS_RUN in may[Role.COUNTY_OFFICIAL] - may[Role.TOWNSHIP_OFFICIAL]
-    assert may[Role.COUNTY_ADMINISTRATOR] == {P.SELF, P.ACCOUNTS_MANAGE}
+    # accounts, and uploading the national system's export (issue 17)
+    assert may[Role.COUNTY_ADMINISTRATOR] == {P.SELF, P.ACCOUNTS_MANAGE, P.NATIONAL_IMPORT}
     writes = {P.PROBLEMS_RECTIFY, P.PROBLEMS_CLOSE, P.SWEEPS_RUN, P.ACCOUNTS_MANAGE}
     assert not may[Role.DISCIPLINE_INSPECTOR] & writes
     assert {P.AUDIT_READ, P.PROBLEMS_FAVORITISM} <= may[Role.DISCIPLINE_INSPECTOR]

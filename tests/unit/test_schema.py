@@ -169,7 +169,7 @@ def test_the_envelope_tells_the_types_apart_by_event_type() -> None:
 
 def test_a_source_the_permissions_do_not_allow_breaks_the_types_schema() -> None:
     schema = event_schema("identification_decided", SOURCES)
-    assert schema["properties"]["source_system"]["enum"] == ["county_system"]
+    assert schema["properties"]["source_system"]["enum"] == ["county_system", "national_system"]
     civil = envelope("identification_decided", source_system="civil_affairs")
     assert not _validator(schema).is_valid(json.loads(json.dumps(civil)))
 

@@ -26,6 +26,7 @@ from services.adapters.kafka_topics import ensure_topics
 from services.adapters.progress import Progress
 from services.adapters.queries import household_history
 from services.devtools.bench.http import http_latency
+from services.devtools.bench.national import national_bench
 from services.devtools.bench.recall import Raised, lines, score
 from services.devtools.embedded import recreate_database, servers, with_database
 from services.devtools.simulate.output import publish, read_messages, simulate
@@ -244,6 +245,19 @@ def bench(settings: Settings, size: str, seed: int, out: Path) -> dict[str, Any]
             )
         finally:
             store.close()
+        ns = s.model_copy(
+            update={
+                "pg_url": recreate_database(
+                    with_database(url, "postgres"), "dixian_bench_national"
+                ),
+                "intake_topic": f"bench.national.{tag}",
+                "rejected_topic": f"bench.national-rejected.{tag}",
+                "intake_group": f"bench-national-{tag}",
+            }
+        )
+        asyncio.run(ensure_topics(ns, ns.kafka_bootstrap or ""))
+        env = {**os.environ, **_env(ns)}
+        results["national"] = national_bench(ns, env, sys.executable, work, size, seed, run_process)
     results["bench_peak_mb"] = _vm_hwm(os.getpid()) / 1024
     out.write_text(json.dumps(results, indent=2, default=str))
     return results
@@ -321,6 +335,16 @@ def table(r: dict[str, Any]) -> str:
             f"{r['compliance_sweep']['precision']:.1%}",
             f"{r['compliance_sweep']['peak_mb']:.0f} MB",
         ),
+        *[
+            (
+                f"national export import ({n['rows']:,} rows)",
+                f"{n['import_rows_per_second']:,.0f} rows/s",
+                f"compare recall {n['recall']:.1%} of {n['planted']:,}",
+                f"{n['import_peak_mb']:.0f} MB",
+            )
+            for n in [r["national"]]
+            if "national" in r
+        ],
         *[
             (
                 f"HTTP {what} ({r['http']['clients']} clients)",

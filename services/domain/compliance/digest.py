@@ -180,17 +180,17 @@ def _notice_closed(h: HouseholdFacts, e: RecordedEvent, f: dict[str, Any], eid: 
 
 
 def _decided(h: HouseholdFacts, e: RecordedEvent, f: dict[str, Any], eid: str) -> None:
+    on = date.fromisoformat(f["decided_on"])
+    if f["outcome"] == "identified" and not h.monitored_on(on):
+        h.monitored.append([on, None, eid])  # an imported decision has no case here
     case = h.cases.get(f["lead_id"])
     if case is None:
         return
-    on = date.fromisoformat(f["decided_on"])
     case.decided_on, case.outcome, case.decision_event = on, f["outcome"], eid
     if f.get("per_capita_net_income_yuan") is not None:
         case.income = Decimal(str(f["per_capita_net_income_yuan"]))
     case.acted.append((e.actor_id, eid, day(e.occurred_at)))
     _irregularities(case, f, eid)
-    if f["outcome"] == "identified" and not h.monitored_on(on):
-        h.monitored.append([on, None, eid])
 
 
 def _eliminated(h: HouseholdFacts, e: RecordedEvent, f: dict[str, Any], eid: str) -> None:

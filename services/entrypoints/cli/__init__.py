@@ -26,6 +26,7 @@ from services.entrypoints.cli.compliance import add_compliance_parser
 from services.entrypoints.cli.devtools import add_devtools_parsers
 from services.entrypoints.cli.inspecting import add_inspecting_parsers
 from services.entrypoints.cli.ledgers import add_ledgers_parsers
+from services.entrypoints.cli.national import add_national_parsers
 from services.entrypoints.cli.operating import add_operating_parsers
 from services.entrypoints.cli.producers import add_producers_parser
 from services.entrypoints.cli.serving import add_serving_parser
@@ -44,6 +45,7 @@ def parser() -> argparse.ArgumentParser:
     add_audit_parser(sub)
     add_compliance_parser(sub)
     add_ledgers_parsers(sub)
+    add_national_parsers(sub)
     add_producers_parser(sub)
     add_devtools_parsers(sub)
     add_users_parser(sub)

@@ -31,6 +31,18 @@ def cmd_simulate(settings: Settings, args: argparse.Namespace) -> int:
     except OSError as e:
         raise usage("FILE_NOT_WRITTEN", f"cannot write into {args.out}: {e.strerror}") from None
     print(f"{n} events of a {args.size} county (seed {args.seed}) in {events}; truth in {truth}")
+    if args.national_export:
+        from services.devtools.simulate.national_export import simulate_exports
+
+        national = simulate_exports(
+            args.size, args.seed, args.out, args.bad_row_share, args.difference_share
+        )
+        print(
+            f"the national system's export: {args.out / national['export']} "
+            f"({national['rows']} rows, {len(national['bad_rows'])} bad); a later one with "
+            f"{len(national['differences'])} differences: {args.out / national['later_export']}; "
+            f"truth in {args.out / 'national-truth.json'}"
+        )
     if args.publish and settings.kafka_bootstrap is not None:
         with Progress(f"publish to {settings.intake_topic}", "messages") as progress:
             sent = asyncio.run(
@@ -75,6 +87,21 @@ def add_devtools_parsers(sub: Any) -> None:
     )
     simulate.add_argument("--out", type=Path, default=Path(".dixian/simulation"))
     simulate.add_argument("--publish", action="store_true", help="also produce to the topic")
+    simulate.add_argument(
+        "--no-national-export",
+        dest="national_export",
+        action="store_false",
+        help="skip the national system's exports (national-export*.xlsx)",
+    )
+    simulate.add_argument(
+        "--bad-row-share", type=_rate, default=0.01, help="the export's share of bad rows"
+    )
+    simulate.add_argument(
+        "--difference-share",
+        type=_rate,
+        default=0.05,
+        help="the later export's share of households with a planted difference",
+    )
     simulate.add_argument(
         "--format",
         choices=["jsonl", "kcat"],

@@ -34,6 +34,7 @@ from services.entrypoints.http.routes import (
     health,
     households,
     ledgers,
+    national,
     operations,
     sweeps,
 )
@@ -41,6 +42,7 @@ from services.entrypoints.http.routes import problems as problem_routes
 from services.settings import Settings
 from services.usecases.audit.views import Verification
 from services.usecases.ledgers import SweepRunner
+from services.usecases.national.jobs import NationalJobs
 
 STATIC = Path(__file__).parent / "static"
 ROUTERS = (
@@ -50,6 +52,7 @@ ROUTERS = (
     problem_routes.router,
     ledgers.router,
     sweeps.router,
+    national.router,
     audit.router,
     operations.router,
     health.router,
@@ -96,6 +99,7 @@ def create_app(
     app.state.intake_assigned = intake_assigned
     app.state.verification = Verification(settings.verifying_key(), settings.audit_origin)
     app.state.sweeps = SweepRunner()
+    app.state.national = NationalJobs(settings)
     app.state.oidc = OidcClient(settings) if settings.oidc_issuer else None
     problems.install(app)
     app.add_exception_handler(OidcFailed, _oidc_failed)

@@ -33,6 +33,8 @@ CSP = (
 # Swagger UI sets inline styles (never inline scripts).
 DOCS_CSP = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
 UPLOADS = re.compile(r"^/api/problems/[^/]+/evidence$")
+EXPORT_UPLOAD = "/api/national/jobs"  # a national system's export: a county's is tens of MB
+EXPORT_MAX = 200 * 1024 * 1024
 OVERHEAD = 64 * 1024  # a multipart body's boundaries and headers around the file
 
 
@@ -59,8 +61,16 @@ class BodyTooLarge(HTTPException):
 class Guard:
     """Limits, timeout, headers, metrics and the access log, in one pass per request."""
 
-    def __init__(self, app: ASGIApp, max_body: int, max_upload: int, timeout: float) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_body: int,
+        max_upload: int,
+        timeout: float,
+        max_export: int = EXPORT_MAX,
+    ) -> None:
         self.app, self.max_body, self.max_upload, self.timeout = app, max_body, max_upload, timeout
+        self.max_export = max_export
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -68,6 +78,8 @@ class Guard:
             return
         path = scope["path"]
         limit = self.max_upload + OVERHEAD if UPLOADS.match(path) else self.max_body
+        if path == EXPORT_UPLOAD:
+            limit = self.max_export + OVERHEAD
         declared = _header(scope, b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
             await _problem(send, "BODY_TOO_LARGE", f"more than {limit} bytes")

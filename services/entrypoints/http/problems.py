@@ -107,6 +107,12 @@ REASONS: dict[str, tuple[int, str]] = {
     "NO_CHECKPOINT": (409, "还没有覆盖它的签名检查点，请稍后（检查点定期生成）再试。"),
     "EVENT_NOT_LOGGED": (409, "审计日志尚未收录该事件，请稍后再试。"),
     "BAD_SIZES": (422, "旧检查点的大小须为正数且不大于新检查点。"),
+    # the national system's exports (services.usecases.national.jobs)
+    "JOB_NOT_FOUND": (404, "您的管辖范围内没有这个导入或比对任务。"),
+    "REPORT_NOT_READY": (409, "任务尚未完成，报告还没有生成，请稍后再试。"),
+    "JOB_KIND_UNKNOWN": (422, "任务类型为 import（导入）、dry_run（试导入）或 compare（比对）。"),
+    "EXPORT_NOT_XLSX": (415, "请上传全国系统导出的 .xlsx 文件。"),
+    "KAFKA_NOT_CONFIGURED": (503, "本服务未配置 Kafka，无法导入；可先比对或试导入。"),
 }
 
 

@@ -16,6 +16,7 @@ from services.adapters.eventstore import EventStore
 from services.domain.compliance.engine import Evaluation
 from services.domain.compliance.ledger import Problem, Sweep
 from services.domain.compliance.params import ComplianceParams
+from services.domain.national.compare import CHECK_PREFIX as NATIONAL_CHECKS
 from services.usecases.compliance.parallel import evaluate_store
 
 log = logging.getLogger("dixian.compliance")
@@ -63,6 +64,8 @@ def run_sweep(
     for pid, p in problems.items():
         if pid in found or p.facts_resolved_on is not None or p.raised_on > as_of.isoformat():
             continue
+        if p.check.startswith(NATIONAL_CHECKS):
+            continue  # found by comparing an export: the next comparison resolves it
         p.resolved_by_facts(as_of, sid)  # a correction, or a standing condition remedied
         changed[pid] = p
         resolved += 1

@@ -1,0 +1,81 @@
+"""Reading a national system export (.xlsx) as a stream of rows: python-calamine (Rust, some
+ten times openpyxl's speed) when it is installed, openpyxl in read-only mode otherwise; the
+header row found among the first rows (exports put a title above it)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from services.domain.national.columns import Headers, match_headers
+
+HEADER_SEARCH_ROWS = 10  # a title, a note of the export's date, then the header
+
+
+class ExportUnreadable(Exception):
+    """The file is not a workbook this reader can open, or has no header row."""
+
+
+@dataclass(frozen=True, slots=True)
+class Export:
+    path: Path
+    headers: Headers
+    header_row: int  # its number in the sheet (1-based)
+    total_rows: int | None  # the data rows below the header, when the reader knows
+    rows: Iterator[tuple[int, Sequence[Any]]]  # (row number, cells)
+    reader: str  # calamine | openpyxl
+
+
+def _calamine(path: Path) -> tuple[Iterator[Sequence[Any]], int | None] | None:
+    try:
+        from python_calamine import CalamineWorkbook
+    except ImportError:
+        return None
+    book = CalamineWorkbook.from_path(str(path))
+    sheet = book.get_sheet_by_index(0)
+    total = sheet.total_height if hasattr(sheet, "total_height") else None
+    return iter(sheet.iter_rows()), total
+
+
+def _openpyxl(path: Path) -> tuple[Iterator[Sequence[Any]], int | None]:
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True, data_only=True)
+    sheet = book.worksheets[0]
+    return sheet.iter_rows(values_only=True), sheet.max_row
+
+
+def open_export(path: Path, reader: str = "auto") -> Export:
+    """The export's header and its rows, streamed; ExportUnreadable if it has no header."""
+    try:
+        opened = _calamine(path) if reader in ("auto", "calamine") else None
+        name = "calamine"
+        if opened is None:
+            opened, name = _openpyxl(path), "openpyxl"
+    except Exception as e:  # a zip that is not a workbook, a missing sheet…
+        raise ExportUnreadable(f"{path.name}: {type(e).__name__}: {e}") from None
+    rows, total = opened
+    best: tuple[int, Headers] | None = None
+    for number in range(1, HEADER_SEARCH_ROWS + 1):
+        row = next(rows, None)
+        if row is None:
+            break
+        headers = match_headers(row)
+        if "household_id" in headers.index:
+            best = (number, headers)
+            break
+    if best is None:
+        raise ExportUnreadable(f"{path.name}: 前{HEADER_SEARCH_ROWS}行中没有含「户编号」的表头行")
+    number, headers = best
+    data_rows = None if total is None else max(total - number, 0)
+    return Export(path, headers, number, data_rows, _numbered(rows, number), name)
+
+
+def _numbered(
+    rows: Iterator[Sequence[Any]], header_row: int
+) -> Iterator[tuple[int, Sequence[Any]]]:
+    for number, row in enumerate(rows, start=header_row + 1):
+        if any(v not in (None, "") for v in row):  # an empty row is not a record
+            yield number, row

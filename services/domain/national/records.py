@@ -1,0 +1,360 @@
+"""The export's rows as households: each row read into a member and its household's fields,
+or refused with a stable reason; the rows grouped by 户编号, with the checks that need the
+whole file (a household whose head is missing, one ID number in two households)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from events.envelope import HOUSEHOLD_ID_PATTERN
+from events.identity import is_valid_id_number
+from services.domain.national import columns as c
+
+# Stable reason codes of a row that cannot be imported (their Chinese: services.i18n).
+ROW_REASONS = (
+    "HOUSEHOLD_ID_INVALID",
+    "PERSON_ID_MISSING",
+    "NAME_MISSING",
+    "ID_NUMBER_INVALID",
+    "DATE_INVALID",
+    "NUMBER_INVALID",
+    "VALUE_UNKNOWN",
+    "VILLAGE_CODE_UNKNOWN",
+    "PERSON_ID_REPEATED",
+    "HEAD_MISSING",
+    "ID_NUMBER_IN_TWO_HOUSEHOLDS",
+    "OUTSIDE_SCOPE",
+)
+_HOUSEHOLD_ID = re.compile(HOUSEHOLD_ID_PATTERN)
+_VILLAGE_CODE = re.compile(r"^[0-9]{12}")
+_EXCEL_EPOCH = date(1899, 12, 30)
+VillageOf = Callable[[str, dict[str, str]], str | None]
+
+
+class RowRefused(Exception):
+    def __init__(self, code: str, detail: str) -> None:
+        super().__init__(code, detail)
+        self.code, self.detail = code, detail
+
+
+@dataclass(frozen=True, slots=True)
+class BadRow:
+    row: int  # the row's number in the sheet (the header is row 1)
+    household_id: str
+    code: str  # ROW_REASONS
+    detail: str  # what was found, in the export's words (ID numbers masked by the caller)
+
+
+@dataclass(slots=True)
+class View:
+    """A household as one side tells it (the export, or dixian's events): what is compared."""
+
+    household_id: str
+    village_code: str
+    household_type: str
+    status: str = "not_monitored"  # not_monitored | monitored | risk_eliminated
+    category: str | None = None
+    risks: tuple[str, ...] = ()
+    identified_on: date | None = None
+    eliminated_on: date | None = None
+    income: Decimal | None = None
+    unsafe_housing: bool = False
+    unsafe_water: bool = False
+    members: dict[str, dict[str, Any]] = field(default_factory=dict)  # person id → Member
+    # the export's side: its rows, names and dates
+    rows: dict[str, int] = field(default_factory=dict)  # person id → row number
+    names: dict[str, str] = field(default_factory=dict)
+    data_date: date | None = None
+    first_identified_on: date | None = None
+    # dixian's side: which events say each field (field → event ids)
+    evidence: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class MemberRow:
+    row: int
+    household_id: str
+    member: dict[str, Any]  # the contract's Member (events.common)
+    household: dict[str, Any]  # the household's fields as this row states them
+
+
+def text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def day(value: object, column: str) -> date | None:
+    """A date cell: a date, an Excel serial, or text (2024-03-05, 2024/3/5, 20240305, 2024-03)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, int | float) and 20000 < value < 80000:
+        return _EXCEL_EPOCH + timedelta(days=int(value))
+    s = text(value)
+    m = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})(?:[-/.月](\d{1,2})日?)?(?:[ T].*)?", s)
+    m = m or re.fullmatch(r"(\d{4})(\d{2})(\d{2})", s)
+    try:
+        if m:
+            return date(int(m[1]), int(m[2]), int(m[3] or 1))
+    except ValueError:
+        pass
+    raise RowRefused("DATE_INVALID", f"{c.header_name(column)}「{s}」不是日期")
+
+
+def yes(value: object, column: str) -> bool | None:
+    s = text(value)
+    if not s:
+        return None
+    if s in c.YES or s.startswith("是"):
+        return True
+    if s in c.NO or s.startswith("否"):
+        return False
+    raise RowRefused("VALUE_UNKNOWN", f"{c.header_name(column)}「{s}」应为是或否")
+
+
+def amount(value: object) -> Decimal | None:
+    s = text(value).replace(",", "")
+    if not s:
+        return None
+    try:
+        d = Decimal(s).quantize(Decimal("0.01"))
+    except InvalidOperation:
+        raise RowRefused("NUMBER_INVALID", f"人均纯收入「{s}」不是数额") from None
+    if d < 0:
+        raise RowRefused("NUMBER_INVALID", f"人均纯收入「{s}」为负数")
+    return d
+
+
+def coded(table: dict[str, str], value: object, column: str, default: str | None = None) -> Any:
+    s = text(value)
+    if not s:
+        return default
+    if s in table:
+        return table[s]
+    raise RowRefused("VALUE_UNKNOWN", f"{c.header_name(column)}「{s}」无法识别")
+
+
+def health(value: object) -> str:
+    s = text(value)
+    if not s or s == "健康":
+        return "healthy"
+    for word, code in c.HEALTH_ORDER:
+        if word in s:
+            return code
+    raise RowRefused("VALUE_UNKNOWN", f"健康状况「{s}」无法识别")
+
+
+def months(value: object) -> int:
+    s = text(value)
+    try:
+        n = int(Decimal(s)) if s else 0
+    except InvalidOperation:
+        raise RowRefused("NUMBER_INVALID", f"务工时间（月）「{s}」不是月数") from None
+    if not 0 <= n <= 12:
+        raise RowRefused("NUMBER_INVALID", f"务工时间（月）「{s}」不在0至12之间")
+    return n
+
+
+def risks_of(values: Sequence[object]) -> tuple[str, ...]:
+    found: list[str] = []
+    for v in values:
+        for word in re.split(r"[,，、;；\s]+", text(v)):
+            if not word or word == "无":
+                continue
+            code = c.RISKS.get(word)
+            if code is None:
+                raise RowRefused("VALUE_UNKNOWN", f"风险类型「{word}」无法识别")
+            if code not in found:
+                found.append(code)
+    return tuple(found)
+
+
+HOUSEHOLD_FIELDS = (
+    "household_type", "category", "eliminated", "income", "unsafe_housing", "safe_water",
+    "village_code", "county_name", "township_name", "village_name", *c.DATES,
+)  # fmt: skip
+
+
+def parse_row(
+    number: int, cells: Sequence[object], h: c.Headers, memo: list[Any] | None = None
+) -> MemberRow:
+    """One row as a member and its household's fields, or RowRefused. `memo` keeps the
+    previous row's household cells and fields: a household's rows repeat them, so they are
+    read once (a row whose household cells differ is read, and refused, on its own)."""
+    memo = [None, None] if memo is None else memo
+    width = len(cells)
+    if width <= h.width:  # a short row (or a column missing): its cells beyond are empty
+        cells = [*cells, *([None] * (h.width + 1 - width))]
+    at = h.at
+
+    def cell(key: str) -> object:
+        return cells[at[key]]
+
+    hid = text(cell("household_id"))
+    if not _HOUSEHOLD_ID.match(hid):
+        raise RowRefused("HOUSEHOLD_ID_INVALID", f"户编号「{hid}」不可用")
+    pid, name = text(cell("person_id")), text(cell("name"))
+    if not pid:
+        raise RowRefused("PERSON_ID_MISSING", "人编号为空")
+    if not name:
+        raise RowRefused("NAME_MISSING", "姓名为空")
+    id_number = text(cell("id_number")).upper()
+    if not is_valid_id_number(id_number):
+        raise RowRefused("ID_NUMBER_INVALID", "证件号码不是有效的18位身份证号码")
+    relation = text(cell("relation"))
+    phone = text(cell("phone")) or None
+    member = {
+        "person_id": pid,
+        "name": name,
+        "id_number": id_number,
+        "relation_to_head": c.RELATIONS.get(relation, relation or "other"),
+        "labour_capacity": coded(c.LABOUR, cell("labour"), "labour", "none"),
+        "health": health(cell("health")),
+        "in_school": text(cell("school")) not in c.NOT_IN_SCHOOL,
+        "phone": phone[:32] if phone else None,
+        "migrant_work_months": months(cell("migrant_months")),
+    }
+    raw = (
+        hid,
+        *(cell(k) for k in HOUSEHOLD_FIELDS),
+        *(cells[i] for i in h.risk_columns),
+    )
+    if memo[0] != raw:
+        memo[:] = [None, _household(cells, h, cell)]
+        memo[0] = raw
+    return MemberRow(number, hid, member, memo[1])
+
+
+def _household(cells: Sequence[object], h: c.Headers, cell: Any) -> dict[str, Any]:
+    eliminated = yes(cell("eliminated"), "eliminated")
+    household = {
+        "household_type": coded(c.HOUSEHOLD_TYPES, cell("household_type"), "household_type"),
+        "category": coded(c.CATEGORIES, cell("category"), "category"),
+        "risks": risks_of([cells[i] for i in h.risk_columns]),
+        "eliminated": bool(eliminated),
+        "income": amount(cell("income")),
+        "unsafe_housing": bool(yes(cell("unsafe_housing"), "unsafe_housing")),
+        "unsafe_water": yes(cell("safe_water"), "safe_water") is False,
+        "village_code": text(cell("village_code")),
+        "names": {
+            k: v[:64]
+            for k in ("county_name", "township_name", "village_name")
+            if (v := text(cell(k)))
+        },
+        **{k: day(cell(k), k) for k in c.DATES},
+    }
+    if household["household_type"] is None:
+        raise RowRefused("VALUE_UNKNOWN", "户类型为空")
+    return household
+
+
+def is_head(member: dict[str, Any]) -> bool:
+    return member["relation_to_head"] == "head"
+
+
+@dataclass
+class Grouping:
+    """The rows as they are read, then the households they make (`finish`)."""
+
+    village_of: VillageOf
+    households: dict[str, list[MemberRow]] = field(default_factory=dict)
+    bad: list[BadRow] = field(default_factory=list)
+    rows: int = 0
+    memo: list[Any] = field(default_factory=lambda: [None, None])
+
+    def add(self, number: int, cells: Sequence[object], h: c.Headers) -> None:
+        self.rows += 1
+        try:
+            r = parse_row(number, cells, h, self.memo)
+        except RowRefused as e:
+            i = h.index.get("household_id")
+            hid = text(cells[i]) if i is not None and i < len(cells) else ""
+            self.bad.append(BadRow(number, hid[:64], e.code, e.detail))
+            return
+        self.households.setdefault(r.household_id, []).append(r)
+
+    def finish(self) -> list[View]:
+        """The households whose rows hold together; the rows that do not, in `bad`."""
+        owner: dict[str, str] = {}  # ID number → the household it was first seen in
+        views = []
+        for hid, rows in self.households.items():
+            keep = []
+            for r in rows:
+                first = owner.setdefault(r.member["id_number"], hid)
+                if first != hid:
+                    self._refuse(r, "ID_NUMBER_IN_TWO_HOUSEHOLDS", f"该证件号码已见于户{first}")
+                elif any(k.member["person_id"] == r.member["person_id"] for k in keep):
+                    self._refuse(r, "PERSON_ID_REPEATED", f"人编号{r.member['person_id']}重复")
+                else:
+                    keep.append(r)
+            view = self._view(hid, keep)
+            if view is not None:
+                views.append(view)
+        self.bad.sort(key=lambda b: b.row)
+        return views
+
+    def _refuse(self, r: MemberRow, code: str, detail: str) -> None:
+        self.bad.append(BadRow(r.row, r.household_id, code, detail))
+
+    def _view(self, hid: str, rows: list[MemberRow]) -> View | None:
+        head = next((r for r in rows if is_head(r.member)), None)
+        if head is None:
+            for r in rows:
+                self._refuse(r, "HEAD_MISSING", "该户没有可导入的户主行")
+            return None
+        f = head.household
+        village = f["village_code"] or self.village_of(hid, f["names"]) or ""
+        if not _VILLAGE_CODE.fullmatch(village[:12]) or len(village) != 12:
+            for r in rows:
+                self._refuse(r, "VILLAGE_CODE_UNKNOWN", "无法确定该户所在行政村的区划代码")
+            return None
+        category = f["category"]
+        status = "not_monitored"
+        if category:
+            status = "risk_eliminated" if f["eliminated"] else "monitored"
+        return View(
+            household_id=hid,
+            village_code=village,
+            household_type=f["household_type"],
+            status=status,
+            category=category,
+            risks=f["risks"] if category else (),
+            identified_on=f["identified_on"] if category else None,
+            eliminated_on=(f["eliminated_on"] or f["data_date"]) if f["eliminated"] else None,
+            income=f["income"],
+            unsafe_housing=f["unsafe_housing"],
+            unsafe_water=f["unsafe_water"],
+            members={r.member["person_id"]: r.member for r in rows},
+            rows={r.member["person_id"]: r.row for r in rows},
+            names=f["names"],
+            data_date=f["data_date"],
+            first_identified_on=f["first_identified_on"],
+        )
+
+
+def village_from_number(hid: str, names: dict[str, str]) -> str | None:
+    """The default: a 户编号 that begins with the village's 12 digits."""
+    return hid[:12] if _VILLAGE_CODE.match(hid) else None
+
+
+def village_by_names(places: dict[str, str]) -> VillageOf:
+    """The village of the county's code table (region code → name) whose township and
+    village names the row gives; else the 户编号's first 12 digits."""
+    index = {(places.get(code[:9]), name): code for code, name in places.items() if len(code) == 12}
+
+    def village_of(hid: str, names: dict[str, str]) -> str | None:
+        key = (names.get("township_name"), names.get("village_name"))
+        return index.get(key) or village_from_number(hid, names)
+
+    return village_of

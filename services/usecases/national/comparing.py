@@ -1,0 +1,116 @@
+"""`dixian compare national`: without importing anything, the export compared household by
+household and member by member with what dixian knew as of a day; each difference an R8.1
+problem in the township's 疑似问题台账 (raised, or found again; one the export no longer
+shows is resolved by the facts), and the comparison's report beside the file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+from uuid import UUID, uuid4
+
+from services.adapters.compliance_store import load_problems, save
+from services.adapters.eventstore import EventStore
+from services.domain.compliance.findings import Finding, township_of
+from services.domain.compliance.ledger import Problem
+from services.domain.national.compare import CHECK_PREFIX, Summary, findings_of
+from services.domain.national.differences import differences
+from services.domain.national.records import VillageOf
+from services.usecases.national.reading import (
+    ReadExport,
+    households_of_villages,
+    known_views,
+    read_export,
+)
+from services.usecases.national.report import report_path, write_compare_report
+
+
+@dataclass
+class CompareOutcome:
+    export: ReadExport
+    as_of: date
+    run_id: UUID
+    findings: list[Finding] = field(default_factory=list)
+    summary: Summary = field(default_factory=Summary)
+    townships: dict[str, str] = field(default_factory=dict)  # code → the export's name
+    raised: int = 0
+    found_again: int = 0
+    resolved: int = 0
+    report: Path | None = None
+
+    def place(self, township: str) -> str:
+        name = self.townships.get(township)
+        return f"{name}（{township}）" if name else township
+
+
+def compare_national(
+    store: EventStore,
+    path: Path,
+    as_of: date,
+    village_of: VillageOf | None = None,
+    progress: Any = None,
+    record: bool = True,
+    within: str = "",
+) -> CompareOutcome:
+    """Compare, land the differences in the ledger (unless `record` is off), write the report."""
+    export = read_export(path, village_of, progress, within=within)
+    outcome = CompareOutcome(export, as_of, uuid4())
+    source = path.name
+    ids = {v.household_id for v in export.households}
+    unreadable = {b.household_id for b in export.bad}  # not absent: its rows were refused
+    villages = {v.village_code for v in export.households}
+    absent = set(households_of_villages(store, villages)) - ids - unreadable
+    known = known_views(store, ids | absent, as_of)
+    for view in export.households:
+        if "township_name" in view.names:
+            outcome.townships.setdefault(
+                township_of(view.village_code), view.names["township_name"]
+            )
+        k = known.get(view.household_id)
+        found = findings_of(differences(view, k), view, k, source, as_of)
+        outcome.summary.add(view.village_code, found)
+        outcome.findings.extend(found)
+    for hid in sorted(absent):
+        k = known.get(hid)
+        if k is None:
+            continue  # registered later than the day compared
+        found = findings_of(differences(None, k), None, k, source, as_of)
+        outcome.summary.add(k.village_code, found)
+        outcome.findings.extend(found)
+    if record:
+        _land(store, outcome, ids | absent)
+    outcome.report = write_compare_report(report_path(path, "比对报告"), outcome)
+    return outcome
+
+
+def _land(store: EventStore, o: CompareOutcome, compared: set[str]) -> None:
+    """The findings into the ledger: new problems raised, resolved ones found again, and the
+    comparison's earlier problems of these households that it no longer finds resolved."""
+    problems = load_problems(store)
+    changed: dict[UUID, Problem] = {}
+    found = set()
+    for f in o.findings:
+        found.add(f.problem_id)
+        p = problems.get(f.problem_id)
+        if p is None:
+            changed[f.problem_id] = Problem.raise_from(f, o.as_of, o.run_id)
+            o.raised += 1
+        elif p.facts_resolved_on is not None:
+            p.found_again(f, o.as_of, o.run_id)
+            changed[p.id] = p
+            o.found_again += 1
+    for pid, p in problems.items():
+        if (
+            pid not in found
+            and p.check.startswith(CHECK_PREFIX)
+            and p.subject in compared
+            and p.facts_resolved_on is None
+            and p.raised_on <= o.as_of.isoformat()
+        ):
+            p.resolved_by_facts(o.as_of, o.run_id)
+            changed[pid] = p
+            o.resolved += 1
+    if changed:
+        save(store, changed.values())

@@ -1,0 +1,124 @@
+"""An export read whole (streamed, then grouped by 户编号), and what dixian knows of its
+households — the two sides the import and the comparison both start from."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from services.adapters.eventstore import EventStore
+from services.adapters.national_export import Export, open_export
+from services.domain.compliance.facts import RecordedEvent
+from services.domain.events import TOPIC_PREFIX
+from services.domain.household import household_uuid
+from services.domain.national.columns import Headers
+from services.domain.national.known import known_view
+from services.domain.national.records import BadRow, Grouping, View, VillageOf
+from services.domain.national.records import village_from_number as default_village_of
+from services.usecases.errors import Refused
+
+CHUNK = 5000
+
+
+class ExportRefused(Refused):
+    """The export cannot be read at all (no workbook, a missing required header)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReadExport:
+    path: Path
+    headers: Headers
+    rows: int  # data rows read (the file's rows below its header)
+    households: list[View]
+    bad: list[BadRow]
+    reader: str
+
+    @property
+    def data_date(self) -> date | None:
+        return max((v.data_date for v in self.households if v.data_date), default=None)
+
+
+def read_export(
+    path: Path,
+    village_of: VillageOf | None = None,
+    progress: Any = None,
+    reader: str = "auto",
+    within: str = "",
+) -> ReadExport:
+    """Every row of the export, as households and refused rows; ExportRefused if its header
+    lacks a required column (named, before anything is read further). A household outside
+    `within` (a region code: the reader's scope) is refused, each of its rows."""
+    try:
+        export: Export = open_export(path, reader)
+    except Exception as e:
+        raise ExportRefused("EXPORT_UNREADABLE", str(e)) from None
+    if export.headers.missing:
+        raise ExportRefused(
+            "HEADER_MISSING", "导出文件缺少必需的列：" + "、".join(export.headers.missing)
+        )
+    grouping = Grouping(village_of or default_village_of)
+    for number, cells in export.rows:
+        grouping.add(number, cells, export.headers)
+        if progress is not None and grouping.rows % 5000 == 0:
+            progress.update(grouping.rows, export.total_rows)
+    if progress is not None:
+        progress.update(grouping.rows, grouping.rows)
+    views = grouping.finish()
+    if within:
+        outside = [v for v in views if not v.village_code.startswith(within)]
+        views = [v for v in views if v.village_code.startswith(within)]
+        for v in outside:
+            grouping.bad += [
+                BadRow(n, v.household_id, "OUTSIDE_SCOPE", "该户不在本账号的管辖范围内")
+                for n in v.rows.values()
+            ]
+        grouping.bad.sort(key=lambda b: b.row)
+    return ReadExport(path, export.headers, grouping.rows, views, grouping.bad, export.reader)
+
+
+def known_views(
+    store: EventStore, household_ids: Iterable[str], as_of: date | None = None
+) -> dict[str, View]:
+    """What dixian knows of these households (as of a day, or all it knows), by number."""
+    ids = sorted(set(household_ids))
+    views: dict[str, View] = {}
+    with store.connection() as conn:
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start : start + CHUNK]
+            rows = conn.execute(
+                f"SELECT originator_id, state FROM {store.events_table} "
+                "WHERE topic LIKE %s AND originator_id = ANY(%s) "
+                "ORDER BY originator_id, originator_version",
+                (f"{TOPIC_PREFIX}%", [household_uuid(h) for h in chunk]),
+            ).fetchall()
+            histories: dict[Any, list[RecordedEvent]] = {}
+            for r in rows:
+                event = RecordedEvent.from_state(orjson.loads(bytes(r["state"])))
+                histories.setdefault(r["originator_id"], []).append(event)
+            for history in histories.values():
+                view = known_view(history, as_of)
+                if view is not None:
+                    views[view.household_id] = view
+    return views
+
+
+def households_of_villages(store: EventStore, villages: Iterable[str]) -> list[str]:
+    """The households dixian has registered in these villages (read from the registrations
+    themselves: no projection needs to have run)."""
+    wanted = set(villages)
+    found = []
+    with store.connection() as conn:
+        rows = conn.execute(
+            f"SELECT state FROM {store.events_table} WHERE topic = %s",
+            (f"{TOPIC_PREFIX}Registered",),
+        ).fetchall()
+    for r in rows:
+        state = orjson.loads(bytes(r["state"]))
+        if state["facts"]["village_code"] in wanted:
+            found.append(state["household_id"])
+    return found

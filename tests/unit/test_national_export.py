@@ -1,0 +1,188 @@
+"""The national system's export: headers by name, rows refused with their reasons, the events
+that make each household (accepted by the intake's checks and the aggregates), nothing new
+from the same export, only the changes from a later one, and every planted difference found."""
+
+from __future__ import annotations
+
+import collections
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+from fakes import process_in_memory
+from openpyxl import Workbook, load_workbook
+
+from events.catalog import EVENT_TYPES, validate_payload
+from services.devtools.simulate.national_export import simulate_exports
+from services.domain.compliance.facts import RecordedEvent
+from services.domain.national.changes import plan
+from services.domain.national.columns import match_headers, normalise
+from services.domain.national.compare import findings_of
+from services.domain.national.differences import differences
+from services.domain.national.known import known_view
+from services.domain.national.records import View
+from services.usecases.intake.unit_of_work import RawMessage
+from services.usecases.national.importing import ImportOutcome, plan_import
+from services.usecases.national.reading import ExportRefused, read_export
+from services.usecases.national.report import report_path, write_import_report
+
+AS_OF = date(2026, 1, 5)
+
+
+@pytest.fixture(scope="module")
+def exports(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
+    out = tmp_path_factory.mktemp("national")
+    return out, simulate_exports("small", 3, out, bad_share=0.06, difference_share=0.3)
+
+
+def stored(messages: list[tuple[str, bytes]]) -> dict[str, list[RecordedEvent]]:
+    """The messages as the store would keep them (each payload through its model)."""
+    histories: dict[str, list[RecordedEvent]] = collections.defaultdict(list)
+    for hid, value in messages:
+        env = orjson.loads(value)
+        facts = validate_payload(EVENT_TYPES[env["event_type"]][0], env["payload"])
+        histories[hid].append(
+            RecordedEvent(
+                env["event_id"], env["event_type"], hid, env["occurred_at"], env["recorded_at"],
+                env["actor"]["person_id"], env["actor"]["role"], facts.model_dump(mode="json"),
+                import_batch=env["import_batch"],
+            )
+        )  # fmt: skip
+    return histories
+
+
+def known_of(messages: list[tuple[str, bytes]]) -> dict[str, View]:
+    views = {h: known_view(events) for h, events in stored(messages).items()}
+    return {h: v for h, v in views.items() if v is not None}
+
+
+def test_headers_are_matched_by_name_with_full_width_brackets_and_spaces() -> None:
+    assert normalise(" 务工时间（月） ") == "务工时间(月)"
+    assert normalise("易返贫致贫户（监测对象）类型") == "易返贫致贫户(监测对象)类型"
+    h = match_headers(["户 编 号", "人编号", "证件号码", "风险类型1", "致贫原因2", "备注"])
+    assert h.index["household_id"] == 0 and h.risk_columns == (3, 4)
+    assert h.missing == ("姓名", "与户主关系", "户类型") and h.unknown == ("备注",)
+
+
+def test_a_missing_required_header_is_named_before_anything_is_read(tmp_path: Path) -> None:
+    book = Workbook()
+    book.active.append(["户编号", "人编号", "姓名", "证件号码"])
+    book.active.append(["610326101201K1", "p1", "张三", "110101199003074514"])
+    book.save(tmp_path / "x.xlsx")
+    with pytest.raises(ExportRefused, match="与户主关系、户类型") as refused:
+        read_export(tmp_path / "x.xlsx")
+    assert refused.value.code == "HEADER_MISSING"
+
+
+@pytest.mark.parametrize("reader", ["calamine", "openpyxl"])
+def test_every_bad_row_is_refused_with_its_reason_and_the_counts_add_up(
+    exports: tuple[Path, dict[str, Any]], reader: str
+) -> None:
+    out, truth = exports
+    export = read_export(out / truth["export"], reader=reader)
+    assert export.reader == reader
+    assert {(b.row, b.code) for b in export.bad} == {
+        (b["row"], b["code"]) for b in truth["bad_rows"]
+    }
+    assert {b["code"] for b in truth["bad_rows"]} >= {"HEAD_MISSING", "ID_NUMBER_INVALID"}
+    imported = sum(len(v.members) for v in export.households)
+    assert imported + len(export.bad) == export.rows == truth["rows"]
+
+
+def test_the_events_of_an_export_are_accepted_by_the_intake_and_the_aggregates(
+    exports: tuple[Path, dict[str, Any]],
+) -> None:
+    out, truth = exports
+    o = plan_import(None, out / truth["export"], "national-test")
+    raw = [RawMessage("t", 0, i, hid.encode(), value) for i, (hid, value) in enumerate(o.messages)]
+    uow, got = process_in_memory(raw)
+    assert collections.Counter(got) == {"accepted": len(raw)}
+    statuses = collections.Counter(uow.household(h).monitoring_status for h in uow.events)
+    assert statuses["monitored"] and statuses["risk_eliminated"]
+    assert o.new == len(o.export.households) and o.events["household_registered"] == o.new
+
+
+def test_the_same_export_plans_the_same_bytes_and_against_what_it_made_nothing(
+    exports: tuple[Path, dict[str, Any]],
+) -> None:
+    out, truth = exports
+    first = plan_import(None, out / truth["export"], "national-test")
+    again = plan_import(None, out / truth["export"], "national-test")
+    assert first.messages == again.messages
+    known = known_of(first.messages)
+    assert all(plan(v, known[v.household_id])[0] == [] for v in first.export.households)
+
+
+def test_a_later_export_plans_only_its_changes_and_never_an_edit(
+    exports: tuple[Path, dict[str, Any]],
+) -> None:
+    out, truth = exports
+    known = known_of(plan_import(None, out / truth["export"], "b").messages)
+    later = read_export(out / truth["later_export"])
+    planned = collections.Counter()
+    for view in later.households:
+        events, _ = plan(view, known.get(view.household_id))
+        planned.update(p.event_type for p in events)
+    assert planned["household_registered"] == 1  # the one new household
+    assert planned["member_added"] and planned["member_changed"] and planned["income_assessed"]
+    eliminations = sum(1 for d in truth["differences"] if d["field"] == "status")
+    assert planned["risk_eliminated"] == eliminations  # monitored, now eliminated
+    assert set(planned) <= {
+        "household_registered", "member_added", "member_changed", "income_assessed",
+        "identification_decided", "risk_eliminated", "department_fact_reported",
+    }  # fmt: skip
+
+
+def test_every_planted_difference_is_found_as_an_r81_finding_and_nothing_else(
+    exports: tuple[Path, dict[str, Any]],
+) -> None:
+    out, truth = exports
+    known = known_of(plan_import(None, out / truth["export"], "b").messages)
+    later = read_export(out / truth["later_export"])
+    found = []
+    for view in later.households:
+        k = known.get(view.household_id)
+        found += findings_of(differences(view, k), view, k, "later.xlsx", AS_OF)
+    ids = {v.household_id for v in later.households}
+    for hid, k in known.items():
+        if hid not in ids:
+            found += findings_of(differences(None, k), None, k, "later.xlsx", AS_OF)
+    assert {(f.subject, f.check.removeprefix("national_"), f.scope) for f in found} == {
+        (d["household_id"], d["field"], d["person_id"]) for d in truth["differences"]
+    }
+    assert all(f.rule_id == "R8.1" and f.subject_type == "household" for f in found)
+    assert all(f.evidence and f.village == f.subject[:12] for f in found)
+    ids_shown = [f.summary for f in found if f.check == "national_id_number"]
+    assert ids_shown and all("**********" in s for s in ids_shown)  # masked
+
+
+def test_the_validation_report_is_chinese_and_lists_each_bad_row(
+    exports: tuple[Path, dict[str, Any]],
+) -> None:
+    out, truth = exports
+    o: ImportOutcome = plan_import(None, out / truth["export"], "b")
+    path = write_import_report(report_path(out / truth["export"]), o)
+    assert path.name == "national-export_校验报告.xlsx"
+    book = load_workbook(path)
+    assert book.sheetnames[:2] == ["汇总", "无法导入的行"]
+    counts = {r[1]: r[2] for r in book["汇总"].iter_rows(min_row=3, values_only=True)}
+    assert counts["文件数据行数"] == counts["可导入的行数"] + counts["无法导入的行数"]
+    rows = list(book["无法导入的行"].iter_rows(min_row=3, values_only=True))
+    assert sorted(r[1] for r in rows) == sorted(b["row"] for b in truth["bad_rows"])
+    assert any(r[3] == "证件号码无法识别（不是校验位正确的18位身份证号码）" for r in rows)
+    text = json.dumps([list(r) for r in rows], ensure_ascii=False)
+    assert not any(m in text for m in ("610326199", "610326198"))  # no ID number shown
+
+
+def test_households_outside_the_readers_scope_are_refused_row_by_row(
+    exports: tuple[Path, dict[str, Any]],
+) -> None:
+    out, truth = exports
+    export = read_export(out / truth["export"], within="610327")
+    assert export.households == [] and len(export.bad) == export.rows == truth["rows"]
+    assert {b.code for b in export.bad} >= {"OUTSIDE_SCOPE"}
+    inside = read_export(out / truth["export"], within="610326")
+    assert not any(b.code == "OUTSIDE_SCOPE" for b in inside.bad)

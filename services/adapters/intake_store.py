@@ -52,8 +52,11 @@ class PostgresIntakeUnitOfWork:
                 record.households, also=lambda curs: write_intake(curs, record, gaps)
             )
         except BaseException:
-            # The cached aggregates hold events that were not stored: forget them.
+            # The aggregates handed out hold events that were not stored: forget them, and
+            # let no later commit of this batch (a refusal's, with no households) put them
+            # back in the cache.
             self.forget(h.household_id for h in record.households)
+            self._handed = {}
             raise
         # the registered ones are new: they join the ones handed out
         self.cache.put([*self._handed.values(), *record.households])
@@ -61,7 +64,10 @@ class PostgresIntakeUnitOfWork:
         self.long_lived.batch_done()
 
     def forget(self, household_ids: Iterable[str]) -> None:
-        self.cache.evict(list(household_ids))
+        ids = list(household_ids)
+        self.cache.evict(ids)
+        for household_id in ids:
+            self._handed.pop(household_id, None)
 
     def forget_all(self) -> None:
         """After a rebalance: another worker may write these households now."""

@@ -184,7 +184,7 @@ PATTERNS: dict[str, tuple[tuple[str, str], ...]] = {
              r"digit$"),
     ),
     "person_in_two_households": (
-        ("", r"^a member's ID number \(digest (?P<digest>[0-9a-f]+)\) is also a member's of "
+        ("", r"^member (?P<person>\S+)'s ID number is also a member's of "
              r"household (?P<households>.+)$"),
     ),
     "relative_identified": (("", r"^identified by (?P<case>.+)" + _RELATIVE),),

@@ -118,7 +118,7 @@ SUMMARIES = {
     "decided_before_notice_closed": "{case_kind}{case}在村内公示结束前即作出决定",
     "safety_net_marked_late": "整户无劳动能力，自{since}纳入监测，{on}才标注兜底保障",
     "id_number_invalid": "成员{person}的身份证号码校验位错误",
-    "person_in_two_households": "同一身份证号码（摘要{digest}）同时登记为农户{households}的成员",
+    "person_in_two_households": "成员{person}的身份证号码同时登记为农户{households}的成员",
     "assistance_leaflet_missing": "已纳入监测，未发放主要帮扶政策明白纸",
     "awareness_below_threshold": "调查{survey}：{answered}户中{aware}户知晓政策，"
     "知晓率{rate}，低于{threshold}",

@@ -181,14 +181,21 @@ def _two_households(same: bool) -> list[History]:
 
 
 def test_r8_1_one_person_in_two_households_is_found_for_each() -> None:
+    households = _two_households(True)
     found = [
         f
-        for f in county_findings(_two_households(True), AS_OF, "R8.1")
+        for f in county_findings(households, AS_OF, "R8.1")
         if f.check == "person_in_two_households"
     ]
     assert sorted(f.subject for f in found) == ["610326101201H001", "610326101201H002"]
-    assert "610326101201H002" in found[0].summary
+    assert found[0].summary == "member P1's ID number is also a member's of household " + (
+        "610326101201H002"
+    )
+    assert {f.scope for f in found} == {"person:P1"}  # neither the number nor a digest of it
     assert person_number("610326101201H001") not in " ".join(f.summary for f in found)
+    for f, h in zip(found, households, strict=True):  # its own events only: the other
+        own = {str(e.event_id) for e in h.events}  # household may be another township's
+        assert set(f.evidence) <= own and f.evidence
 
 
 def test_r8_1_two_households_of_different_people_are_not() -> None:

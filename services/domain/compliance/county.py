@@ -52,7 +52,7 @@ class _Survey:
 # One visit's note: household, village, visitor, event id, day.
 Occurrence = tuple[str, str, str, str, date]
 # One person's membership: household, village, the record's event id, its day.
-Membership = tuple[str, str, str, date]
+Membership = tuple[str, str, str, date, str]  # household, village, event, since, person
 
 
 @dataclass(slots=True)
@@ -128,7 +128,7 @@ class CountyAccumulator:
             number = str(m.get("id_number", "")).upper()
             event = h.member_events.get(pid, h.registered_event)
             since = h.member_since.get(pid, h.registered_on)
-            self._person(_digest(number), [(h.household_id, h.village, event, since)])
+            self._person(_digest(number), [(h.household_id, h.village, event, since, pid)])
         for on, survey_id, aware, event_id in h.surveys:
             s = self.surveys[h.village].setdefault(survey_id, _Survey(on))
             s.last_on = max(s.last_on, on)
@@ -191,11 +191,16 @@ class CountyAccumulator:
 
     def _persons_in_two_households(self) -> Iterator[Finding]:
         """R8.1: one ID number a member of two households or more (county-wide): a finding
-        for each household, naming the others; the number itself is never written."""
-        for key, seen in self.persons.items():
+        for each household, naming its member and the other households. Neither the number
+        nor a digest of it is written (a county's numbers are few enough to guess a digest
+        back), and the evidence is the household's own events: the others may lie outside
+        the reader's township."""
+        for seen in self.persons.values():
             if isinstance(seen, tuple) or len({m[0] for m in seen}) < 2:
                 continue
             for hid, village in sorted({(m[0], m[1]) for m in seen}):
+                mine = [m for m in seen if m[0] == hid]
+                person = min(m[4] for m in mine)
                 others = sorted({m[0] for m in seen} - {hid})
                 yield Finding(
                     rule_id="R8.1",
@@ -203,12 +208,12 @@ class CountyAccumulator:
                     subject_type="household",
                     subject=hid,
                     village=village,
-                    evidence=tuple(sorted({m[2] for m in seen})),
+                    evidence=tuple(sorted({m[2] for m in mine})),
                     due_on=max(m[3] for m in seen),
                     responsible=village_committee(village),
-                    summary=f"a member's ID number (digest {key:016x}) is also a member's of "
+                    summary=f"member {person}'s ID number is also a member's of "
                     f"household {', '.join(others)}",
-                    scope=f"person:{key:016x}",
+                    scope=f"person:{person}",
                     ongoing=True,
                 )
 

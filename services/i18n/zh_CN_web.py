@@ -60,6 +60,7 @@ WEB = {
     "problem.done": "已保存：{step}。",
     "problem.history": "整改经过",
     "problem.file": "佐证文件",
+    "problem.outside_scope": "他乡镇农户的事件，不在您的范围内",
     "problem.evidence_events": "依据的记录",
     "problem.in_history": "在农户档案中查看",
     "problem.evidence_more": "另有 {n} 条记录未列出。",

@@ -79,7 +79,7 @@ def _row(r: dict[str, Any], day: date) -> dict[str, Any]:
     }
 
 
-def show(store: EventStore, files: EvidenceStore, p: Problem) -> dict[str, Any]:
+def show(store: EventStore, files: EvidenceStore, p: Problem, who: Principal) -> dict[str, Any]:
     """The problem, its history, its evidence events (personal data masked) and files."""
     return {
         "problem": str(p.id),
@@ -103,20 +103,24 @@ def show(store: EventStore, files: EvidenceStore, p: Problem) -> dict[str, Any]:
             {"step": what, "on": on, "by": by, "text": text, "evidence": evidence}
             for what, on, by, text, evidence in p.history
         ],
-        "evidence_events": evidence_events(store, p),
+        "evidence_events": evidence_events(store, p, who),
         "evidence_more": max(len(p.evidence) - MOST_EVIDENCE, 0),
         "evidence_files": files.files(p.id),
         "version": p.version,
     }
 
 
-def evidence_events(store: EventStore, p: Problem) -> list[dict[str, Any]]:
-    """The first evidence events as the store holds them, masked, in the evidence's order."""
+def evidence_events(store: EventStore, p: Problem, who: Principal) -> list[dict[str, Any]]:
+    """The first evidence events as the store holds them, masked, in the evidence's order;
+    those of a household outside the reader's scope (a county-wide finding's) named only."""
     wanted = [e for e in p.evidence[:MOST_EVIDENCE] if _is_uuid(e)]
-    seen = accepted_events(store, [UUID(e) for e in wanted]).values()
-    households = {s.household_id for s in seen}
+    seen = accepted_events(store, [UUID(e) for e in wanted])
     found: dict[str, dict[str, Any]] = {}
-    for hid in sorted(households):
+    for hid in sorted({s.household_id for s in seen.values()}):
+        if not who.covers(scoped_queries.household_village(store, hid)):
+            for event_id in (e for e, s in seen.items() if s.household_id == hid):
+                found[str(event_id)] = {"event_id": str(event_id), "outside_scope": True}
+            continue
         for position, e in queries.household_events(store, hid):
             if e.event_id in wanted:
                 found[e.event_id] = {

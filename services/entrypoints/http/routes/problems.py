@@ -87,9 +87,10 @@ def list_problems(
 
 
 @router.get("/{problem_id}")
-def show(p: ProblemToRead, store: StoreDep, files: EvidenceDep) -> dict[str, Any]:
-    """The problem, its history, its evidence events (masked) and its evidence files."""
-    return uc.show(store, files, p)
+def show(p: ProblemToRead, who: Reader, store: StoreDep, files: EvidenceDep) -> dict[str, Any]:
+    """The problem, its history, its evidence events (masked; another township's named
+    only) and its evidence files."""
+    return uc.show(store, files, p, who)
 
 
 @router.post("/{problem_id}/plan")

@@ -86,7 +86,7 @@ def problem(
     settings: SettingsDep,
     done: str = "",
 ) -> HTMLResponse:
-    shown = uc.show(store, files, p)
+    shown = uc.show(store, files, p, who)
     return page(
         request,
         "problem.html",

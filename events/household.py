@@ -69,5 +69,5 @@ class IncomeAssessed(Contract):
     year: int = Field(ge=2000, le=2100, description="The income year assessed.")
     components: IncomeComponents = Field(description="Income by component.")
     production_costs: Yuan = Field(default=Decimal(0), description="Production costs deducted.")
-    members_counted: int = Field(ge=1, description="Members the income is divided by.")
+    members_counted: int = Field(ge=1, le=1000, description="Members the income is divided by.")
     per_capita_net_income_yuan: Yuan = Field(description="人均纯收入.")

@@ -54,6 +54,6 @@ class AwarenessSurveyAnswered(Contract):
 
     survey_id: str = Field(min_length=1, max_length=64, description="Survey round.")
     answered_on: date = Field(description="Day of the answers.")
-    questions: int = Field(ge=1, description="Questions asked.")
-    correct_answers: int = Field(ge=0, description="Questions answered correctly.")
+    questions: int = Field(ge=1, le=1000, description="Questions asked.")
+    correct_answers: int = Field(ge=0, le=1000, description="Questions answered correctly.")
     aware: bool = Field(description="Whether the household counts as aware.")

@@ -88,3 +88,17 @@ def test_too_many_members_is_named_before_the_payloads_errors() -> None:
     with pytest.raises(ContractViolation) as e:
         parse_message(json.dumps({**message, "payload": payload}).encode(), None, NOW)
     assert e.value.code == "TOO_MANY_MEMBERS"
+
+
+@pytest.mark.parametrize("field", ["members_counted", "questions", "correct_answers"])
+def test_an_integer_beyond_any_count_is_refused_by_both_paths(field: str) -> None:
+    """pydantic's parser keeps an integer of 25 digits, orjson makes it a float: both must
+    refuse it (a count no household or survey can have), with the same code."""
+    messages = [env for _, env in generate(build_county("small", 5), 5, 0.3, [])]
+    env = next(m for m in messages if field in m["payload"])
+    raw = json.dumps({**env, "payload": {**env["payload"], field: 10**25}}).encode()
+    assert edge._plain(raw, EdgeLimits())  # the one pass is tried
+    for parse in (lambda r: parse_message(r, None, NOW), two_steps):
+        with pytest.raises(ContractViolation) as e:
+            parse(raw)
+        assert e.value.code == "PAYLOAD_INVALID"

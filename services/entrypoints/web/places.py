@@ -12,15 +12,17 @@ from services.domain.places import Places
 from services.settings import Settings
 
 _lock = threading.Lock()
-_cached: dict[int, tuple[float, Places]] = {}
+# by database and places file: a store object's id can be another's after it is collected
+_cached: dict[tuple[str | None, str | None], tuple[float, Places]] = {}
 
 
 def place_names(store: EventStore, settings: Settings, max_age: float = 60.0) -> Places:
+    key = (settings.pg_url, str(settings.places_file) if settings.places_file else None)
     with _lock:
-        hit = _cached.get(id(store))
+        hit = _cached.get(key)
         if hit and time.monotonic() - hit[0] < max_age:
             return hit[1]
     names = load_places(settings.places_file, store)
     with _lock:
-        _cached[id(store)] = (time.monotonic(), names)
+        _cached[key] = (time.monotonic(), names)
     return names

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 from uuid import UUID
@@ -35,7 +36,9 @@ class Verification:
         max_age: float = 60.0,
         wait: float = 10.0,
         tail_grace: float = 600.0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        self._clock = clock
         self.public_key, self.origin = public_key, origin  # the key configuration trusts
         self.max_age, self.wait, self.tail_grace = max_age, wait, tail_grace
         # (when, store size then) a tail was first seen that the log has not taken since
@@ -49,7 +52,7 @@ class Verification:
             return {"ok": False, "error": "AUDIT_KEY_UNKNOWN", "verified_at": None}
         with self._lock:
             last = self._last
-            stale = last is None or time.monotonic() - last[0] > self.max_age
+            stale = last is None or self._clock() - last[0] > self.max_age
             if stale and (self._running is None or not self._running.is_alive()):
                 self._running = threading.Thread(
                     target=self._verify, args=(store,), name="audit-verify", daemon=True
@@ -68,7 +71,7 @@ class Verification:
             report = verify(store, self.public_key or "", origin=self.origin)
         except Exception as e:  # the database away: said, and tried again on the next ask
             self._last = (
-                time.monotonic() - self.max_age,
+                self._clock() - self.max_age,
                 {"ok": None, "error": f"VERIFY_FAILED: {type(e).__name__}", "verified_at": None},
             )
             return
@@ -76,7 +79,7 @@ class Verification:
         # (`unlogged`), not a failure — unless the log has not taken it for `tail_grace`
         # seconds (events added behind the log, or its projection stopped); everything else
         # the verifier finds is a failure.
-        now = time.monotonic()
+        now = self._clock()
         stuck = self._stuck_tail(now, report.events, report.logged)
         failed = [f for f in report.findings if f.code != "UNLOGGED_TAIL" or stuck]
         self._last = (

@@ -227,11 +227,12 @@ _STATUS_ON = (
     "WHERE s ->> 0 <= %(day)s::date::text ORDER BY s ->> 0 DESC LIMIT 1), "
     "CASE WHEN status = 'closed' AND closed_on > %(day)s THEN 'rectified' ELSE status END)"
 )
+# A row from before the timeline has no plan's day: its deadline says it was planned.
+_PLANNED = "COALESCE(planned_on <= %(day)s, statuses IS NULL AND deadline IS NOT NULL)"
 _OVERDUE = (
-    f"COALESCE({_STATUS_ON} NOT IN ('closed', 'resolved') AND planned_on <= %(day)s "
+    f"COALESCE({_STATUS_ON} NOT IN ('closed', 'resolved') AND {_PLANNED} "
     "AND deadline < %(day)s, false)"
 )
-_PLANNED = "(planned_on IS NOT NULL AND planned_on <= %(day)s)"
 
 
 def _page(rows: list[Any], limit: int, key: Any) -> tuple[list[dict[str, Any]], str | None]:

@@ -51,3 +51,27 @@ def test_the_sql_status_of_every_day_is_the_one_the_reports_read(
             assert {str(r["problem_id"]) for r in only} == {
                 k for k, v in want.items() if v[0] == status
             }, (day, status)
+
+
+def test_a_row_projected_before_the_timeline_still_reads_as_planned_and_overdue(
+    store: EventStore, settings: Settings
+) -> None:
+    """Until `projections rebuild problem_ledger`, rows from before the status timeline have
+    no plan's day; their deadline says they were planned, so they still count as overdue."""
+    walk = walked()
+    save(store, [walk])
+    with projection_pool(settings) as pool:
+        runner = ProjectionRunner(store, pool, ProblemLedger(), 50)
+        runner.setup()
+        runner.catch_up()
+    day = date(2026, 12, 31)
+    with store.connection() as conn:
+        row = conn.execute(
+            "SELECT deadline FROM problem_ledger WHERE problem_id = %s", (walk.id,)
+        ).fetchone()
+        assert row["deadline"] is not None and row["deadline"] < day
+        conn.execute(  # as an older version projected it: no timeline, open
+            "UPDATE problem_ledger SET statuses = NULL, planned_on = NULL, status = 'rectifying'"
+        )
+    rows, _ = scoped_queries.problems_page(store, "610326", True, day, {}, None, 10)
+    assert [(r["planned_by_day"], r["overdue"]) for r in rows] == [(True, True)]

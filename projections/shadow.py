@@ -66,9 +66,15 @@ class _Connection:
         yield self.conn
 
 
+SHADOW_LOCK = 0x64697873686164  # "dixshad": held while the shadow schema is in use
+
+
 @contextlib.contextmanager
 def _shadow(url: str) -> Iterator[psycopg.Connection[Any]]:
     with psycopg.connect(url, autocommit=True) as conn:
+        # One shadow schema per database: a second rebuild or verify (another web worker, the
+        # command line) waits for the first rather than drop the schema under it.
+        conn.execute("SELECT pg_advisory_lock(%s)", (SHADOW_LOCK,))
         conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(SHADOW)))
         conn.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(SHADOW)))
         conn.execute(sql.SQL("SET search_path TO {}, public").format(sql.Identifier(SHADOW)))

@@ -7,13 +7,14 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 
+import psycopg
 import pytest
 from psycopg_pool import ConnectionPool
 from support import as_raw, count, intake
 
 from projections.registry import PROJECTIONS
 from projections.runner import ProjectionRunner, projection_pool
-from projections.shadow import ShadowRebuild
+from projections.shadow import SHADOW_LOCK, ShadowRebuild
 from services.adapters.eventstore import EventStore
 from services.devtools.village import VILLAGE, village_messages
 from services.settings import Settings
@@ -94,3 +95,22 @@ def test_a_rebuild_reports_the_edit_it_undoes_and_is_never_empty_while_it_swaps(
     assert min(seen) == rows  # never an empty window
     assert count(store, "SELECT count(*) FROM household_state WHERE member_count = 99") == 0
     assert shadow(settings, store, projected, "household_state").verify().ok
+
+
+def test_a_second_verify_waits_for_the_shadow_schema_the_first_holds(
+    settings: Settings, store: EventStore, projected: ConnectionPool
+) -> None:
+    results: list[bool] = []
+    second = threading.Thread(
+        target=lambda: results.append(
+            shadow(settings, store, projected, "audit_trail").verify().ok
+        ),
+        daemon=True,
+    )
+    with psycopg.connect(settings.pg_url or "", autocommit=True) as first:
+        first.execute("SELECT pg_advisory_lock(%s)", (SHADOW_LOCK,))  # a verify under way
+        second.start()
+        second.join(1.0)
+        assert second.is_alive() and not results  # waiting, the schema not dropped under it
+    second.join(120)
+    assert results == [True]

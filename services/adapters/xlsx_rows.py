@@ -97,33 +97,45 @@ def _value(kind: str | None, body: str, shared: list[str]) -> Any:
 _COLUMNS: dict[str, int] = {}
 
 
+def _other(kind: str, v: str, shared: list[str]) -> Any:
+    if not v:
+        return None
+    if kind == "s":
+        return shared[int(v)]
+    if kind == "" or kind == "n":
+        try:
+            return int(v) if v.lstrip("-").isdigit() else float(v)
+        except ValueError:
+            return _unescape(v)
+    if kind == "b":
+        return v == "1"
+    return _unescape(v)
+
+
 def _fast_cells(body: str, shared: list[str]) -> list[Any] | None:
     found = _FAST_CELL.findall(body)
     if len(found) != body.count("<c "):  # a cell of another shape: the row the slow way
         return None
-    cells: list[Any] = []
+    if not found:
+        return []
     columns = _COLUMNS
-    for letters, kind, v, inline in found:
+    last = found[-1][0]
+    at = columns.get(last)
+    if at is None:
+        at = columns[last] = _column(last)
+    if found[0][0] == "A" and at == len(found) - 1:  # every cell from A on: one pass
+        return [
+            (i if "&" not in i else html.unescape(i)) if k == "inlineStr" else _other(k, v, shared)
+            for _, k, v, i in found
+        ]
+    cells: list[Any] = []
+    for letters, k, v, i in found:
         at = columns.get(letters)
         if at is None:
             at = columns[letters] = _column(letters)
         if at > len(cells):
             cells.extend([None] * (at - len(cells)))
-        if kind == "inlineStr":
-            value: Any = _unescape(inline)
-        elif not v:
-            value = None
-        elif kind == "s":
-            value = shared[int(v)]
-        elif kind == "" or kind == "n":
-            try:
-                value = int(v) if v.lstrip("-").isdigit() else float(v)
-            except ValueError:
-                value = _unescape(v)
-        elif kind == "b":
-            value = v == "1"
-        else:
-            value = _unescape(v)
+        value = _unescape(i) if k == "inlineStr" else _other(k, v, shared)
         if at < len(cells):
             cells[at] = value
         else:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -137,18 +137,17 @@ async def publish(
     n = 0
     await producer.start()
     try:
-        pending = []
+        pending: deque[asyncio.Future[Any]] = deque()
         for hid, value in itertools.chain([first], messages):
             headers = sign(key, NATIONAL_SYSTEM, value) if key is not None else None
             pending.append(
                 await producer.send(settings.intake_topic, value, key=hid.encode(), headers=headers)
             )
             n += 1
-            if len(pending) >= IN_FLIGHT:
-                await asyncio.gather(*pending)
-                pending.clear()
-                if progress is not None:
-                    progress.update(n, total)
+            if len(pending) >= IN_FLIGHT:  # the oldest delivered (no pause for all of them)
+                await pending.popleft()
+            if progress is not None and n % 5000 == 0:
+                progress.update(n, total)
         await asyncio.gather(*pending)
         if progress is not None:
             progress.update(n, total)

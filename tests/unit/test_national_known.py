@@ -45,7 +45,7 @@ def test_a_retracted_income_is_not_known_and_an_amended_one_is_known_as_amended(
             "event_amended",
             "2025-05-01",
             {"target_event_id": "e2", "amended_payload": {"per_capita_net_income_yuan": "6500"}},
-        ),  # fmt: skip
+        ),
     ]
     view = known_view(history)
     assert view is not None and view.income == Decimal("6500.00")

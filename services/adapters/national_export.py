@@ -1,8 +1,8 @@
-"""Reading a national system export (.xlsx) as a stream of rows: by default straight from the
-sheet's XML (services.adapters.xlsx_rows: streamed, its memory flat in the file's size);
-python-calamine (Rust, faster, but it holds the whole sheet) or openpyxl in read-only mode
-(streamed, ten times slower) on request; the header row found among the first rows (exports
-put a title above it)."""
+"""Reading a national system export (.xlsx) as a stream of rows: a large file straight from
+the sheet's XML (services.adapters.xlsx_rows: streamed, its memory flat in the file's size),
+a smaller one with python-calamine (Rust, faster, but it holds the whole sheet), openpyxl in
+read-only mode (streamed, ten times slower) when calamine is not installed; the header row
+found among the first rows (exports put a title above it)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,10 @@ from typing import Any
 from services.adapters.xlsx_rows import xlsx_rows
 from services.domain.national.columns import Headers, match_headers
 
-HEADER_SEARCH_ROWS = 10  # a title, a note of the export's date, then the header
+HEADER_SEARCH_ROWS = 10
+# calamine holds the whole sheet, some twenty times the file's size (776 MB for a 40 MB
+# export): faster than the stream below this size, whose memory stays flat above it
+CALAMINE_MAX_BYTES = 10 << 20  # a title, a note of the export's date, then the header
 
 
 class ExportUnreadable(Exception):
@@ -59,11 +62,18 @@ def _stream(path: Path) -> tuple[Iterator[Sequence[Any]], int | None]:
 
 def open_export(path: Path, reader: str = "auto") -> Export:
     """The export's header and its rows, streamed; ExportUnreadable if it has no header.
-    `reader`: auto (stream), stream, calamine (else openpyxl, if not installed), openpyxl."""
+    `reader`: auto (calamine for a file up to CALAMINE_MAX_BYTES, else stream), stream,
+    calamine (else openpyxl, if it is not installed), openpyxl."""
     try:
         opened, name = None, reader
-        if reader in ("auto", "stream"):
-            opened, name = _stream(path), "stream"
+        if reader == "auto":
+            small = path.stat().st_size <= CALAMINE_MAX_BYTES
+            name = "calamine" if small else "stream"
+            opened = _calamine(path) if small else None
+            if opened is None:
+                opened, name = _stream(path), "stream"
+        elif reader == "stream":
+            opened = _stream(path)
         elif reader == "calamine":
             opened = _calamine(path)
         if opened is None:

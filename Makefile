@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint format schemas install clean bench
+.PHONY: demo test browser lint format schemas install clean bench
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,10 +14,22 @@ $(STAMP): pyproject.toml constraints.txt
 
 install: $(STAMP)
 
+# The demo ends by serving the web app until Ctrl-C; SERVE=0 (or CI=true) ends after its summary.
+SERVE ?= 1
 demo: $(STAMP)
-	$(BIN)/dixian demo
+	DIXIAN_DEMO_SERVE=$(SERVE) $(BIN)/dixian demo
 
-test: $(STAMP)
+# The browser tests drive Debian's Chromium (with CJK fonts, for the Chinese pages):
+# installed here when missing and running as root, else named in one line.
+BROWSER_PACKAGES := chromium fonts-noto-cjk
+browser:
+	@if command -v chromium >/dev/null && dpkg -s fonts-noto-cjk >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing $(BROWSER_PACKAGES) for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES) >/dev/null; \
+	else echo "the browser tests need Chromium and CJK fonts: apt-get install -y $(BROWSER_PACKAGES)"; exit 1; fi
+
+test: $(STAMP) browser
 	$(BIN)/pytest
 
 lint: $(STAMP)

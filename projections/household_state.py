@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import orjson
 from psycopg import Cursor
 from psycopg.rows import dict_row
-from psycopg.types.json import Jsonb
+from psycopg.types.json import set_json_loads
 
 from projections.runner import Positioned
 from services.adapters.eventstore import EventStore
@@ -65,6 +66,7 @@ class HouseholdState:
     def apply(self, cur: Cursor[Any], events: Sequence[Positioned], store: EventStore) -> None:
         ids = list({e.household_id for _, e in events})
         with cur.connection.cursor(row_factory=dict_row) as read:
+            set_json_loads(orjson.loads, read)  # (the library's json: three times slower)
             read.execute("SELECT * FROM household_state WHERE household_id = ANY(%s)", (ids,))
             rows: dict[str, Row] = {r["household_id"]: r for r in read.fetchall()}
         for position, e in events:
@@ -86,13 +88,25 @@ class HouseholdState:
                 row = state_on(history)
                 assert row is not None
                 rows[hid] = row | {"last_position": rows[hid]["last_position"]}
-        placeholders = ", ".join(["%s"] * len(COLUMNS))
+        # COPY into a staging table, then one set-based merge (an upsert per row cost a
+        # round trip's work each: three quarters of a rebuild).
+        columns = ", ".join(COLUMNS)
         updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in COLUMNS[1:])
-        cur.executemany(
-            f"INSERT INTO household_state ({', '.join(COLUMNS)}) VALUES ({placeholders}) "
-            f"ON CONFLICT (household_id) DO UPDATE SET {updates}",
-            [
-                tuple(Jsonb(r[c]) if c in ("risks", "eliminated_risks") else r[c] for c in COLUMNS)
-                for r in rows.values()
-            ],
+        cur.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS household_state_stage "
+            "(LIKE household_state INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
+        )
+        cur.execute("TRUNCATE household_state_stage")  # a split batch's earlier try
+        jsonb = {i for i, c in enumerate(COLUMNS) if c in ("risks", "eliminated_risks")}
+        with cur.copy(f"COPY household_state_stage ({columns}) FROM STDIN") as copy:
+            for r in rows.values():
+                copy.write_row(
+                    tuple(
+                        orjson.dumps(r[c]).decode() if i in jsonb else r[c]
+                        for i, c in enumerate(COLUMNS)
+                    )
+                )
+        cur.execute(
+            f"INSERT INTO household_state ({columns}) SELECT {columns} FROM household_state_stage "
+            f"ON CONFLICT (household_id) DO UPDATE SET {updates}"
         )

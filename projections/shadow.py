@@ -19,6 +19,9 @@ from projections.runner import Projection, ProjectionRunner, Reporter
 from services.adapters.eventstore import EventStore
 
 SHADOW = "dixian_shadow"  # the schema a projection is rebuilt in
+# A rebuild reads in larger batches than a tailing runner: a household's row is then read
+# and merged once per 20,000 events, not once per 5,000 (about 60 MB of decoded events).
+REBUILD_BATCH = 20_000
 
 
 @dataclass
@@ -153,7 +156,8 @@ class ShadowRebuild:
         live.setup()
         tables = tuple(self.projection.tables)
         with _shadow(self.url) as conn:
-            shadow = ProjectionRunner(self.store, _Connection(conn), self.projection, self.batch)  # type: ignore[arg-type]
+            batch = max(self.batch, REBUILD_BATCH)
+            shadow = ProjectionRunner(self.store, _Connection(conn), self.projection, batch)  # type: ignore[arg-type]
             shadow.setup()
             shadow.catch_up(live.position(), progress)
             with self.pool.connection() as lock, lock.transaction():

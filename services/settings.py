@@ -132,8 +132,8 @@ class Settings(BaseSettings):
         ge=1000,
         description="How soon the group gives a dead worker's partitions away.",
     )
-    aggregate_cache_size: int = Field(
-        default=50_000, ge=0, description="Household aggregates kept in memory per worker."
+    aggregate_cache_size: int = Field(  # ~2.5 KB each: a county of 100,000 fits
+        default=150_000, ge=0, description="Household aggregates kept in memory per worker."
     )
     min_notice_days: int = Field(
         default=5, ge=0, description="R4.1: the fewest days a village public notice runs."

@@ -6,16 +6,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
 from typing import Any
 
+import orjson
 from eventsourcing.application import Application
-from eventsourcing.domain import Aggregate
+from eventsourcing.domain import Aggregate, DomainEventProtocol, get_topic
 from eventsourcing.persistence import IntegrityError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder
 from psycopg import Cursor
 from psycopg.rows import DictRow
 
 from services.adapters.intake_schema import INTAKE_SCHEMA
+from services.domain import events as ev
 from services.domain.compliance.ledger import LEDGER_TOPIC_PREFIX
 from services.domain.household import Household, household_uuid
 from services.settings import Settings
@@ -74,6 +77,65 @@ class BatchRecorder(PostgresApplicationRecorder):
             also(curs)
 
 
+def _as_library(value: Any) -> Any:
+    """The library's JSONTranscoder writes a datetime as {"_type_": "datetime_iso", ...}; a
+    household event holds no other type outside JSON's (its facts are JSON-mode dumps):
+    anything else is refused, so that the library's mapper encodes that event."""
+    if type(value) is datetime:
+        return {"_type_": "datetime_iso", "_data_": value.isoformat()}
+    raise TypeError(type(value).__name__)
+
+
+# The household's event classes (their stored topics): the ones the fast path encodes.
+_FAST_TOPICS: dict[type[Any], str] = {
+    c: get_topic(c)
+    for c in vars(ev).values()
+    if isinstance(c, type)
+    and issubclass(c, ev.HouseholdEvent)
+    and c is not ev.HouseholdEvent
+    and getattr(c, "class_version", 1) == 1  # (an upcast one: the library's mapper)
+}
+
+
+def fast_stored(event: DomainEventProtocol[Any]) -> StoredEvent | None:
+    """A household's event in the library's stored form (what its JSONTranscoder writes,
+    so its readers decode it), transcoded by orjson at five times the speed; None for any
+    other event, or one orjson refuses (a lone surrogate, an integer beyond 64 bits)."""
+    topic = _FAST_TOPICS.get(type(event))
+    if topic is None:
+        return None
+    state = dict(vars(event))
+    originator_id = state.pop("originator_id")
+    originator_version = state.pop("originator_version")
+    try:
+        encoded = orjson.dumps(state, default=_as_library, option=orjson.OPT_PASSTHROUGH_DATETIME)
+    except orjson.JSONEncodeError:
+        return None
+    return StoredEvent(originator_id, originator_version, topic, encoded)
+
+
+_TOPIC_CLASSES = {topic: cls for cls, topic in _FAST_TOPICS.items()}
+
+
+def fast_domain_event(stored: StoredEvent) -> Any | None:
+    """A household's stored event decoded as the library's mapper decodes it (the same
+    object: its class, its `__dict__`), by orjson; None for any other event, or one whose
+    state holds a transcoded value other than its timestamp (left to the library)."""
+    cls = _TOPIC_CLASSES.get(stored.topic)
+    if cls is None or stored.state.count(b'"_type_"') != 1:
+        return None
+    state = orjson.loads(stored.state)
+    stamp = state.get("timestamp")
+    if not isinstance(stamp, dict) or stamp.get("_type_") != "datetime_iso" or len(stamp) != 2:
+        return None
+    state["timestamp"] = datetime.fromisoformat(stamp["_data_"])
+    state["originator_id"] = stored.originator_id
+    state["originator_version"] = stored.originator_version
+    event = object.__new__(cls)
+    object.__setattr__(event, "__dict__", state)
+    return event
+
+
 class EventStore(Application):
     """The households' event store (tables dixian_events and dixian_snapshots)."""
 
@@ -103,9 +165,25 @@ class EventStore(Application):
         than the rest of a small event; a batch touches thousands of households.
         """
         touched = [(h, h.collect_events()) for h in households]
-        stored = [self.mapper.to_stored_event(e) for _, events in touched for e in events]
+        stored = [self.to_stored(e) for _, events in touched for e in events]
         self.recorder.insert_events(stored, also=also)
         self._snapshot([h for h, events in touched if self._crossed(h.version, len(events))])
+
+    def to_stored(self, event: DomainEventProtocol[Any]) -> StoredEvent:
+        """A household's event by the fast path (`fast_stored`), anything else (or what
+        it refuses) by the library's mapper, which raises as before."""
+        fast = fast_stored(event) if self._plain_mapper else None
+        return fast if fast is not None else self.mapper.to_stored_event(event)
+
+    def decode(self, stored: StoredEvent) -> Any:
+        """A stored event as its domain event: a household's by orjson, others by the
+        library's mapper."""
+        fast = fast_domain_event(stored) if self._plain_mapper else None
+        return fast if fast is not None else self.mapper.to_domain_event(stored)
+
+    @property
+    def _plain_mapper(self) -> bool:
+        return self.mapper.cipher is None and self.mapper.compressor is None
 
     def append(self, aggregates: Iterable[Aggregate]) -> int:
         """The aggregates' new events, in one transaction (IntegrityError if one of them was
@@ -164,7 +242,7 @@ class EventStore(Application):
             ).fetchall()
         loaded: dict[str, Household] = {}
         for row in [*snapshots, *events]:
-            event = self.mapper.to_domain_event(
+            event = self.decode(
                 StoredEvent(
                     originator_id=row["originator_id"],
                     originator_version=row["originator_version"],

@@ -1,7 +1,9 @@
-"""A bounded cache of household aggregates, so a hot household is not reloaded per batch."""
+"""A bounded cache of household aggregates, so a hot household is not reloaded per batch;
+and the garbage collector kept off the cached ones."""
 
 from __future__ import annotations
 
+import gc
 from collections import OrderedDict
 from collections.abc import Iterable
 
@@ -44,3 +46,28 @@ class HouseholdCache:
 
     def clear(self) -> None:
         self._items.clear()
+
+
+class LongLived:
+    """Python's full collections walk every live object: with a county's households cached
+    they took half the intake's time (60 full collections of 0.3 s each on the medium
+    county). Every `every` batches, what survived the young generations is frozen (no
+    collection walks it again; freed by reference counting as before); every `refresh`
+    freezes, everything is thawed and collected once, so that a cycle frozen by chance is
+    not kept for ever."""
+
+    def __init__(self, every: int = 20, refresh: int = 50) -> None:
+        self.every, self.refresh = every, refresh
+        self.batches = self.freezes = 0
+
+    def batch_done(self) -> None:
+        self.batches += 1
+        if self.batches % self.every:
+            return
+        self.freezes += 1
+        if self.freezes % self.refresh == 0:
+            gc.unfreeze()
+            gc.collect()
+        else:
+            gc.collect(1)
+        gc.freeze()

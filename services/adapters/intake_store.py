@@ -13,7 +13,7 @@ from psycopg import Cursor
 from psycopg.types.json import Jsonb
 
 from services.adapters.eventstore import EventStore
-from services.adapters.household_cache import HouseholdCache
+from services.adapters.household_cache import HouseholdCache, LongLived
 from services.adapters.storable import storable
 from services.domain.household import Household
 from services.usecases.intake.unit_of_work import IntakeRecord, OffsetGap, Seen, StaleBatch
@@ -25,6 +25,7 @@ class PostgresIntakeUnitOfWork:
     def __init__(self, store: EventStore, cache_size: int) -> None:
         self.store = store
         self.cache = HouseholdCache(cache_size)
+        self.long_lived = LongLived()
         self._handed: dict[str, Household] = {}  # the households of the batch under way
         self._record: IntakeRecord | None = None
         self._gaps: dict[tuple[str, int], int] = {}
@@ -57,6 +58,7 @@ class PostgresIntakeUnitOfWork:
         # the registered ones are new: they join the ones handed out
         self.cache.put([*self._handed.values(), *record.households])
         self._handed = {}
+        self.long_lived.batch_done()
 
     def forget(self, household_ids: Iterable[str]) -> None:
         self.cache.evict(list(household_ids))

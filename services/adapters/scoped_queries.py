@@ -274,3 +274,16 @@ def rejection_source(row: dict[str, Any]) -> str | None:
 
 def rejected_one(store: EventStore, rejection_id: int) -> dict[str, Any] | None:
     return queries.rejected_message(store, rejection_id)
+
+
+def rejection_counts(store: EventStore, department: str | None) -> list[dict[str, Any]]:
+    """Rejected messages counted by the source the intake attributed and by reason code
+    (a department's own only, when one is named), with the latest of each."""
+    where, params = ("WHERE source_system = %s", (department,)) if department else ("", ())
+    with store.connection() as conn:
+        return conn.execute(  # type: ignore[no-any-return]
+            "SELECT coalesce(source_system, '') AS source, reason_code, count(*) AS n, "
+            f"max(rejected_at) AS latest FROM intake_rejected {where} "
+            "GROUP BY 1, 2 ORDER BY 1, 2",
+            params,
+        ).fetchall()

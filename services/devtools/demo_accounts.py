@@ -60,9 +60,10 @@ def login_lines(made: list[dict[str, Any]], host: str, port: int) -> list[str]:
             + (f" ({a['department']})" if a.get("department") else "")
             for a in made
         ),
-        f"  .venv/bin/dixian serve      # then http://{host}:{port}/api/docs, or with curl:",
-        f"  curl -s -d username={made[1]['name']} -d 'password={made[1]['password']}' "
+        f"  the web app: http://{host}:{port}/ (make demo serves it; later: .venv/bin/dixian "
+        "serve)",
+        f"  a script: curl -s -d username={made[1]['name']} -d 'password={made[1]['password']}' "
         f"http://{host}:{port}/api/auth/token",
-        "  (docs/api.md: roles, scopes, an example session)",
+        "  (docs/web.md: the pages and roles; docs/api.md: the API)",
     ]
     return lines

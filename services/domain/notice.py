@@ -52,6 +52,7 @@ def render_public_notice(
         "village_code": registered["village_code"],
         "household_head": head["name"] if head else None,
         "household_size": len(members),
+        "case_kind": posted.facts["case_kind"],
         "purpose": PURPOSE[posted.facts["case_kind"]],
         "risks": [r for r in risks if r not in HEALTH_REVEALING_RISKS]
         + (

@@ -9,6 +9,7 @@ from __future__ import annotations
 from services.i18n import zh_CN_national as national
 from services.i18n.zh_CN_codes import CODES, EVENT_TYPES
 from services.i18n.zh_CN_texts import REASONS, SUMMARIES
+from services.i18n.zh_CN_web import WEB
 
 # The campaign's rules (seed §三; DOMAIN.md): the ids stay as they are.
 RULES = {
@@ -293,6 +294,7 @@ def _flat() -> dict[str, str]:
         "responsible": RESPONSIBLE,
         "reason": REASONS,
         "summary": SUMMARIES,
+        "web": WEB,
         **{f"code.{table}": values for table, values in CODES.items()},
     }
     return {f"{s}.{k}": v for s, entries in sections.items() for k, v in entries.items()}

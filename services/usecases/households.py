@@ -9,6 +9,7 @@ from typing import Any
 
 from services.adapters import queries, scoped_queries
 from services.adapters.eventstore import EventStore
+from services.domain.notice import render_public_notice
 from services.domain.roles import Permission, Principal
 from services.domain.timeline import state_on
 from services.usecases.audit.reads import record_read
@@ -90,3 +91,32 @@ def search_by_name(
         if row is not None:
             rows.append(row)
     return rows
+
+
+def members(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The members as the history's rows leave them (masked or not, as the rows are):
+    the registration's, then each member added, changed or gone."""
+    if not rows:
+        return []
+    found = {m["person_id"]: m for m in rows[0]["facts"].get("members", [])}
+    for r in rows[1:]:
+        if r["event_type"] in ("member_added", "member_changed"):
+            m = r["facts"]["member"]
+            if r["facts"].get("left_household"):
+                found.pop(m["person_id"], None)
+            else:
+                found[m["person_id"]] = m
+    return list(found.values())
+
+
+def notice(
+    store: EventStore, who: Principal, household_id: str, notice_id: str, min_days: int
+) -> dict[str, Any]:
+    """The village public notice (公示) of a case as posted: it names the head, so it is a
+    read of personal data (recorded); never an ID, phone, bank account or health."""
+    events = scoped_queries.household_events(store, who.scope, household_id)
+    found = render_public_notice([e for _, e in events], notice_id, min_days) if events else None
+    if found is None:
+        raise NotFound("NOTICE_NOT_FOUND", f"{household_id} {notice_id}")
+    unmasking(store, who, "打印村内公示", household_id, "public notice")
+    return found

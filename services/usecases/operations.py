@@ -114,3 +114,10 @@ def _with_bytes(row: dict[str, Any]) -> dict[str, Any]:
     if value is None and row.get("value_bytes"):
         return out | {"value_omitted": True}
     return out | {"value_base64": base64.b64encode(bytes(value or b"")).decode()}
+
+
+def rejection_counts(store: EventStore, who: Principal) -> list[dict[str, Any]]:
+    """The rejections by source and reason code: all of them, or a department's own."""
+    if who.may(Permission.REJECTED_READ):
+        return scoped_queries.rejection_counts(store, None)
+    return scoped_queries.rejection_counts(store, who.department) if who.department else []

@@ -1,10 +1,13 @@
 """The household cache is bounded: memory does not grow with the number of households."""
 
+import gc
+import weakref
+
 from household_steps import registered
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from services.adapters.household_cache import HouseholdCache
+from services.adapters.household_cache import HouseholdCache, LongLived
 from services.domain.household import Household
 
 
@@ -102,3 +105,33 @@ def test_the_cache_behaves_like_a_least_recently_used_list_of_its_size(
             cache.evict(ids)
             model = [i for i in model if i not in ids]
         assert len(cache) == len(model) <= size
+
+
+class _Node:
+    def __init__(self) -> None:
+        self.me = self  # a cycle: only a collection frees it
+
+
+def test_long_lived_objects_are_frozen_every_so_many_batches_and_thawed_now_and_then() -> None:
+    gc.unfreeze()
+    try:
+        kept = [{"household": i} for i in range(1000)]  # what a cache holds
+        long_lived = LongLived(every=3, refresh=2)
+        long_lived.batch_done()
+        long_lived.batch_done()
+        assert gc.get_freeze_count() == 0
+        long_lived.batch_done()  # the third: frozen
+        assert gc.get_freeze_count() >= len(kept)
+        node = _Node()
+        gone = weakref.ref(node)
+        gc.collect()
+        gc.freeze()  # the cycle frozen by chance, with the rest
+        del node
+        gc.collect()
+        assert gone() is not None  # a frozen cycle outlives a collection
+        for _ in range(3):
+            long_lived.batch_done()  # the second freeze: thawed and collected first
+        assert gone() is None
+        assert gc.get_freeze_count() >= len(kept)
+    finally:
+        gc.unfreeze()

@@ -58,4 +58,7 @@ def test_the_package_data_ships_every_vendored_file() -> None:
     patterns = config["tool"]["setuptools"]["package-data"]["services.entrypoints.web"]
     package = STATIC_DIR.parent
     shipped = {p for pattern in patterns for p in package.glob(pattern) if p.is_file()}
-    assert shipped == {p for p in VENDOR.rglob("*") if p.is_file()}
+    assert {p for p in VENDOR.rglob("*") if p.is_file()} <= shipped
+    # and the web app's own files: its templates, stylesheet and script
+    ours = [*(package / "templates").glob("*.html"), *STATIC_DIR.glob("app.*")]
+    assert ours and set(ours) <= shipped

@@ -29,8 +29,9 @@ class NaiveStore(Application):
 
 
 def main(path: str, limit: int, seconds: float) -> dict[str, float]:
-    app = NaiveStore(env=Settings().eventsourcing_env())
-    permissions, rules = Permissions(), Settings().lifecycle_rules()
+    settings = Settings()
+    app = NaiveStore(env=settings.eventsourcing_env())
+    permissions, rules = Permissions(), settings.lifecycle_rules()
     done, started = 0, time.perf_counter()
     with Path(path).open(encoding="utf-8") as f:
         for offset, line in enumerate(f):
@@ -39,7 +40,9 @@ def main(path: str, limit: int, seconds: float) -> dict[str, float]:
                 continue
             value = json.dumps(row["value"]).encode()
             parsed, _ = check_message(
-                RawMessage("t", 0, offset, row["key"].encode(), value), permissions
+                RawMessage("t", 0, offset, row["key"].encode(), value),
+                permissions,
+                historical_imports=settings.historical_imports,
             )
             meta = envelope_meta(parsed)
             try:

@@ -61,8 +61,9 @@ def cmd_simulate(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
     from services.devtools.demo import run_demo
+    from services.devtools.demo_web import should_serve
 
-    return asyncio.run(run_demo(settings))
+    return asyncio.run(run_demo(settings, web=should_serve(asked=args.serve)))
 
 
 def _rate(text: str) -> float:
@@ -111,4 +112,7 @@ def add_devtools_parsers(sub: Any) -> None:
     simulate.set_defaults(func=cmd_simulate)
 
     demo = sub.add_parser("demo", help="one synthetic village end to end, then a summary")
+    demo.add_argument(
+        "--serve", action="store_true", help="then serve the web app until Ctrl-C (make demo)"
+    )
     demo.set_defaults(func=cmd_demo)

@@ -1,6 +1,6 @@
-"""The HTTP API (and, later, the web pages) as one ASGI app built from the settings:
-`create_app(settings)`. Nothing connects until the app starts (its lifespan opens the event
-store and, unless told not to, keeps the projections up to date in threads of its own).
+"""The HTTP API and the web pages (services/entrypoints/web) as one ASGI app built from the
+settings: `create_app(settings)`. Nothing connects until the app starts (its lifespan opens the
+event store and, unless told not to, keeps the projections up to date in threads of its own).
 
 OpenAPI at /api/openapi.json — each operation names the permissions it requires
 (`x-dixian-permissions`) or says it is public (`x-dixian-public`) — and the docs at
@@ -39,10 +39,13 @@ from services.entrypoints.http.routes import (
     sweeps,
 )
 from services.entrypoints.http.routes import problems as problem_routes
+from services.entrypoints.web import STATIC_DIR, render
+from services.entrypoints.web.pages import PAGES
 from services.settings import Settings
 from services.usecases.audit.views import Verification
 from services.usecases.ledgers import SweepRunner
 from services.usecases.national.jobs import NationalJobs
+from services.usecases.projection_checks import ProjectionChecks
 
 STATIC = Path(__file__).parent / "static"
 ROUTERS = (
@@ -99,6 +102,7 @@ def create_app(
     app.state.intake_assigned = intake_assigned
     app.state.verification = Verification(settings.verifying_key(), settings.audit_origin)
     app.state.sweeps = SweepRunner()
+    app.state.projection_checks = ProjectionChecks()
     app.state.national = NationalJobs(settings)
     app.state.oidc = OidcClient(settings) if settings.oidc_issuer else None
     problems.install(app)
@@ -106,7 +110,11 @@ def create_app(
     for router in ROUTERS:
         _declare_permissions(router.routes)
         app.include_router(router)
+    for router in PAGES:  # the web app's pages, on the same dependencies and use cases
+        app.include_router(router)
+    render.install(app)  # on pages, errors are pages
     app.mount("/api/docs/assets", StaticFiles(directory=STATIC / "swagger-ui"), name="docs-assets")
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     app.add_middleware(
         Guard,

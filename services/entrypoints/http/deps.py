@@ -77,6 +77,7 @@ async def optional_account(
         await security.check_csrf(request, row["csrf_token"])
     request.state.credential = row  # the session or token, for logout and /me
     request.state.account = who.name  # for the access log: an account, never a household
+    request.state.principal = who  # for a page's error page (its menu)
     return who
 
 

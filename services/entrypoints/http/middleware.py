@@ -32,7 +32,8 @@ CSP = (
 )
 # Swagger UI sets inline styles (never inline scripts).
 DOCS_CSP = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
-UPLOADS = re.compile(r"^/api/problems/[^/]+/evidence$")
+# evidence uploads: the API's, and the pages' forms that carry a photo
+UPLOADS = re.compile(r"^(/api/problems/[^/]+/evidence|/problems/[^/]+/(act|close))$")
 EXPORT_UPLOAD = "/api/national/jobs"  # a national system's export: a county's is tens of MB
 EXPORT_MAX = 200 * 1024 * 1024
 OVERHEAD = 64 * 1024  # a multipart body's boundaries and headers around the file

@@ -46,6 +46,7 @@ REASONS: dict[str, tuple[int, str]] = {
     "HOUSEHOLD_NOT_FOUND": (404, "您的管辖范围内没有这个农户。"),
     "PROBLEM_NOT_FOUND": (404, "您的管辖范围内没有这个问题。"),
     "EVENT_NOT_FOUND": (404, "您的管辖范围内没有这个事件。"),
+    "NOTICE_NOT_FOUND": (404, "您的管辖范围内没有这份公示。"),
     "REJECTION_NOT_FOUND": (404, "没有这条被拒消息（或不属于您的部门）。"),
     "TABLE_NOT_FOUND": (404, "没有这张表，请从返回的表名中选择。"),
     "NOT_FOUND": (404, "没有这个地址，请查看 /api/docs。"),

@@ -183,3 +183,10 @@ def reads_within(
     """Who read whose personal data, and why, for the households within the scope."""
     rows = reads(store, household_id, catch_up=False)  # the projection threads keep it
     return _in_scope(store, who, [dict(r) for r in rows])
+
+
+def published(store: EventStore) -> dict[int, Any]:
+    """When each checkpoint (by its size) went to the witnesses' topic (None: not yet)."""
+    with store.connection() as conn:
+        rows = conn.execute("SELECT tree_size, published_at FROM audit_checkpoints").fetchall()
+    return {r["tree_size"]: r["published_at"] for r in rows}

@@ -202,7 +202,7 @@ def _step(r: Mapping[str, Any], p: Problem, names: Names) -> dict[str, Any]:
         | {
             "step": label("ledger_step", r["step"]),
             "by": t("ledger_text.system") if r["by"] == "sweep" else r["by"],
-            "what": _step_text(r["step"], r["what"], p),
+            "what": step_text(r["step"], r["what"], str(p.check)),
         }
     )
 
@@ -210,12 +210,13 @@ def _step(r: Mapping[str, Any], p: Problem, names: Names) -> dict[str, Any]:
 _PLANNED = re.compile(r"^(?P<plan>.*) by (?P<deadline>[0-9]{4}-[0-9]{2}-[0-9]{2})$", re.DOTALL)
 
 
-def _step_text(step: str, text: str, p: Problem) -> str:
-    """What a step did, in words: a plan with its deadline, a summary found again in Chinese."""
+def step_text(step: str, text: str, check: str) -> str:
+    """What a step did, in words: a plan with its deadline, a summary found (again) in
+    Chinese (the ledgers' and the problem page's)."""
     if step == "planned" and (m := _PLANNED.match(text)):
         return t("ledger_text.planned", plan=m["plan"], deadline=m["deadline"])
-    if step == "found again":
-        return summarise(str(p.check), text).text
+    if step in ("raised", "found again"):
+        return summarise(check, text).text
     return text
 
 

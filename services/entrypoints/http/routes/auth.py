@@ -62,6 +62,18 @@ def _log_in(request: Request, accounts: Any, settings: Any, name: str, password:
     return account
 
 
+def browser_session(
+    request: Request, response: Response, accounts: Any, settings: Any, name: str, password: str
+) -> tuple[Any, Any]:
+    """A password login from this site's page (the API's and the login page's): the
+    account and its new session, whose cookie is set on the response."""
+    security.check_same_site(request)
+    account = _log_in(request, accounts, settings, name, password)
+    session = uc.start_session(accounts, account, COOKIE, settings.session_ttl_seconds)
+    security.set_session_cookie(response, settings, session)
+    return account, session
+
+
 @router.post("/login", openapi_extra=PUBLIC, response_model=LoggedIn)
 def login(
     request: Request,
@@ -72,10 +84,7 @@ def login(
     password: Annotated[str, Form(max_length=1024)],
 ) -> LoggedIn:
     """Log in with a name and password: a session cookie, and its CSRF token."""
-    security.check_same_site(request)
-    account = _log_in(request, accounts, settings, name, password)
-    session = uc.start_session(accounts, account, COOKIE, settings.session_ttl_seconds)
-    security.set_session_cookie(response, settings, session)
+    account, session = browser_session(request, response, accounts, settings, name, password)
     return LoggedIn(
         name=account.name,
         role=account.role,

@@ -1,0 +1,12 @@
+"""The pages, one module per area; each route declares its permissions like the API's."""
+
+from services.entrypoints.web.pages import audit, dashboard, households, ledger, operations, session
+
+PAGES = (
+    session.router,
+    dashboard.router,
+    ledger.router,
+    households.router,
+    audit.router,
+    operations.router,
+)

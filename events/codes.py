@@ -21,29 +21,70 @@ class MonitoringCategory(StrEnum):
 
 
 class RiskType(StrEnum):
-    """Risks that can bring a household back to poverty."""
+    """Risks that can bring a household back to poverty: the national monitoring system's
+    risk types (返贫致贫风险类型, NATIONAL_RISK_TYPES says which name is which code), and
+    ours for what departments push (unemployment, an income drop, high expenditure)."""
 
-    ILLNESS = "illness"
-    DISABILITY = "disability"
-    EDUCATION = "education"
-    HOUSING = "housing"
-    DRINKING_WATER = "drinking_water"
-    ACCIDENT = "accident"
-    NATURAL_DISASTER = "natural_disaster"
+    ILLNESS = "illness"  # 因病
+    DISABILITY = "disability"  # 因残
+    EDUCATION = "education"  # 因学
+    HOUSING = "housing"  # 住房出现安全问题
+    DRINKING_WATER = "drinking_water"  # 饮水出现安全问题
+    ACCIDENT = "accident"  # 因意外事故
+    NATURAL_DISASTER = "natural_disaster"  # 因灾
     UNEMPLOYMENT = "unemployment"
     INCOME_DROP = "income_drop"
     HIGH_EXPENDITURE = "high_expenditure"
-    OTHER = "other"
+    INDUSTRY_FAILURE = "industry_failure"  # 因产业项目失败
+    UNSTABLE_EMPLOYMENT = "unstable_employment"  # 因务工就业不稳
+    LACK_OF_LABOUR = "lack_of_labour"  # 缺劳动力
+    EPIDEMIC = "epidemic"  # 因疫
+    SCHOOLING_NOT_SECURED = "schooling_not_secured"  # 义务教育保障出现问题
+    MEDICAL_CARE_NOT_SECURED = "medical_care_not_secured"  # 基本医疗保障出现问题
+    OTHER = "other"  # 其他
+
+
+# The national system's names of the risk types (as its exports write them) → our codes.
+NATIONAL_RISK_TYPES: dict[str, RiskType] = {
+    "因病": RiskType.ILLNESS,
+    "因残": RiskType.DISABILITY,
+    "因学": RiskType.EDUCATION,
+    "因灾": RiskType.NATURAL_DISASTER,
+    "因意外事故": RiskType.ACCIDENT,
+    "因产业项目失败": RiskType.INDUSTRY_FAILURE,
+    "因务工就业不稳": RiskType.UNSTABLE_EMPLOYMENT,
+    "缺劳动力": RiskType.LACK_OF_LABOUR,
+    "因疫": RiskType.EPIDEMIC,
+    "住房出现安全问题": RiskType.HOUSING,
+    "饮水出现安全问题": RiskType.DRINKING_WATER,
+    "义务教育保障出现问题": RiskType.SCHOOLING_NOT_SECURED,
+    "基本医疗保障出现问题": RiskType.MEDICAL_CARE_NOT_SECURED,
+    "其他": RiskType.OTHER,
+}
 
 
 class LabourCapacity(StrEnum):
-    """劳动能力 as in the national system's exports."""
+    """劳动能力 as in the national system's exports (普通劳动力, 技能劳动力, 弱劳动力或半劳动力,
+    丧失劳动力, 无劳动力: NATIONAL_LABOUR_CAPACITIES). Weak or half labour is labour: it
+    counts as someone able to work for R5.2 (a measure that needs labour fits) and R7.1 (a
+    household with one such member is not a whole household without labour capacity)."""
 
     ORDINARY = "ordinary"
     SKILLED = "skilled"
     WEAK = "weak"
     LOST = "lost"
     NONE = "none"
+
+
+NATIONAL_LABOUR_CAPACITIES: dict[str, LabourCapacity] = {
+    "普通劳动力": LabourCapacity.ORDINARY,
+    "技能劳动力": LabourCapacity.SKILLED,
+    "弱劳动力或半劳动力": LabourCapacity.WEAK,
+    "弱劳动力": LabourCapacity.WEAK,
+    "半劳动力": LabourCapacity.WEAK,
+    "丧失劳动力": LabourCapacity.LOST,
+    "无劳动力": LabourCapacity.NONE,
+}
 
 
 class HealthStatus(StrEnum):

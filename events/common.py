@@ -9,7 +9,7 @@ from pydantic import AfterValidator, Field, WithJsonSchema
 
 from events.codes import HealthStatus, LabourCapacity
 from events.envelope import Contract
-from events.identity import is_valid_id_number
+from events.identity import is_id_number_shaped
 
 REGION_CODE = r"^[0-9]{12}$"  # ASCII digits: full-width ones would match no line
 # The relation_to_head that names the head of household (户主): ours, and the national
@@ -21,8 +21,11 @@ Text = Annotated[str, Field(max_length=2000)]
 
 
 def _id_number(value: str) -> str:
-    if not is_valid_id_number(value):
-        raise ValueError("not an 18-character ID number with a valid GB 11643 check digit")
+    """An ID number of 18 characters (17 digits and a digit or X): malformed beyond use
+    otherwise. A wrong GB 11643 check digit is accepted — the national system's exports hold
+    such numbers — and found by the compliance engine (R8.1 id_number_invalid)."""
+    if not is_id_number_shaped(value):
+        raise ValueError("not an 18-character ID number (17 digits and a digit or X)")
     return value.upper()
 
 
@@ -59,7 +62,10 @@ class Member(Contract):
 
     person_id: str = Field(min_length=1, max_length=64, description="Person number.")
     name: str = Field(min_length=1, max_length=64, description="Name (personal information).")
-    id_number: IdNumber = Field(description="18-digit ID number, GB 11643 check digit.")
+    id_number: IdNumber = Field(
+        description="18-character ID number (GB 11643); a wrong check digit is accepted and "
+        "found by R8.1."
+    )
     relation_to_head: str = Field(
         min_length=1, max_length=32, description="e.g. head (户主), spouse, child."
     )

@@ -18,6 +18,12 @@ def check_digit(first17: str) -> str:
     return _CHECK[sum(map(mul, map(int, first17), _WEIGHTS)) % 11]
 
 
+def is_id_number_shaped(value: str) -> bool:
+    """True when value has the shape of an ID number (17 digits and a digit or X), whatever
+    its check digit: what a record can carry, and R8.1 then judges."""
+    return bool(_SHAPE.fullmatch(value.upper()))
+
+
 def is_valid_id_number(value: str) -> bool:
     """True when value has 18 characters and the right GB 11643 check digit."""
     value = value.upper()

@@ -1,5 +1,7 @@
 """The suspected-problem ledger as a table: one row per problem with where it stands — for
-the county bureau's own queries and dashboards (deadlines, overdue, status by rule). Each
+the county bureau's own queries and dashboards (deadlines, overdue, status by rule), and
+the status from each day a step names (`statuses`, [[day, status], …]), so that a query as
+of any day reads what reports.status_on reads. Each
 batch re-reads the problems it touched from the store, up to the batch's versions, in one
 query."""
 
@@ -15,6 +17,7 @@ from projections.runner import Positioned
 from services.adapters.compliance_store import problems_at
 from services.adapters.storable import storable, storable_value
 from services.domain.compliance.ledger import LEDGER_TOPIC_PREFIX
+from services.domain.compliance.reports import status_timeline
 
 COLUMNS = (
     "problem_id",
@@ -38,6 +41,8 @@ COLUMNS = (
     "last_action_on",
     "facts_resolved_on",
     "closed_on",
+    "planned_on",
+    "statuses",
     "version",
     "last_position",
 )
@@ -77,6 +82,10 @@ class ProblemLedger:
         version integer NOT NULL,
         last_position bigint NOT NULL
     );
+    -- issue #18: the status as of any day (reports.status_timeline) and the plan's day; a
+    -- table made before them gains them here, and its rows on their next rebuild
+    ALTER TABLE problem_ledger ADD COLUMN IF NOT EXISTS planned_on date;
+    ALTER TABLE problem_ledger ADD COLUMN IF NOT EXISTS statuses jsonb;
     CREATE INDEX IF NOT EXISTS problem_ledger_township ON problem_ledger (township, status);
     CREATE INDEX IF NOT EXISTS problem_ledger_deadline ON problem_ledger (deadline)
         WHERE status <> 'closed';
@@ -117,6 +126,8 @@ class ProblemLedger:
                     max((a["on"] for a in p.actions), default=None),
                     p.facts_resolved_on,
                     p.closed_on,
+                    plan.get("on"),
+                    Jsonb([list(s) for s in status_timeline(p)]),
                     p.version,
                     position,
                 )

@@ -106,6 +106,9 @@ def _prefetched(store: EventStore, topics: str, chunk: int = 5000) -> Iterator[t
                 conn.transaction(),
                 conn.cursor(name="compliance_prefetch", row_factory=tuple_row, binary=True) as cur,
             ):
+                # the transaction waits on its reader by design (four chunks ahead, no more):
+                # a slow sweep on a busy machine must not be cut off as idle in it
+                conn.execute("SET LOCAL idle_in_transaction_session_timeout = 0")
                 cur.execute(
                     f"SELECT originator_id, state FROM {store.events_table} WHERE topic LIKE %s "
                     "ORDER BY originator_id, originator_version",

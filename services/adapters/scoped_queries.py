@@ -209,7 +209,8 @@ def problems_page(
     params["limit"] = limit + 1
     with store.connection() as conn:
         rows = conn.execute(
-            f"SELECT {PROBLEM_COLUMNS}, {_STATUS_ON} AS status_on, {_OVERDUE} AS overdue "
+            f"SELECT {PROBLEM_COLUMNS}, {_STATUS_ON} AS status_on, {_OVERDUE} AS overdue, "
+            f"{_PLANNED} AS planned_by_day "
             f"FROM problem_ledger WHERE {' AND '.join(where)} "
             'ORDER BY village COLLATE "C", rule_id COLLATE "C", problem_id LIMIT %(limit)s',
             params,
@@ -217,14 +218,20 @@ def problems_page(
     return _page(rows, limit, lambda r: [r["village"], r["rule_id"], str(r["problem_id"])])
 
 
-# As services.domain.compliance.reports.state_on and status_on read a problem on a day.
+# As services.domain.compliance.reports.state_on and status_on read a problem on a day: the
+# status from the last day of its timeline (reports.status_timeline) on or before the day.
+# A row projected before the timeline existed (statuses NULL, until a rebuild) reads as
+# it did then.
 _STATUS_ON = (
-    "(CASE WHEN status = 'closed' AND closed_on > %(day)s THEN 'rectified' ELSE status END)"
+    "COALESCE((SELECT s ->> 1 FROM jsonb_array_elements(statuses) AS s "
+    "WHERE s ->> 0 <= %(day)s::date::text ORDER BY s ->> 0 DESC LIMIT 1), "
+    "CASE WHEN status = 'closed' AND closed_on > %(day)s THEN 'rectified' ELSE status END)"
 )
 _OVERDUE = (
-    "(NOT (status = 'closed' AND closed_on <= %(day)s) AND deadline IS NOT NULL "
-    "AND deadline < %(day)s)"
+    f"COALESCE({_STATUS_ON} NOT IN ('closed', 'resolved') AND planned_on <= %(day)s "
+    "AND deadline < %(day)s, false)"
 )
+_PLANNED = "(planned_on IS NOT NULL AND planned_on <= %(day)s)"
 
 
 def _page(rows: list[Any], limit: int, key: Any) -> tuple[list[dict[str, Any]], str | None]:

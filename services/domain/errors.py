@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from events.reasons import ReasonCoded
 
 # Stable reason codes of the lifecycle, with what the producer should do about each.
@@ -39,6 +41,29 @@ LIFECYCLE_REASONS: dict[str, str] = {
     "CORRECTION_NOT_ALLOWED": "Correct only recorded facts, from the system that recorded "
     "them (or the county); decisions are undone by their own events (reversal, mark removal).",
 }
+
+# What was irregular about a step that did happen: accepted and recorded with it (its facts'
+# `irregularities`), never a rejection since issue #18 — the codes keep their meaning in the
+# step's record, and the rule whose finding the compliance engine raises from the facts.
+IRREGULAR: dict[str, str] = {
+    "NOTICE_NOT_CLOSED": "R4.1",  # a township review before the notice closed
+    "NOTICE_NOT_RUN": "R4.1",  # a decision without a closed notice (R6.2 for an elimination)
+    "NOTICE_TOO_SHORT": "R4.1",  # a notice of fewer days (R6.2 for an elimination)
+    "OBJECTION_OPEN": "R4.1",  # decided with an objection open (R6.2 for an elimination)
+    "SAFETY_NET_MARKED": "R7.1",  # a marked household proposed or eliminated
+}
+
+Irregularities = list[dict[str, str]]
+
+
+def irregular(found: Irregularities, code: str, detail: str) -> None:
+    """Note what was irregular about a step that is nonetheless accepted (IRREGULAR)."""
+    assert code in IRREGULAR, code
+    found.append({"code": code, "detail": detail})
+
+
+def with_irregularities(facts: dict[str, Any], found: Irregularities) -> dict[str, Any]:
+    return facts | {"irregularities": found} if found else facts
 
 
 class LifecycleViolation(ReasonCoded):

@@ -4,7 +4,8 @@ taking the contract's typed payload (events/), the envelope's facts (Meta) and t
 
 What cannot happen is rejected with a stable reason code (services.domain.errors). What is
 possible but late or irregular is accepted and recorded: a visit recorded 20 days after it
-happened is a fact, and judging it is the compliance engine's job.
+happened is a fact, and judging it is the compliance engine's job. A decision against the
+procedure is accepted with its `irregularities` (errors.IRREGULAR), for the engine to find.
 
 This module's path is part of every stored event's topic: do not move it.
 """
@@ -28,7 +29,9 @@ from events import elimination as el
 from events import household as hh
 from events import identification as idf
 from services.domain import events as ev
-from services.domain.errors import LifecycleViolation
+from services.domain.errors import Irregularities, LifecycleViolation
+from services.domain.errors import irregular as _irregular
+from services.domain.errors import with_irregularities as _with
 from services.domain.events import MONITORED, NOT_MONITORED, RISK_ELIMINATED
 from services.domain.rules import LifecycleRules
 
@@ -253,27 +256,34 @@ class Household(Aggregate):
         self, e: idf.TownshipReviewDone, meta: Meta, rules: LifecycleRules
     ) -> None:
         case = self._case(e.case_id, e.case_kind.value)
+        found: Irregularities = []
         if case["notice"] is None or case["notice"]["closed_on"] is None:
-            raise _fail("NOTICE_NOT_CLOSED", f"case {e.case_id}")
-        self._record(ev.TownshipReviewDone, meta, e)
+            _irregular(
+                found, "NOTICE_NOT_CLOSED", f"case {e.case_id}: reviewed before its notice closed"
+            )
+        self._record(ev.TownshipReviewDone, meta, _with(_facts(e), found))
 
-    def _check_notice_has_run(
+    def _notice_irregularities(
         self, case_id: str, case: dict[str, Any], rules: LifecycleRules
-    ) -> None:
-        """R4.1: the county decides only after a notice of the minimum days, objections
-        all resolved."""
+    ) -> Irregularities:
+        """R4.1: the county decides after a notice of the minimum days, objections all
+        resolved. A decision taken otherwise did happen: what it skipped is recorded."""
+        found: Irregularities = []
         notice = case["notice"]
         if notice is None or notice["closed_on"] is None:
-            raise _fail("NOTICE_NOT_RUN", f"case {case_id} has no closed public notice")
+            _irregular(found, "NOTICE_NOT_RUN", f"case {case_id} has no closed public notice")
+            return found
         days = date.fromisoformat(notice["closed_on"]) - date.fromisoformat(notice["posted_on"])
         if days.days < rules.min_notice_days:
-            raise _fail(
+            _irregular(
+                found,
                 "NOTICE_TOO_SHORT",
                 f"notice {notice['notice_id']} ran {days.days} days, "
                 f"fewer than {rules.min_notice_days}",
             )
         if notice["open_objections"]:
-            raise _fail("OBJECTION_OPEN", ", ".join(notice["open_objections"]))
+            _irregular(found, "OBJECTION_OPEN", ", ".join(notice["open_objections"]))
+        return found
 
     def decide_identification(
         self, e: idf.IdentificationDecided, meta: Meta, rules: LifecycleRules
@@ -286,9 +296,9 @@ class Household(Aggregate):
             return
         if self.monitoring_status == MONITORED:
             raise _fail("ALREADY_MONITORED", f"monitored since {self.identified_on}")
-        if not imported:
-            self._check_notice_has_run(e.lead_id, case, rules)
-        self._record(ev.Identified, meta, facts)
+        # an imported decision's procedure ran in the national system: nothing to note here
+        found = [] if imported else self._notice_irregularities(e.lead_id, case, rules)
+        self._record(ev.Identified, meta, _with(facts, found))
 
     def record_national_entry(
         self, e: idf.NationalSystemEntryRecorded, meta: Meta, rules: LifecycleRules
@@ -329,31 +339,34 @@ class Household(Aggregate):
         self._record(ev.AssistanceMeasureEnded, meta, e)
 
     # --- elimination and the safety net -------------------------------------------------
-    def _check_can_be_eliminated(self) -> None:
+    def _check_can_be_eliminated(self) -> Irregularities:
         if self.monitoring_status != MONITORED:
             raise _fail("NOT_MONITORED", f"{self.household_id} is {self.monitoring_status}")
-        if self.safety_net_marked:  # R7.1
-            raise _fail("SAFETY_NET_MARKED", self.household_id)
+        found: Irregularities = []
+        if self.safety_net_marked:  # R7.1: irregular, the engine finds it
+            _irregular(found, "SAFETY_NET_MARKED", f"{self.household_id} is marked")
+        return found
 
     def propose_elimination(
         self, e: el.RiskEliminationProposed, meta: Meta, rules: LifecycleRules
     ) -> None:
-        self._check_can_be_eliminated()
+        found = self._check_can_be_eliminated()
         open_cases = [k for k, case in self.cases.items() if case["kind"] == "elimination"]
         if open_cases:
             raise _fail("ELIMINATION_ALREADY_OPEN", open_cases[0])
         if e.elimination_id in self.cases:
             raise _fail("CASE_ID_IN_USE", f"{e.elimination_id} is an open lead")
         line = self._line(e.proposed_on, rules)
-        self._record(ev.RiskEliminationProposed, meta, _facts(e, monitoring_line=line))
+        facts = _with(_facts(e, monitoring_line=line), found)
+        self._record(ev.RiskEliminationProposed, meta, facts)
 
     def eliminate_risk(self, e: el.RiskEliminated, meta: Meta, rules: LifecycleRules) -> None:
-        self._check_can_be_eliminated()
+        found = self._check_can_be_eliminated()
         if not imported_decision(meta):
             case = self._case(e.elimination_id, "elimination")
-            self._check_notice_has_run(e.elimination_id, case, rules)
+            found += self._notice_irregularities(e.elimination_id, case, rules)
         line = self._line(e.decided_on, rules)
-        self._record(ev.RiskEliminated, meta, _facts(e, monitoring_line=line))
+        self._record(ev.RiskEliminated, meta, _with(_facts(e, monitoring_line=line), found))
 
     def revert_elimination(
         self, e: el.RiskEliminationReverted, meta: Meta, rules: LifecycleRules

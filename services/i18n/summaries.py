@@ -134,6 +134,7 @@ PATTERNS: dict[str, tuple[tuple[str, str], ...]] = {
              r"(?P<days>\d+) days$"),
     ),
     "safety_net_household_eliminated": (
+        ("marked_only", r"^marked household eliminated by (?P<case>.+)$"),
         ("marked", r"^household without labour eliminated by (?P<case>.+) though marked$"),
         ("", r"^household without labour eliminated by (?P<case>.+)$"),
     ),
@@ -145,6 +146,47 @@ PATTERNS: dict[str, tuple[tuple[str, str], ...]] = {
         ("", r"^income divided by (?P<counted>\d+), the household has (?P<members>\d+)$"),
     ),
     "income_not_current": (("", r"^no income assessment since (?P<since>\S+)$"),),
+    "application_leaflet_late": (
+        ("", r"^application-policy leaflet delivered on (?P<on>\S+), due by (?P<due>\S+)$"),
+    ),
+    "assistance_leaflet_late": (
+        ("", r"^assistance-policy leaflet delivered on (?P<on>\S+), due by (?P<due>\S+)$"),
+    ),
+    "alert_followed_up_late": (
+        ("", r"^alert (?P<alert>.+) of (?P<department>\w+) \((?P<risk_type>\w+)\) pushed "
+             r"(?P<on>\S+), became a lead on (?P<lead_on>\S+)$"),
+    ),
+    "allowance_recipient_screened_late": (
+        ("", r"^(?P<fact_kind>\w+) on (?P<granted>\S+), first screened on (?P<on>\S+)$"),
+    ),
+    "allowance_recipient_not_identified": (
+        ("", r"^(?P<fact_kind>\w+) on (?P<granted>\S+), screened on (?P<on>\S+) with income "
+             r"(?P<income>\S+) < (?P<line>\S+), not identified$"),
+    ),
+    "township_review_before_notice_closed": (
+        ("", r"^(?P<case_kind>identification|elimination) (?P<case>.+): reviewed by the "
+             r"township before its notice closed$"),
+    ),
+    "decided_with_objection_open": (
+        ("", r"^(?P<case_kind>identification|elimination) (?P<case>.+): decided with an "
+             r"objection to its notice open$"),
+    ),
+    "decided_before_notice_closed": (
+        ("", r"^(?P<case_kind>identification|elimination) (?P<case>.+): decided before its "
+             r"notice closed$"),
+    ),
+    "safety_net_marked_late": (
+        ("", r"^no member able to work, monitored since (?P<since>\S+), marked on "
+             r"(?P<on>\S+)$"),
+    ),
+    "id_number_invalid": (
+        ("", r"^member (?P<person>\S+): members\.\S+\.id_number fails the GB 11643 check "
+             r"digit$"),
+    ),
+    "person_in_two_households": (
+        ("", r"^a member's ID number \(digest (?P<digest>[0-9a-f]+)\) is also a member's of "
+             r"household (?P<households>.+)$"),
+    ),
     "relative_identified": (("", r"^identified by (?P<case>.+)" + _RELATIVE),),
     "relative_assisted": (("", r"^(?P<measure_type>\w+) (?P<measure>.+)" + _RELATIVE),),
     "relative_kept_on": (("", r"^kept on or spared elimination: .+" + _RELATIVE),),

@@ -54,6 +54,17 @@ AREAS = {
 # The named checks (services/domain/compliance/checks/, county.py).
 CHECKS = {
     "application_leaflet_missing": "未发放申报政策明白纸",
+    "application_leaflet_late": "申报政策明白纸发放超时",
+    "assistance_leaflet_late": "帮扶政策明白纸发放超时",
+    "alert_followed_up_late": "风险预警跟进超时",
+    "allowance_recipient_screened_late": "新增低保特困对象排查超时",
+    "allowance_recipient_not_identified": "新增低保特困对象符合条件未识别",
+    "township_review_before_notice_closed": "公示结束前即乡镇审核",
+    "decided_with_objection_open": "公示异议未处理即审定",
+    "decided_before_notice_closed": "公示结束前即审定",
+    "safety_net_marked_late": "兜底保障标注超时",
+    "id_number_invalid": "身份证号码校验位错误",
+    "person_in_two_households": "同一人员在两户登记",
     "assistance_leaflet_missing": "未发放帮扶政策明白纸",
     "awareness_below_threshold": "政策知晓率未达标",
     "monthly_visit_missing": "当月未走访",
@@ -106,6 +117,7 @@ STATUSES = {
     "rectifying": "整改中",
     "rectified": "已整改",
     "closed": "已销号",
+    "resolved": "事实已消除",
     "overdue": "已逾期",
     "resolved_by_facts": "事实已消除",
 }

@@ -106,6 +106,19 @@ REASONS = {
 # groups i18n.summaries reads from the finding's stored summary, its scope and subject.
 SUMMARIES = {
     "application_leaflet_missing": "未发放防止返贫监测对象申报政策明白纸",
+    "application_leaflet_late": "申报政策明白纸应于{due}前发放，{on}才发放",
+    "assistance_leaflet_late": "帮扶政策明白纸应于{due}前发放，{on}才发放",
+    "alert_followed_up_late": "{department}于{on}推送的风险预警{alert}（{risk_type}），"
+    "{lead_on}才转为风险线索",
+    "allowance_recipient_screened_late": "{granted}{fact_kind}，{on}才按监测对象认定条件排查",
+    "allowance_recipient_not_identified": "{granted}{fact_kind}，{on}排查人均纯收入{income}元，"
+    "低于监测线{line}元，未识别为监测对象",
+    "township_review_before_notice_closed": "{case_kind}{case}在村内公示结束前即进行乡镇审核",
+    "decided_with_objection_open": "{case_kind}{case}的公示异议尚未处理即作出决定",
+    "decided_before_notice_closed": "{case_kind}{case}在村内公示结束前即作出决定",
+    "safety_net_marked_late": "整户无劳动能力，自{since}纳入监测，{on}才标注兜底保障",
+    "id_number_invalid": "成员{person}的身份证号码校验位错误",
+    "person_in_two_households": "同一身份证号码（摘要{digest}）同时登记为农户{households}的成员",
     "assistance_leaflet_missing": "已纳入监测，未发放主要帮扶政策明白纸",
     "awareness_below_threshold": "调查{survey}：{answered}户中{aware}户知晓政策，"
     "知晓率{rate}，低于{threshold}",
@@ -156,6 +169,7 @@ SUMMARIES = {
     "safety_net_household_eliminated.marked": "整户无劳动能力且已标注兜底保障的家庭"
     "被消除风险（{case}）",
     "safety_net_household_eliminated": "整户无劳动能力家庭被消除风险（{case}）",
+    "safety_net_household_eliminated.marked_only": "已标注兜底保障的家庭被消除风险（{case}）",
     "income_inconsistent": "按各项收入计算人均纯收入为{computed}元，记录为{recorded}元",
     "income_members_mismatch": "收入按{counted}人计算，家庭实有{members}人",
     "income_not_current": "自{since}以来未开展收入核算",

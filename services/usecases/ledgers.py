@@ -92,7 +92,9 @@ def report_sheets(
     return {
         "by_rule": reports.by_rule(problems, day, level, place),
         "coverage": reports.coverage(sweep, level, place),
-        "phases": reports.phases(problems, day, params.phases, place),
+        "phases": reports.phases(
+            problems, day, params.phases_on(day), place, params.phase_count_by
+        ),
     }
 
 
@@ -145,8 +147,9 @@ def report_file(
         day,
         level,
         place,
-        params.phases,
+        params.phases_on(day),
         workbooks.bureau_names(store, places_file, problems),
+        params.phase_count_by,
     )
     return _file(sheets, fmt, REPORT_TABLES, "报表", table)
 

@@ -44,13 +44,18 @@ def page(
     place = who.narrow(township)
     if place is None:
         return [], None
+    day = as_of or today()
     rows, following = scoped_queries.problems_page(
-        store, place, who.sees_favoritism, as_of or today(), filters, cursor, limit
+        store, place, who.sees_favoritism, day, filters, cursor, limit
     )
-    return [_row(r) for r in rows], following
+    return [_row(r, day) for r in rows], following
 
 
-def _row(r: dict[str, Any]) -> dict[str, Any]:
+def _row(r: dict[str, Any], day: date) -> dict[str, Any]:
+    """A problem as it stood on the page's day: a plan made later, a resolution or a
+    close-out after the day are not shown (reports.problem_ledger reads it the same)."""
+    planned = bool(r["planned_by_day"])
+    resolved = r["facts_resolved_on"]
     return {
         "problem": str(r["problem_id"]),
         "rule": r["rule_id"],
@@ -63,14 +68,14 @@ def _row(r: dict[str, Any]) -> dict[str, Any]:
         "due_on": r["due_on"],
         "raised_on": r["raised_on"],
         "responsible_unit": r["responsible"],
-        "plan": r["plan"],
-        "deadline": r["deadline"],
-        "responsible_person": r["responsible_person"],
+        "plan": r["plan"] if planned else None,
+        "deadline": r["deadline"] if planned else None,
+        "responsible_person": r["responsible_person"] if planned else None,
         "actions": r["actions"],
         "status": r["status_on"],
         "overdue": r["overdue"],
-        "resolved_by_facts_on": r["facts_resolved_on"],
-        "closed_on": r["closed_on"],
+        "resolved_by_facts_on": resolved if resolved is not None and resolved <= day else None,
+        "closed_on": r["closed_on"] if r["status_on"] == "closed" else None,
     }
 
 

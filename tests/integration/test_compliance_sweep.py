@@ -219,7 +219,7 @@ def test_the_ledgers_and_report_of_a_simulated_county_export_in_chinese_with_nam
     assert tasks == ["防返贫宣传", "日常走访和集中排查", "风险预警推送", "监测对象纳入",
                      "帮扶及时精准", "风险消除", "兜底保障标注", "系统数据"]  # fmt: skip
 
-    report = report_sheets(problems, sweep, AS_OF, "county", None, params.phases, names)
+    report = report_sheets(problems, sweep, AS_OF, "county", None, params.phases_on(AS_OF), names)
     paths = write_csvs(tmp_path / "csv", report)
     assert [p.name for p in paths] == ["问题统计.csv", "走访排查覆盖.csv", "阶段进展.csv"]
     with paths[0].open(encoding="utf-8-sig") as f:
@@ -227,7 +227,12 @@ def test_the_ledgers_and_report_of_a_simulated_county_export_in_chinese_with_nam
     assert sum(int(r["发现问题"]) for r in by_rule) == len(problems)
     assert {r["单位"] for r in by_rule} == {"模拟县"}
     with paths[2].open(encoding="utf-8-sig") as f:
-        assert [r["状态"] for r in csv.DictReader(f)] == ["已完成"] * 3
+        stages = list(csv.DictReader(f))
+    # the phases of the report's year (2026): the first under way, every problem that fell
+    # due by the report's day counted in it (a retrospective sweep fills the phase)
+    assert [r["状态"] for r in stages] == ["进行中", "未开始", "未开始"]
+    due = sum(p.due_on <= AS_OF.isoformat() for p in problems)
+    assert int(stages[0]["发现问题"]) == due > 0
 
 
 def test_the_running_services_sweep_as_of_the_day_before_at_the_configured_time(

@@ -75,7 +75,8 @@ def test_a_hostile_batch_leaves_every_valid_message_stored_and_every_hostile_one
         store, "SELECT count(*) FROM intake_rejected"
     )
     _check(store, first + second, raw)
-    assert len({m.expect for m in first + second}) >= 20  # many classes, not one
+    # many classes, not one (the demo's irregular decisions are accepted since issue #18)
+    assert len({m.expect for m in first + second}) >= 19
 
 
 def test_sql_in_every_text_field_is_stored_as_the_data_it_is(store: EventStore) -> None:

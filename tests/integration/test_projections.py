@@ -100,7 +100,7 @@ def test_the_household_state_follows_the_lifecycle(store: EventStore, pool: Conn
         ("not_monitored", 1, None, False, 0, 0),  # lead dismissed
         ("not_monitored", 2, None, False, 0, 0),  # a birth
         ("monitored", 1, None, False, 1, 0),  # identified after an objection; mark removed
-        ("not_monitored", 1, "township_review", False, 0, 0),  # a notice too short
+        ("monitored", 1, None, False, 0, 0),  # identified after a notice too short
     ]
     with pool.connection() as conn:
         named = conn.execute(

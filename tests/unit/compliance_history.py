@@ -4,12 +4,13 @@ be written too). Dates default to a household kept by the book in 2024."""
 
 from __future__ import annotations
 
+import zlib
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
-from builders import VILLAGE, member, meta, valid
+from builders import VILLAGE, id_number, member, meta, valid
 from builders import findings as visit_findings
 
 from events.catalog import EVENT_TYPES
@@ -21,6 +22,13 @@ from services.domain.compliance.params import ComplianceParams
 AS_OF = "2025-01-01"  # the day the findings are asked for, unless a test says
 # What a recorded event takes from the envelope: all but its facts.
 RECORDED = STORED_FIELDS[:-1]  # all but the facts
+
+
+def person_number(hid: str, seq: int = 1) -> str:
+    """A member's ID number of its own household: no two households share a person unless
+    a test says (R8.1 person_in_two_households)."""
+    born = date(1950, 1, 1) + timedelta(days=zlib.crc32(hid.encode()) % 18000)
+    return id_number(seq, f"{born:%Y%m%d}")
 
 
 class History:
@@ -41,7 +49,7 @@ class History:
             registered,
             village_code=village,
             household_type=household_type,
-            members=[member("P1", labour_capacity=labour)],
+            members=[member("P1", labour_capacity=labour, id_number=person_number(hid))],
         )
 
     def add(

@@ -124,9 +124,12 @@ BROKEN = [
            raw(with_payload("household_registered", village_code="61032610120"))),
     Broken("a registration without members", "PAYLOAD_INVALID",
            raw(with_payload("household_registered", members=[]))),
-    Broken("a member with a wrong ID check digit", "PAYLOAD_INVALID",
+    Broken("a member with an ID number of 17 characters", "PAYLOAD_INVALID",
            raw(with_payload("member_added", member=member("P2") | {
-               "id_number": "110105194912310021"}))),
+               "id_number": "11010519491231002"}))),
+    Broken("a member whose ID number is not a string", "PAYLOAD_INVALID",
+           raw(with_payload("member_added", member=member("P2") | {
+               "id_number": 110105194912310021}))),
     Broken("an identification without risks", "PAYLOAD_INVALID",
            raw(with_payload("identification_decided", risks=[]))),
     Broken("an amended payload that does not fit its target", "PAYLOAD_INVALID",
@@ -308,9 +311,16 @@ def test_a_member_id_number_is_kept_upper_case() -> None:
     assert m.id_number == "11010519491231002X"
 
 
-def test_a_member_with_a_wrong_id_check_digit_is_refused() -> None:
-    with pytest.raises(ValueError, match="check digit"):
-        Member.model_validate(member("P1") | {"id_number": "110105194912310021"})
+def test_a_member_with_a_wrong_id_check_digit_is_accepted_for_r8_1_to_find() -> None:
+    m = Member.model_validate(member("P1") | {"id_number": "110105194912310021"})
+    assert m.id_number == "110105194912310021"
+
+
+@pytest.mark.parametrize("bad", ["11010519491231002", "1101051949123100211", "11010519491231002Y",
+                                 "１１０１０５１９４９１２３１００２X"])  # fmt: skip
+def test_a_member_id_number_malformed_beyond_use_is_refused(bad: str) -> None:
+    with pytest.raises(ValueError, match="18-character"):
+        Member.model_validate(member("P1") | {"id_number": bad})
 
 
 def test_payload_models_are_frozen() -> None:

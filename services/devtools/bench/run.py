@@ -29,8 +29,10 @@ from services.devtools.bench.counties import rows as county_rows
 from services.devtools.bench.counties import two_counties
 from services.devtools.bench.http import http_latency
 from services.devtools.bench.national import national_bench
+from services.devtools.bench.recall import Raised, lines, score
 from services.devtools.embedded import recreate_database, servers, with_database
 from services.devtools.simulate.output import publish, read_messages, simulate
+from services.devtools.simulate.plan import END
 from services.settings import Settings
 
 CLI, NAIVE = "services.entrypoints.cli", "services.devtools.bench.naive"
@@ -151,7 +153,9 @@ def bench(settings: Settings, size: str, seed: int, out: Path) -> dict[str, Any]
     work = settings.data_dir / "bench"
     with servers(settings, kafka=True) as s:
         assert s.pg_url and s.kafka_bootstrap
-        url = recreate_database(with_database(s.pg_url, "postgres"), "dixian_bench")
+        # BENCH_DATABASE: a database of its own, where several checkouts bench on one server
+        name = os.environ.get("BENCH_DATABASE", "dixian_bench")
+        url = recreate_database(with_database(s.pg_url, "postgres"), name)
         tag = format(int(time.time()), "x")
         s = s.model_copy(
             update={
@@ -302,23 +306,22 @@ def sweep(
     py: str, env: dict[str, str], store: EventStore, truth: Path, events: int, households: int
 ) -> dict[str, Any]:
     """`dixian sweep` over the whole store (a process of its own, for its memory), then how
-    much of what the simulation planted it found."""
+    much of what the simulation planted it found, per rule and per concern, and how much of
+    what it raised was planted (services.devtools.bench.recall)."""
     r = run_process([py, "-m", "services.entrypoints.cli", "sweep", "--as-of", SWEEP_DAY], env)
     problems = load_problems(store).values()
-    found = {(p.rule_id, p.subject) for p in problems}
-    planted = json.loads(truth.read_text())
-    due = [t for t in planted if t["due"] < SWEEP_DAY]
-    recalled = sum((t["rule"], t["subject"]) in found for t in due)
+    raised = [Raised(p.rule_id, p.subject, p.check, p.concern, p.due_on) for p in problems]
+    scored = score(raised, json.loads(truth.read_text()), SWEEP_DAY, END.isoformat())
     result = {
         "eps": events / r["seconds"],
         "households_per_second": households / r["seconds"],
         "seconds": r["seconds"],
         "peak_mb": r["peak_mb"],
         "problems": len(problems),
-        "planted_due": len(due),
-        "recall": recalled / max(len(due), 1),
+        **scored,
     }
-    print(f"compliance sweep: {result['eps']:.0f} ev/s, recall {result['recall']:.1%}", flush=True)
+    print(f"compliance sweep: {result['eps']:.0f} ev/s", flush=True)
+    print("\n".join(lines(scored)), flush=True)
     return result
 
 
@@ -371,8 +374,8 @@ def table(r: dict[str, Any]) -> str:
         (
             f"compliance sweep ({r['compliance_sweep']['problems']:,} problems)",
             f"{r['compliance_sweep']['eps']:,.0f} ev/s",
-            f"recall {r['compliance_sweep']['recall']:.1%} of "
-            f"{r['compliance_sweep']['planted_due']:,} planted",
+            f"recall {r['compliance_sweep']['recall']:.1%}, precision "
+            f"{r['compliance_sweep']['precision']:.1%}",
             f"{r['compliance_sweep']['peak_mb']:.0f} MB",
         ),
         *[
@@ -408,6 +411,7 @@ def main() -> int:
     results = bench(Settings(), size, int(os.environ.get("BENCH_SEED", "1")), out)
     print()
     print(table(results))
+    print("\n".join(lines(results["compliance_sweep"])))
     print(f"\nwritten to {out}")
     return 0
 

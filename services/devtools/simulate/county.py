@@ -74,10 +74,20 @@ class County:
         }
 
 
-def _person(rng: random.Random, village: str, n: int, relation: str, born: date) -> dict[str, Any]:
+def _person(
+    rng: random.Random,
+    village: str,
+    n: int,
+    relation: str,
+    born: date,
+    issued: dict[tuple[date, bool], int],
+) -> dict[str, Any]:
+    """A member with an ID number of their own: the order code (顺序码) counts the people of
+    the county born that day, odd for men and even for women, so that no two share one."""
     female = rng.random() < 0.5
-    seq = n % 100
-    first17 = f"{COUNTY}{born:%Y%m%d}{seq:02d}{rng.choice('13579' if not female else '02468')}"
+    k = issued[(born, female)] = issued.get((born, female), -1) + 1
+    order = 10 * (k // 5) + (2 * (k % 5) + (0 if female else 1))  # 3 digits: 001, 003…
+    first17 = f"{COUNTY}{born:%Y%m%d}{order:03d}"
     age = 2024 - born.year
     labour = (
         "none"
@@ -101,6 +111,7 @@ def build_county(size: str, seed: int) -> County:
     townships = [f"{COUNTY}{t + 101:03d}" for t in range(n_townships)]
     villages, households, cadres, relatives = [], [], {}, []
     names = {COUNTY: COUNTY_NAME}
+    issued: dict[tuple[date, bool], int] = {}
     for t, township in enumerate(townships):
         names[township] = _name(TOWNSHIP_NAMES, t, "镇")
         for v in range(n_villages):
@@ -111,7 +122,7 @@ def build_county(size: str, seed: int) -> County:
             for h in range(n_households):
                 hid = f"{village}{h + 1:04d}"
                 born = date(rng.randint(1945, 1990), rng.randint(1, 12), rng.randint(1, 28))
-                members = [_person(rng, hid, 1, "head", born)]
+                members = [_person(rng, hid, 1, "head", born, issued)]
                 if rng.random() < 0.08:  # elderly living alone, or a household without labour
                     members[0]["labour_capacity"] = "none"
                 else:
@@ -120,7 +131,7 @@ def build_county(size: str, seed: int) -> County:
                             rng.randint(1975, 2020), rng.randint(1, 12), rng.randint(1, 28)
                         )
                         relation = "spouse" if k == 0 else "child"
-                        members.append(_person(rng, hid, k + 2, relation, child))
+                        members.append(_person(rng, hid, k + 2, relation, child, issued))
                 households.append(
                     Household(
                         hid, village, rng.random() < 0.25, members, income=rng.randint(6000, 30000)

@@ -13,12 +13,18 @@ from datetime import date
 from typing import Any
 
 from services.devtools.simulate.county import County
+from services.devtools.simulate.heuristics import perfunctory_visits
 from services.devtools.simulate.plan import MONTHS, Plan
-from services.devtools.simulate.routine import _month_of, _register_relative, _surveys
+from services.devtools.simulate.routine import (
+    _month_of,
+    _register_relative,
+    _surveys,
+    identified_without_cause,
+)
 from services.domain.compliance.findings import AREAS, RULES
 
-# The rules a simulation plants: every rule of the seed's areas (not favoritism's F1.*).
-PLANTABLE = [rule for rule, (area, _) in RULES.items() if area in AREAS]
+# The rules a simulation plants: every rule of the seed's areas, and favoritism's F1.*.
+PLANTABLE = [rule for rule, (area, _) in RULES.items() if area in AREAS or area == "favoritism"]
 
 
 def generate(
@@ -49,6 +55,8 @@ def generate(
                 _register_relative(h, relatives[h.household_id], emit)
         if month in (9, 21):
             _surveys(county, plan, month, emit)
+        identified_without_cause(county, plan, month, emit)
+        perfunctory_visits(county, plan, month, emit)
         batch.sort(key=lambda x: (x[0], x[1]))
         for _, _, hid, env in batch:
             yield hid, env

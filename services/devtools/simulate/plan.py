@@ -42,6 +42,7 @@ DEPARTMENT_OF = {
     "unemployment": "human_resources",
     "income_drop": "civil_affairs",
     "high_expenditure": "civil_affairs",
+    "lack_of_labour": "civil_affairs",
 }
 
 
@@ -56,7 +57,12 @@ MEASURE_FOR = {
     "unemployment": "employment",
     "income_drop": "public_welfare_job",
     "high_expenditure": "minimum_living_allowance",
+    "lack_of_labour": "minimum_living_allowance",
 }
+
+
+# Measures that need someone able to work (the engine's R5.2 table says the same).
+NEEDS_LABOUR = frozenset({"employment", "public_welfare_job", "industry", "microcredit"})
 
 
 # Where a measure's money shows in the income assessment.
@@ -76,6 +82,9 @@ def month_end(i: int) -> date:
     return month_start(i + 1) - timedelta(days=1)
 
 
+END = month_end(MONTHS - 1)  # the simulated world's last day: nothing is sent after it
+
+
 @dataclass
 class Plan:
     """What the generator will do: events by household, and the planted truth."""
@@ -88,11 +97,29 @@ class Plan:
     queue: dict[str, list[tuple[date, str, dict[str, Any], dict[str, Any]]]] = field(
         default_factory=dict
     )
+    # (household, month) planted without a visit (R2.1): no other plant visits it then
+    unvisited: set[tuple[str, int]] = field(default_factory=set)
+    visited_months: set[tuple[str, int]] = field(default_factory=set)  # by a plant's visit
+    # village → (household, its head) registered last: what a duplicate person copies (R8.1)
+    previous_member: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
 
     def plant(self, rule: str) -> bool:
         return self.rng.random() < self.rate
 
-    def note(self, rule: str, kind: str, subject: str, due: date, detail: str) -> None:
+    def note(
+        self,
+        rule: str,
+        kind: str,
+        subject: str,
+        due: date,
+        detail: str,
+        concern: str | None = None,
+        consequence: str | None = None,
+    ) -> None:
+        """What was planted: the rule (and the concern: favoritism, perfunctory, paper_only)
+        whose finding the engine must raise about the subject, due on the day; or, with
+        `consequence` (the rule of the plant it follows from), a finding another plant
+        entails — expected of the engine, not counted in the recall."""
         self.truth.append(
             {
                 "rule": rule,
@@ -100,8 +127,24 @@ class Plan:
                 "subject": subject,
                 "due": due.isoformat(),
                 "detail": detail,
+                "concern": concern,
             }
+            | ({"consequence_of": consequence} if consequence else {})
         )
+
+    def visited(self, hid: str, day: date) -> None:
+        """A visit another plant makes: a month planted without a visit (R2.1) is then no
+        lapse, and its truth is withdrawn."""
+        month = (day.year - START.year) * 12 + day.month - START.month
+        self.visited_months.add((hid, month))
+        if (hid, month) in self.unvisited:
+            self.unvisited.discard((hid, month))
+            due = month_end(month).isoformat()
+            for i in range(len(self.truth) - 1, -1, -1):
+                t = self.truth[i]
+                if (t["rule"], t["subject"], t["due"]) == ("R2.1", hid, due):
+                    del self.truth[i]
+                    break
 
     def envelope(
         self,

@@ -9,6 +9,7 @@ from typing import Any
 
 from services.devtools import steps
 from services.devtools.simulate.county import County, Household
+from services.devtools.simulate.heuristics import favoured
 from services.devtools.simulate.plan import (
     COUNTY_OFFICE,
     START,
@@ -34,6 +35,7 @@ def _month_of(county: County, plan: Plan, h: Household, month: int, emit: Any) -
     by = cadre(county, h)
     if month == 0:
         household_type = "lifted" if h.lifted else "ordinary"
+        _data_quality(plan, h, first)
         registered = steps.household_registered(
             first + timedelta(days=1),
             h.village,
@@ -43,7 +45,16 @@ def _month_of(county: County, plan: Plan, h: Household, month: int, emit: Any) -
         )
         emit(h.household_id, *registered, by)
         if plan.plant("R1.1"):
-            plan.note("R1.1", "household", h.household_id, date(2024, 3, 31), "no leaflet")
+            late = rng.random() < 0.5  # delivered after the 30 days, or never
+            due = first + timedelta(days=31)
+            plan.note("R1.1", "household", h.household_id, due, "late" if late else "never")
+            if late:
+                delivered = steps.policy_leaflet_delivered(
+                    "application_policy",
+                    due + timedelta(days=rng.randint(1, 30)),
+                    h.members[0]["person_id"],
+                )
+                emit(h.household_id, *delivered, by)
         else:
             delivered = steps.policy_leaflet_delivered(
                 "application_policy", first + timedelta(days=5), h.members[0]["person_id"]
@@ -53,19 +64,30 @@ def _month_of(county: County, plan: Plan, h: Household, month: int, emit: Any) -
     # visits: monthly for lifted and monitored households (R2.1), quarterly for the others
     monthly = h.lifted or h.status in ("case", "monitored")
     if monthly or month % 3 == 2:
-        if monthly and plan.plant("R2.1") and month > 0:
+        # a lapse planted where the rule binds: lifted, or monitored since before the month
+        binds = h.lifted or (
+            h.status == "monitored" and h.identified_on is not None and h.identified_on < first
+        )
+        visited = (h.household_id, month) in plan.visited_months  # by another plant
+        if monthly and binds and not visited and plan.plant("R2.1") and month > 0:
             plan.note("R2.1", "household", h.household_id, last, f"no visit in {first:%Y-%m}")
+            plan.unvisited.add((h.household_id, month))
         else:
             day = first + timedelta(days=rng.randint(1, 26))
             late = 25 if plan.plant("R2.4") else 0
             if late:
                 plan.note(
-                    "R2.4", "household", h.household_id, day, "visit back-filled 25 days late"
+                    "R2.4",
+                    "household",
+                    h.household_id,
+                    day,
+                    "visit back-filled 25 days late",
+                    "perfunctory",
                 )
-            visit = steps.visit_recorded(
-                by["actor"]["person_id"], day, steps.findings("routine visit")
-            )
-            emit(h.household_id, *visit, by, late)
+            # the village's three cadres share the routine visits
+            visitor = county.cadres[h.village][int(h.household_id[-4:]) % 3]
+            visit = steps.visit_recorded(visitor, day, steps.findings("routine visit"))
+            emit(h.household_id, *visit, who("village_app", visitor, "village_cadre"), late)
     # the yearly screening (R2.2) in June
     if month % 12 == 5:
         if plan.plant("R2.2"):
@@ -82,14 +104,18 @@ def _month_of(county: County, plan: Plan, h: Household, month: int, emit: Any) -
                 f"screening {day.year}", by["actor"]["person_id"], day, steps.findings("screened")
             )
             emit(h.household_id, *screening, by)
-    # the yearly income assessment in November
-    if month % 12 == 10:
-        _income(plan, h, first + timedelta(days=rng.randint(0, 20)), emit, by)
-    # a shock: a new risk for a household not monitored
-    if h.status in ("ordinary", "eliminated") and 0 < month < 20 and rng.random() < 0.003:
+    # a shock: a new risk for a household not monitored (not in November, whose income
+    # assessment may open a case of its own earlier in the month)
+    november = month % 12 == 10
+    if (
+        h.status in ("ordinary", "eliminated")
+        and 0 < month < 20
+        and not november
+        and rng.random() < 0.003
+    ):
         _shock(plan, h, first + timedelta(days=rng.randint(0, 20)), emit)
     # a new minimum-living-allowance recipient (R2.3): screened against the criteria
-    if h.status == "ordinary" and month > 0 and rng.random() < 0.002:
+    if h.status == "ordinary" and month > 0 and not november and rng.random() < 0.002:
         day = first + timedelta(days=rng.randint(0, 20))
         granted = steps.department_fact_reported(
             f"MA-{plan.counter}",
@@ -100,23 +126,82 @@ def _month_of(county: County, plan: Plan, h: Household, month: int, emit: Any) -
         )
         civil_affairs = who("civil_affairs", "civil_affairs-system", "department_system")
         emit(h.household_id, *granted, civil_affairs)
-        if plan.plant("R2.3"):
+        # never screened, or screened late (31 to 50 days); not where November's yearly
+        # income assessment would screen it in time
+        # (not where June's screening or November's income assessment screens it in time)
+        if month % 12 not in (4, 5, 9, 10) and plan.plant("R2.3"):
+            late = rng.random() < 0.5
+            if late:
+                check = steps.visit_recorded(  # a visit that estimates the income
+                    by["actor"]["person_id"],
+                    day + timedelta(days=rng.randint(31, 50)),
+                    steps.findings("income checked", income_estimate_yuan=str(h.income)),
+                )
+                emit(h.household_id, *check, by)
+                plan.visited(h.household_id, check.day)
             plan.note(
                 "R2.3",
                 "household",
                 h.household_id,
                 day + timedelta(days=30),
-                "new allowance recipient never screened for monitoring",
+                "new allowance recipient "
+                + ("screened late" if late else "never screened for monitoring"),
             )
         else:
-            _shock(plan, h, day + timedelta(days=3), emit, risk="income_drop")
-    # the queue: procedure steps that fall due this month
-    due = [q for q in plan.queue.get(h.household_id, []) if q[0] <= last]
-    if due:
-        plan.queue[h.household_id] = [q for q in plan.queue[h.household_id] if q[0] > last]
-        for day, event_type, payload, actor in due:
+            check = steps.visit_recorded(
+                by["actor"]["person_id"],
+                day + timedelta(days=rng.randint(1, 30)),
+                steps.findings("income checked", income_estimate_yuan=str(h.income)),
+            )
+            emit(h.household_id, *check, by)
+            plan.visited(h.household_id, check.day)
+            if h.income < 7300:  # meets the criteria: a lead, and the procedure
+                _shock(plan, h, day + timedelta(days=3), emit, "income_drop", trigger="R2.3")
+    # the yearly income assessment in November, in its day's order among the month's
+    # procedure steps (it shows the money of the measures started before it)
+    if month % 12 == 10:
+        assessed = first + timedelta(days=rng.randint(0, 20))
+        _run_queue(county, plan, h, assessed - timedelta(days=1), emit)
+        _income(plan, h, assessed, emit, by)
+    _run_queue(county, plan, h, last, emit)
+
+
+def _run_queue(county: County, plan: Plan, h: Household, until: date, emit: Any) -> None:
+    """The procedure steps that fall due by `until`, and those they set in motion."""
+    while due := [q for q in plan.queue.get(h.household_id, []) if q[0] <= until]:
+        plan.queue[h.household_id] = [q for q in plan.queue[h.household_id] if q[0] > until]
+        for day, event_type, payload, actor in sorted(due, key=lambda q: q[0]):
             emit(h.household_id, day, event_type, payload, actor)
             _follow(county, plan, h, day, event_type, payload, emit)
+
+
+def _data_quality(plan: Plan, h: Household, registered: date) -> None:
+    """R8.1 planted in a registration, as the national system's exports have them: a member
+    whose ID number fails its check digit, or one registered in the village's previous
+    household too (one person in two households: both are found)."""
+    previous = plan.previous_member.get(h.village)
+    plan.previous_member[h.village] = (h.household_id, h.members[0])
+    if plan.plant("R8.1"):
+        m = h.members[0]
+        number = m["id_number"]
+        m["id_number"] = number[:17] + ("0" if number[17] != "0" else "1")
+        plan.note("R8.1", "household", h.household_id, registered, "a bad check digit")
+    elif previous is not None and plan.plant("R8.1"):
+        other, member = previous
+        h.members.append(member | {"person_id": f"{h.household_id}-9", "relation_to_head": "other"})
+        for hid in (other, h.household_id):
+            plan.note("R8.1", "household", hid, registered, "one person in two households")
+
+
+def identified_without_cause(county: County, plan: Plan, month: int, emit: Any) -> None:
+    """Favoritism planted (优亲厚友): in the fourth month a cadre's relative, not at risk,
+    gets a lead and is identified — the procedure run by the book, the cadre in its review
+    (F1.1, F1.4, then F1.2 for the measures; procedures notes them)."""
+    if month != 3:
+        return
+    for h in county.households:
+        if h.status == "ordinary" and favoured(county, h) and plan.plant("F1.1"):
+            _shock(plan, h, month_start(month) + timedelta(days=4), emit, risk="income_drop")
 
 
 def _income(plan: Plan, h: Household, day: date, emit: Any, by: dict[str, Any]) -> None:
@@ -134,7 +219,7 @@ def _income(plan: Plan, h: Household, day: date, emit: Any, by: dict[str, Any]) 
         per_capita = h.income + 2500
         plan.note("R8.1", "household", h.household_id, day, "income components inconsistent")
     emit(h.household_id, *steps.income_assessed(day, day.year, components, n, per_capita), by)
-    if per_capita < 7300 and h.status == "ordinary":
+    if per_capita < 7300 and h.status in ("ordinary", "eliminated"):
         if plan.plant("R4.2"):
             plan.note(
                 "R4.2",
@@ -144,7 +229,7 @@ def _income(plan: Plan, h: Household, day: date, emit: Any, by: dict[str, Any]) 
                 f"income {per_capita} below the line, never identified",
             )
         else:
-            _shock(plan, h, day + timedelta(days=2), emit, risk="income_drop")
+            _shock(plan, h, day + timedelta(days=2), emit, "income_drop", trigger="R4.2")
 
 
 def _surveys(county: County, plan: Plan, month: int, emit: Any) -> None:

@@ -56,7 +56,9 @@ def village_messages(run: str) -> list[Message]:
     s.send(h2, {"event_type": "visit_recorded", "household_id": h2}, "ENVELOPE_INVALID")
     s.emit("lottery_won", h2, "2025-03-01", {}, expect="UNKNOWN_EVENT_TYPE")
     bad = member("P203", "张小", "2001-01-01", 23, "son")
-    bad["id_number"] = bad["id_number"][:17] + ("0" if bad["id_number"][17] != "0" else "1")
+    # an ID number malformed beyond use (17 characters); one with a wrong check digit only
+    # is accepted, and found by R8.1 (id_number_invalid)
+    bad["id_number"] = bad["id_number"][:17]
     s.emit(
         "member_added",
         h2,

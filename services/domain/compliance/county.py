@@ -51,6 +51,8 @@ class _Survey:
 
 # One visit's note: household, village, visitor, event id, day.
 Occurrence = tuple[str, str, str, str, date]
+# One person's membership: household, village, the record's event id, its day.
+Membership = tuple[str, str, str, date]
 
 
 @dataclass(slots=True)
@@ -78,6 +80,10 @@ class _Note:
         self.last_on = max(self.last_on, other.last_on)
 
 
+def _digest(text: str) -> int:
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest())
+
+
 class CountyAccumulator:
     """Fed one household at a time; `findings()` once all are in."""
 
@@ -91,6 +97,9 @@ class CountyAccumulator:
         self.visitor_village: dict[str, str] = {}
         self.notes: dict[int, _Note | Occurrence] = {}
         self.surveys: dict[str, dict[str, _Survey]] = defaultdict(dict)
+        # every member's ID number (an 8-byte digest of it, never the number) → the
+        # households it is a member of: the first as a tuple, a list once there are more
+        self.persons: dict[int, Membership | list[Membership]] = {}
 
     def add(self, h: HouseholdFacts) -> None:
         c = self.coverage.setdefault(h.village, dict.fromkeys(COVERAGE, 0))
@@ -115,6 +124,11 @@ class CountyAccumulator:
             if len(text) >= self.p.identical_notes_min_chars:
                 key = int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest())
                 self._note(key, (h.household_id, h.village, v.by, v.event_id, v.on))
+        for pid, m in h.members.items():
+            number = str(m.get("id_number", "")).upper()
+            event = h.member_events.get(pid, h.registered_event)
+            since = h.member_since.get(pid, h.registered_on)
+            self._person(_digest(number), [(h.household_id, h.village, event, since)])
         for on, survey_id, aware, event_id in h.surveys:
             s = self.surveys[h.village].setdefault(survey_id, _Survey(on))
             s.last_on = max(s.last_on, on)
@@ -139,6 +153,14 @@ class CountyAccumulator:
         else:
             seen.merge(note)
 
+    def _person(self, key: int, memberships: list[Membership]) -> None:
+        seen = self.persons.get(key)
+        if seen is None and len(memberships) == 1:
+            self.persons[key] = memberships[0]
+            return
+        known = [] if seen is None else [seen] if isinstance(seen, tuple) else seen
+        self.persons[key] = [*known, *memberships]
+
     def merge(self, other: CountyAccumulator) -> None:
         """Add the tallies of other households (a share evaluated elsewhere)."""
         for village, counts in other.coverage.items():
@@ -151,6 +173,8 @@ class CountyAccumulator:
             self.visitor_village[visitor] = min(village, self.visitor_village.get(visitor, village))
         for key, note in other.notes.items():
             self._note(key, note)
+        for key, seen in other.persons.items():
+            self._person(key, [seen] if isinstance(seen, tuple) else seen)
         for village, rounds in other.surveys.items():
             for survey_id, theirs in rounds.items():
                 s = self.surveys[village].setdefault(survey_id, _Survey(theirs.last_on))
@@ -163,6 +187,30 @@ class CountyAccumulator:
         yield from self._awareness()
         yield from self._visit_rates()
         yield from self._copied_notes()
+        yield from self._persons_in_two_households()
+
+    def _persons_in_two_households(self) -> Iterator[Finding]:
+        """R8.1: one ID number a member of two households or more (county-wide): a finding
+        for each household, naming the others; the number itself is never written."""
+        for key, seen in self.persons.items():
+            if isinstance(seen, tuple) or len({m[0] for m in seen}) < 2:
+                continue
+            for hid, village in sorted({(m[0], m[1]) for m in seen}):
+                others = sorted({m[0] for m in seen} - {hid})
+                yield Finding(
+                    rule_id="R8.1",
+                    check="person_in_two_households",
+                    subject_type="household",
+                    subject=hid,
+                    village=village,
+                    evidence=tuple(sorted({m[2] for m in seen})),
+                    due_on=max(m[3] for m in seen),
+                    responsible=village_committee(village),
+                    summary=f"a member's ID number (digest {key:016x}) is also a member's of "
+                    f"household {', '.join(others)}",
+                    scope=f"person:{key:016x}",
+                    ongoing=True,
+                )
 
     def _awareness(self) -> Iterator[Finding]:
         """R1.3: in each survey round of a village, aware households / answering ones is at

@@ -48,14 +48,17 @@ def digest(events: Sequence[RecordedEvent], as_of: date) -> HouseholdFacts | Non
 
 def _registered(h: HouseholdFacts, e: RecordedEvent, f: dict[str, Any], eid: str) -> None:
     h.members = {m["person_id"]: m for m in f["members"]}
+    h.member_events = dict.fromkeys(h.members, eid)
+    h.member_since = dict.fromkeys(h.members, day(e.occurred_at))
 
 
 def _member(h: HouseholdFacts, e: RecordedEvent, f: dict[str, Any], eid: str) -> None:
-    m = f["member"]
+    m, pid = f["member"], f["member"]["person_id"]
     if f.get("left_household"):
-        h.members.pop(m["person_id"], None)
+        h.members.pop(pid, None)
     else:
-        h.members[m["person_id"]] = m
+        h.members[pid] = m
+        h.member_events[pid], h.member_since[pid] = eid, day(e.occurred_at)
 
 
 def _income(h: HouseholdFacts, e: RecordedEvent, f: dict[str, Any], eid: str) -> None:
@@ -88,10 +91,15 @@ def _visit(kind: str, date_key: str, by_key: str) -> Any:
                 eid,
                 findings.get("income_estimate_yuan") is not None,
                 claimed_on(e),
+                _yuan(findings.get("income_estimate_yuan")),
             )
         )
 
     return handler
+
+
+def _yuan(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
 
 
 def _leaflet(h: HouseholdFacts, e: RecordedEvent, f: dict[str, Any], eid: str) -> None:
@@ -143,16 +151,24 @@ def _case_step(person_keys: tuple[str, ...]) -> Any:
         for k in person_keys:
             v = f.get(k)
             people.update(v if isinstance(v, list) else [v] if v else [])
-        case.acted.extend((p, eid) for p in sorted(people))
+        case.acted.extend((p, eid, day(e.occurred_at)) for p in sorted(people))
+        _irregularities(case, f, eid)
 
     return handler
+
+
+def _irregularities(case: Case, f: dict[str, Any], eid: str) -> None:
+    """What the aggregate recorded as irregular about an accepted step (household.py)."""
+    case.irregular.extend(
+        (i["code"], i.get("detail", ""), eid) for i in f.get("irregularities", ())
+    )
 
 
 def _notice_posted(h: HouseholdFacts, e: RecordedEvent, f: dict[str, Any], eid: str) -> None:
     case = h.cases.get(f["case_id"])
     if case is not None:
         case.notices.append(Notice(f["notice_id"], date.fromisoformat(f["posted_on"]), [eid]))
-        case.acted.append((e.actor_id, eid))
+        case.acted.append((e.actor_id, eid, day(e.occurred_at)))
 
 
 def _notice_closed(h: HouseholdFacts, e: RecordedEvent, f: dict[str, Any], eid: str) -> None:
@@ -173,7 +189,8 @@ def _decided(h: HouseholdFacts, e: RecordedEvent, f: dict[str, Any], eid: str) -
     case.decided_on, case.outcome, case.decision_event = on, f["outcome"], eid
     if f.get("per_capita_net_income_yuan") is not None:
         case.income = Decimal(str(f["per_capita_net_income_yuan"]))
-    case.acted.append((e.actor_id, eid))
+    case.acted.append((e.actor_id, eid, day(e.occurred_at)))
+    _irregularities(case, f, eid)
 
 
 def _eliminated(h: HouseholdFacts, e: RecordedEvent, f: dict[str, Any], eid: str) -> None:
@@ -183,7 +200,8 @@ def _eliminated(h: HouseholdFacts, e: RecordedEvent, f: dict[str, Any], eid: str
         case.decided_on, case.outcome, case.decision_event = on, "eliminated", eid
         if f.get("per_capita_net_income_yuan") is not None:
             case.income = Decimal(str(f["per_capita_net_income_yuan"]))
-        case.acted.append((e.actor_id, eid))
+        case.acted.append((e.actor_id, eid, day(e.occurred_at)))
+        _irregularities(case, f, eid)
     for period in h.monitored:
         if period[1] is None:
             period[1] = on
@@ -217,7 +235,7 @@ def _verified(h: HouseholdFacts, e: RecordedEvent, f: dict[str, Any], eid: str) 
         m.verifications.append((on, tuple(f["evidence_refs"]), f["verifier_id"], eid))
         for case in h.cases.values():  # who verified a measure acted on the household's case
             if case.kind == "identification" and case.outcome == "identified":
-                case.acted.append((f["verifier_id"], eid))
+                case.acted.append((f["verifier_id"], eid, on))
 
 
 def _mark(is_set: bool, key: str) -> Any:

@@ -67,6 +67,7 @@ class Visit:
     event_id: str
     income_estimated: bool = False  # the visitor estimated income: a check of the criteria
     claimed_on: date | None = None  # the day the producer says it recorded the visit
+    income_estimate: Decimal | None = None  # per person and year, yuan, as estimated
 
 
 @dataclass(slots=True)
@@ -97,7 +98,11 @@ class Case:
     decided_on: date | None = None
     outcome: str | None = None  # identified | dismissed | eliminated
     decision_event: str | None = None
-    acted: list[tuple[str, str]] = field(default_factory=list)  # (person, event id)
+    # (person, event id, day): who acted on the case, in which event, on which day
+    acted: list[tuple[str, str, date]] = field(default_factory=list)
+    # what a step of the case was recorded as irregular (code, detail, event id): a
+    # township review before the notice closed, a decision with an objection open…
+    irregular: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -142,6 +147,8 @@ class HouseholdFacts:
     registered_on: date
     registered_event: str
     members: dict[str, dict[str, Any]] = field(default_factory=dict)
+    member_events: dict[str, str] = field(default_factory=dict)  # person → its record's event
+    member_since: dict[str, date] = field(default_factory=dict)  # person → its record's day
     visits: list[Visit] = field(default_factory=list)
     leaflets: dict[str, tuple[date, str]] = field(default_factory=dict)
     surveys: list[tuple[date, str, bool, str]] = field(default_factory=list)

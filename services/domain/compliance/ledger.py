@@ -36,6 +36,7 @@ LEDGER_REASONS: dict[str, str] = {
 CLOSING_ROLES = frozenset({"township_official", "county_official"})
 
 OPEN, RECTIFYING, RECTIFIED, CLOSED = "open", "rectifying", "rectified", "closed"
+RESOLVED = "resolved"  # a ledger as of a day: the facts no longer show it, not closed out
 LEDGER_TOPIC_PREFIX = f"{__name__}:"  # how every ledger event's stored topic begins
 
 

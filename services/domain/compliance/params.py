@@ -4,6 +4,7 @@ a stated local choice; all come from configuration (DIXIAN_COMPLIANCE_* settings
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -66,9 +67,15 @@ class ComplianceParams(BaseModel):
     income_tolerance_yuan: int = 1  # R8.1: rounding allowed in per-capita income
     favoured_relations: frozenset[str] = FAVOURED_RELATIONS  # F1.*
     closing_roles: frozenset[str] = frozenset({"township_official", "county_official"})  # 销号
-    campaign_year: int = 2024  # the year of the three phases
+    # the year of the three phases; None: the year of the report's day (a county's campaign
+    # runs in the year it reports on, and a retrospective sweep fills its past phases)
+    campaign_year: int | None = None
+    # a problem counts in the phase of the day its fact fell due ("due"), or of the day a
+    # sweep found it ("found")
+    phase_count_by: Literal["due", "found"] = "due"
     lines: MonitoringLines = Field(default_factory=MonitoringLines, exclude=True)  # R4.2, R6.*
 
-    @property
-    def phases(self) -> tuple[tuple[str, date], ...]:
-        return tuple((name, date(self.campaign_year, m, d)) for name, (m, d) in PHASES)
+    def phases_on(self, as_of: date) -> tuple[tuple[str, date], ...]:
+        """The three phases' names and last days for a report as of `as_of`."""
+        year = self.campaign_year or as_of.year
+        return tuple((name, date(year, m, d)) for name, (m, d) in PHASES)

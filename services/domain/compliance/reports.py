@@ -11,7 +11,15 @@ from typing import Any
 
 from services.domain.compliance.county import COVERAGE
 from services.domain.compliance.findings import AREAS, RULES, township_of
-from services.domain.compliance.ledger import CLOSED, OPEN, RECTIFIED, RECTIFYING, Problem, Sweep
+from services.domain.compliance.ledger import (
+    CLOSED,
+    OPEN,
+    RECTIFIED,
+    RECTIFYING,
+    RESOLVED,
+    Problem,
+    Sweep,
+)
 
 Row = dict[str, Any]
 LEVELS = {"county": 6, "township": 9, "village": 12}
@@ -28,35 +36,66 @@ def scope_of(p: Problem) -> str:
 
 
 def state_on(p: Problem, as_of: date) -> dict[str, bool]:
-    """Where the problem stood on the day, by the days its steps name."""
+    """Where the problem stood on the day, by the days its steps name: found (raised by
+    then), planned, rectified (an action by then), resolved by the facts and not found
+    again, closed out and not reopened, overdue (planned, past the deadline, neither
+    closed nor resolved)."""
     day = as_of.isoformat()
+    status = status_on(p, as_of)
     planned = p.plan is not None and p.plan["on"] <= day
-    closed = status_on(p, as_of) == CLOSED
+    closed = status == CLOSED
     return {
         "found": p.raised_on <= day,
         "planned": planned,
         "rectified": any(a["on"] <= day for a in p.actions),
+        "resolved": status == RESOLVED,
         "closed": closed,
-        "overdue": not closed and planned and p.plan["deadline"] < day,
+        "overdue": status not in (CLOSED, RESOLVED) and planned and p.plan["deadline"] < day,
     }
 
 
+def _steps(p: Problem) -> list[tuple[str, str]]:
+    """The problem's steps (what, day) in the order of their days (the order recorded
+    among steps of one day)."""
+    return sorted(((what, on) for what, on, *_ in p.history), key=lambda s: s[1])
+
+
 def status_on(p: Problem, as_of: date) -> str:
-    """The problem's status on the day: its steps up to then, taken as the aggregate takes
-    them (a plan, an action or a close-out after the day has not happened yet)."""
-    day, status, planned = as_of.isoformat(), OPEN, False
-    for what, on, *_ in p.history:
+    """The problem's status on the day, from its steps dated up to then (a plan, an action,
+    a close-out or a sweep's resolution after the day has not happened yet in it): open
+    when raised; rectifying once planned; rectified once an action is recorded; closed
+    once closed out (until reopened or found again); resolved when a sweep found the facts
+    no longer show it and it is not closed out (until found again or reopened)."""
+    return _replay(_steps(p), as_of.isoformat())
+
+
+def _replay(steps: Sequence[tuple[str, str]], day: str) -> str:
+    status, planned, resolved = OPEN, False, False
+    for what, on in steps:
         if on > day:
-            continue
+            break
         if what == "planned":
             planned, status = True, RECTIFYING if status == OPEN else status
         elif what == "action" and status in (OPEN, RECTIFYING):
             status = RECTIFIED
         elif what == "closed out":
             status = CLOSED
-        elif what == "reopened" or (what == "found again" and status == CLOSED):
-            status = RECTIFYING if planned else OPEN
-    return status
+        elif what == "resolved by the facts":
+            resolved = True
+        elif what == "found again":
+            resolved = False
+            status = (RECTIFYING if planned else OPEN) if status == CLOSED else status
+        elif what == "reopened":  # a person's word that it is not done, over the facts'
+            status, resolved = (RECTIFYING if planned else OPEN), False
+    return RESOLVED if resolved and status in (OPEN, RECTIFYING) else status
+
+
+def status_timeline(p: Problem) -> list[tuple[str, str]]:
+    """(day, status from that day) at each day a step of the problem names: what the
+    problem_ledger projection keeps, so that a query as of any day reads status_on."""
+    steps = _steps(p)
+    days = sorted({on for _, on in steps})
+    return [(d, _replay(steps, d)) for d in days]
 
 
 def _closed_on(p: Problem, as_of: date) -> str:
@@ -204,10 +243,10 @@ def screening_task_ledger(
     for area in AREAS:
         states = [state_on(p, as_of) for p in mine if RULES[p.rule_id][0] == area]
         states = [s for s in states if s["found"]]
-        open_ = sum(not s["closed"] for s in states)
+        open_ = sum(not s["closed"] and not s["resolved"] for s in states)
         if sweep is None:
             status = "not screened"
-        elif any(not s["closed"] and not s["planned"] for s in states):
+        elif any(not s["closed"] and not s["resolved"] and not s["planned"] for s in states):
             status = "problems without a plan"
         elif open_:
             status = "rectifying"
@@ -245,12 +284,14 @@ def by_rule(
         if not s["found"]:
             continue
         c = counts.setdefault(
-            (unit, p.rule_id), dict.fromkeys(("found", "rectified", "closed", "open", "overdue"), 0)
+            (unit, p.rule_id),
+            dict.fromkeys(("found", "rectified", "closed", "resolved", "open", "overdue"), 0),
         )
         c["found"] += 1
         c["rectified"] += s["rectified"]
         c["closed"] += s["closed"]
-        c["open"] += not s["closed"]
+        c["resolved"] += s["resolved"]
+        c["open"] += not s["closed"] and not s["resolved"]
         c["overdue"] += s["overdue"]
     return [{level: u, "rule": r, "area": RULES[r][0], **c} for (u, r), c in sorted(counts.items())]
 
@@ -287,15 +328,30 @@ def coverage(sweep: Sweep | None, level: str, code: str | None = None) -> list[R
     ]
 
 
+def _counted(p: Problem, day: date, count_by: str) -> dict[str, bool]:
+    s = state_on(p, day)
+    if count_by == "due":
+        s["found"] = p.due_on <= day.isoformat()
+    return s
+
+
 def phases(
     problems: Sequence[Problem],
     as_of: date,
     phase_ends: Sequence[tuple[str, date]],
     code: str | None = None,
+    count_by: str = "due",
 ) -> list[Row]:
     """Progress against the campaign's three phases: what was found, rectified and closed
-    by each phase's end (or by `as_of` for the phase under way)."""
-    mine = [p for p in problems if code is None or p.village.startswith(code)]
+    by each phase's end (or by `as_of` for the phase under way). A problem is found in a
+    phase by the day its fact fell due (`count_by` "due": a retrospective sweep fills the
+    past phases), or by the day a sweep raised it ("found"); rectified and closed by the
+    days of those steps."""
+    mine = [
+        p
+        for p in problems
+        if (code is None or p.village.startswith(code)) and p.raised_on <= as_of.isoformat()
+    ]
     rows, previous = [], None
     for name, end in phase_ends:
         status = (
@@ -306,7 +362,7 @@ def phases(
             else "ahead"
         )
         day = min(end, as_of)
-        states = [state_on(p, day) for p in mine]
+        states = [_counted(p, day, count_by) for p in mine]
         rows.append(
             {
                 "phase": name,
@@ -315,9 +371,10 @@ def phases(
                 "counted_to": day.isoformat(),
                 "found": sum(s["found"] for s in states),
                 "rectified": sum(s["found"] and s["rectified"] for s in states),
-                "closed": sum(s["closed"] for s in states),
-                "open": sum(s["found"] and not s["closed"] for s in states),
-                "overdue": sum(s["overdue"] for s in states),
+                "closed": sum(s["found"] and s["closed"] for s in states),
+                "resolved": sum(s["found"] and s["resolved"] for s in states),
+                "open": sum(s["found"] and not s["closed"] and not s["resolved"] for s in states),
+                "overdue": sum(s["found"] and s["overdue"] for s in states),
             }
         )
         previous = end

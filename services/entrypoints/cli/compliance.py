@@ -245,7 +245,7 @@ def add_compliance_parser(sub: Any) -> None:
     listing.add_argument("--subject", help="a household number, cadre, village or department")
     listing.add_argument("--concern", choices=["favoritism", "perfunctory", "paper_only"])
     listing.add_argument(
-        "--status", choices=["open", "rectifying", "rectified", "closed", "overdue"]
+        "--status", choices=["open", "rectifying", "rectified", "resolved", "closed", "overdue"]
     )
     listing.add_argument("--limit", type=positive, default=50)
     add_json(listing)

@@ -110,13 +110,22 @@ def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
             args,
             problems,
             lambda names: report_sheets(
-                problems, sweep, as_of, args.level, args.code, params.phases, names
+                problems,
+                sweep,
+                as_of,
+                args.level,
+                args.code,
+                params.phases_on(as_of),
+                names,
+                params.phase_count_by,
             ),
         )
     sheets = {
         "by_rule": reports.by_rule(problems, as_of, args.level, args.code),
         "coverage": reports.coverage(sweep, args.level, args.code),
-        "phases": reports.phases(problems, as_of, params.phases, args.code),
+        "phases": reports.phases(
+            problems, as_of, params.phases_on(as_of), args.code, params.phase_count_by
+        ),
     }
     if args.json:
         print_json({name: nulls(rows) for name, rows in sheets.items()})

@@ -262,13 +262,14 @@ def report_sheets(
     code: str | None,
     phase_ends: Sequence[tuple[str, date]],
     names: Names,
+    count_by: str = "due",
 ) -> list[Sheet]:
     """The county bureau's report: problems by unit and rule, coverage, the three phases."""
     unit = code or _county(problems, sweep)
     by = t(f"title.by_{level}")
     rows = reports.by_rule(problems, as_of, level, code)
     cover = reports.coverage(sweep, level, code)
-    stages = reports.phases(problems, as_of, phase_ends, code)
+    stages = reports.phases(problems, as_of, phase_ends, code, count_by)
     counts = ("found", "rectified", "closed", "open", "overdue")
     shares = (
         "monthly_visits",

@@ -36,20 +36,34 @@ def check_r3_1_alert_pushed_in_time(
 def check_r3_2_alert_followed_up(
     h: HouseholdFacts, p: ComplianceParams, as_of: date
 ) -> Iterator[Finding]:
-    """R3.2: within `alert_follow_up_days` of its push an alert has become a lead (one that
-    names it, or any lead since the risk arose), unless the household was already monitored
-    or under a case."""
+    """R3.2: within `alert_follow_up_days` of its push (the 15th day is in time) an alert
+    has become a lead (one that names it, or any lead since the risk arose), unless the
+    household was already monitored or under a case. A lead after that is late — a
+    finding even once the lead exists; none is a standing condition."""
     for a in h.alerts:
         arose, pushed = date.fromisoformat(a["risk_arose_on"]), date.fromisoformat(a["pushed_on"])
         due = pushed + timedelta(days=p.alert_follow_up_days)
-        if due >= as_of or h.monitored_on(pushed) or h.case_open_on(pushed):
+        if h.monitored_on(pushed) or h.case_open_on(pushed):
             continue
-        followed = any(
-            c.kind == "identification"
-            and (c.alert_id == a["alert_id"] or arose <= c.opened_on <= due)
+        leads = sorted(
+            (c.opened_on, c.event_id)
             for c in h.cases.values()
+            if c.kind == "identification" and (c.alert_id == a["alert_id"] or arose <= c.opened_on)
         )
-        if not followed:
+        if any(on <= due for on, _ in leads):
+            continue
+        if leads:
+            yield household_finding(
+                h,
+                "R3.2",
+                "alert_followed_up_late",
+                [a["event_id"], leads[0][1]],
+                due,
+                f"alert {a['alert_id']} of {a['department']} ({a['risk_type']}) pushed "
+                f"{pushed}, became a lead on {leads[0][0]}",
+                scope=a["alert_id"],
+            )
+        elif due < as_of:
             yield household_finding(
                 h,
                 "R3.2",
@@ -59,6 +73,7 @@ def check_r3_2_alert_followed_up(
                 f"alert {a['alert_id']} of {a['department']} ({a['risk_type']}) pushed "
                 f"{pushed}, never became a lead",
                 scope=a["alert_id"],
+                ongoing=True,
             )
 
 

@@ -28,6 +28,17 @@ ANSWERS: dict[str, frozenset[str]] = {
                               "minimum_living_allowance", "temporary_assistance"}),
     "high_expenditure": frozenset({"minimum_living_allowance", "temporary_assistance",
                                    "medical_aid", "education_aid"}),
+    "industry_failure": frozenset({"industry", "microcredit", "employment",
+                                   "temporary_assistance"}),
+    "unstable_employment": frozenset({"employment", "public_welfare_job", "industry"}),
+    # lack of labour: support that needs no one to work (and a public-welfare job, which
+    # weak or half labour can take)
+    "lack_of_labour": frozenset({"minimum_living_allowance", "extreme_poverty_support",
+                                 "temporary_assistance", "public_welfare_job"}),
+    "epidemic": frozenset({"medical_aid", "temporary_assistance", "employment",
+                           "public_welfare_job", "minimum_living_allowance"}),
+    "schooling_not_secured": frozenset({"education_aid"}),
+    "medical_care_not_secured": frozenset({"medical_aid"}),
 }  # fmt: skip
 # Measures that need someone in the household able to work (R5.2).
 NEEDS_LABOUR = frozenset({"employment", "public_welfare_job", "industry", "microcredit"})

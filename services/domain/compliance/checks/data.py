@@ -1,10 +1,14 @@
-"""Data (seed §三(八)): R8.1 income data consistent and current."""
+"""Data (seed §三(八)): R8.1 household and income data complete, consistent and current —
+the records' own quality; one person in two households is the county's check
+(compliance.county). A national system's export compared with ours adds findings of its
+own elsewhere: these are the records' checks."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, timedelta
 
+from events.identity import is_valid_id_number
 from services.domain.compliance.checks.common import household_finding
 from services.domain.compliance.facts import HouseholdFacts
 from services.domain.compliance.findings import Finding
@@ -56,4 +60,23 @@ def check_r8_1_income_data(
         )
 
 
-CHECKS = (check_r8_1_income_data,)
+def check_r8_1_member_records(
+    h: HouseholdFacts, p: ComplianceParams, as_of: date
+) -> Iterator[Finding]:
+    """R8.1: every member's ID number has its GB 11643 check digit (a record with a wrong one
+    is accepted, so that it can be found here; one not of 18 characters is refused)."""
+    for pid, m in sorted(h.members.items()):
+        if not is_valid_id_number(str(m.get("id_number", ""))):
+            yield household_finding(
+                h,
+                "R8.1",
+                "id_number_invalid",
+                [h.member_events.get(pid, h.registered_event)],
+                h.member_since.get(pid, h.registered_on),
+                f"member {pid}: members.{pid}.id_number fails the GB 11643 check digit",
+                scope=f"id_number:{pid}",
+                ongoing=True,
+            )
+
+
+CHECKS = (check_r8_1_income_data, check_r8_1_member_records)

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 
 from services.domain.compliance.checks.common import decided_in_time, household_finding
+from services.domain.compliance.checks.inclusion import irregular_steps
 from services.domain.compliance.facts import HouseholdFacts
 from services.domain.compliance.findings import Finding, township_government
 from services.domain.compliance.params import ComplianceParams
@@ -79,6 +80,7 @@ def check_r6_2_elimination_criteria(
     for c in h.cases.values():
         if c.kind != "elimination" or c.outcome != "eliminated" or c.decided_on is None:
             continue
+        yield from irregular_steps(h, c, "R6.2")
         evidence = [c.event_id, c.decision_event or ""]
         income = c.income
         if income is None and (i := h.income_before(c.decided_on)) is not None:
@@ -123,36 +125,56 @@ def check_r6_2_elimination_criteria(
 
 
 def check_r7_1_safety_net(h: HouseholdFacts, p: ComplianceParams, as_of: date) -> Iterator[Finding]:
-    """R7.1: a monitored household in which no one can work is marked (兜底保障标注) within
-    `mark_within_days` of its identification (the 30th day is in time), and is not
-    eliminated: marked, or able to be."""
-    if not h.no_labour():
-        return
-    for start, end, identification in h.monitored:
+    """R7.1: a monitored household in which no one can work (labour capacity lost or none:
+    weak or half labour is labour) is marked (兜底保障标注) within `mark_within_days` of its
+    identification (the 30th day is in time; a mark after that is late, a finding even once
+    it is set), and no household without labour, or marked, is eliminated."""
+    no_labour = h.no_labour()
+    for start, end, identification in h.monitored if no_labour else ():
         due = start + timedelta(days=p.mark_within_days)
-        marked = any(is_set and start <= d <= due for d, is_set, _ in h.marks)
-        if due < as_of and (end is None or due < end) and not marked:
+        if due >= as_of or (end is not None and end <= due):
+            continue
+        if any(is_set and start <= d <= due for d, is_set, _ in h.marks):
+            continue
+        late = [(d, e) for d, is_set, e in sorted(h.marks) if is_set and d > due]
+        if late and (end is None or late[0][0] < end):
             yield household_finding(
                 h,
                 "R7.1",
-                "safety_net_not_marked",
-                [identification],
+                "safety_net_marked_late",
+                [identification, late[0][1]],
                 due,
-                f"no member able to work, monitored since {start}, not marked in "
-                f"{p.mark_within_days} days",
+                f"no member able to work, monitored since {start}, marked on {late[0][0]}",
                 scope=identification,
                 responsible=township_government(h.village),
             )
+            continue
+        yield household_finding(
+            h,
+            "R7.1",
+            "safety_net_not_marked",
+            [identification],
+            due,
+            f"no member able to work, monitored since {start}, not marked in "
+            f"{p.mark_within_days} days",
+            scope=identification,
+            ongoing=True,
+            responsible=township_government(h.village),
+        )
     for c in h.cases.values():
-        if c.outcome == "eliminated" and c.decided_on:
+        if c.outcome != "eliminated" or c.decided_on is None:
+            continue
+        marked = h.marked_on(c.decided_on)
+        if no_labour or marked:
             yield household_finding(
                 h,
                 "R7.1",
                 "safety_net_household_eliminated",
                 [c.event_id, c.decision_event or "", *(e for _, s, e in h.marks if s)],
                 c.decided_on,
-                f"household without labour eliminated by {c.case_id}"
-                + (" though marked" if h.marked_on(c.decided_on) else ""),
+                ("household without labour" if no_labour else "marked household")
+                + f" eliminated by {c.case_id}"
+                + (" though marked" if no_labour and marked else ""),
                 scope=c.case_id,
                 responsible=township_government(h.village),
             )

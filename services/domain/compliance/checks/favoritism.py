@@ -26,7 +26,8 @@ def check_relatives(
     h: HouseholdFacts, p: ComplianceParams, as_of: date, found: Sequence[Finding]
 ) -> Iterator[Finding]:
     """F1.1 identified, F1.2 assisted, F1.3 kept on or spared elimination (any R6.1
-    finding), F1.4 a cadre acting on the case of a relative."""
+    finding), F1.4 a cadre acting on the case of a relative — each while the relation
+    stood on the day."""
     for r in h.relations:
         if r.relation not in p.favoured_relations:
             continue
@@ -66,7 +67,11 @@ def check_relatives(
                     f"identified by {c.case_id}",
                     c.case_id,
                 )
-            acts = sorted({eid for person, eid in c.acted if person == r.cadre_id})
+            # F1.4 as F1.1–F1.3: only acts while the relation stood (after it ended, the acts
+            # are no longer a relative's: docs/events.md)
+            acts = sorted(
+                {eid for person, eid, on in c.acted if person == r.cadre_id and _active(r, on)}
+            )
             if acts:
                 yield finding(
                     "F1.4",

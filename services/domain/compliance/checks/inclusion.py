@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 
 from services.domain.compliance.checks.common import decided_in_time, household_finding
-from services.domain.compliance.facts import HouseholdFacts
+from services.domain.compliance.facts import Case, HouseholdFacts
 from services.domain.compliance.findings import Finding, township_government
 from services.domain.compliance.params import ComplianceParams
 
@@ -36,6 +36,7 @@ def check_r4_1_procedure_in_time(
                     f"notice {n.notice_id} of lead {c.case_id} ran {n.days} days",
                     scope=n.notice_id,
                 )
+        yield from irregular_steps(h, c, "R4.1")
         if c.outcome == "identified" and not c.notices:
             yield household_finding(
                 h,
@@ -46,6 +47,43 @@ def check_r4_1_procedure_in_time(
                 f"lead {c.case_id} identified without public notice",
                 scope=c.case_id,
             )
+
+
+# What the aggregate recorded as irregular and no other check reads from the facts: the
+# check each raises (a notice too short or missing is judged from the notices themselves).
+IRREGULAR_CHECKS = {
+    "NOTICE_NOT_CLOSED": "township_review_before_notice_closed",
+    "OBJECTION_OPEN": "decided_with_objection_open",
+}
+IRREGULAR_SUMMARY = {
+    "township_review_before_notice_closed": "reviewed by the township before its notice closed",
+    "decided_with_objection_open": "decided with an objection to its notice open",
+    "decided_before_notice_closed": "decided before its notice closed",
+}
+
+
+def irregular_steps(h: HouseholdFacts, c: Case, rule_id: str) -> Iterator[Finding]:
+    """A step of a case taken against the procedure and recorded as such (R4.1 for an
+    identification, R6.2 for an elimination): a township review before the notice closed,
+    a decision with an objection open, a decision while the notice still ran."""
+    seen = set()
+    for code, _, eid in c.irregular:
+        check = IRREGULAR_CHECKS.get(code)
+        if code == "NOTICE_NOT_RUN" and c.notices:  # posted, not closed by the decision
+            check = "decided_before_notice_closed"
+        if check is None or check in seen:
+            continue
+        seen.add(check)
+        yield household_finding(
+            h,
+            rule_id,
+            check,
+            [c.event_id, eid],
+            c.decided_on or c.opened_on,
+            f"{c.kind} {c.case_id}: {IRREGULAR_SUMMARY[check]}",
+            scope=c.case_id,
+            responsible=township_government(h.village),
+        )
 
 
 def check_r4_2_eligible_identified(

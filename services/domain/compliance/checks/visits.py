@@ -8,6 +8,8 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterator
 from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
 
 from services.domain.compliance.checks.common import household_finding, months
 from services.domain.compliance.facts import HouseholdFacts
@@ -66,41 +68,61 @@ def check_r2_2_yearly_screening(
             )
 
 
+def _screenings(h: HouseholdFacts, since: date) -> list[tuple[date, str, Decimal | None]]:
+    """What checks a household against the criteria from `since`, in order: a screening, a
+    visit that estimated income, an income assessment, a lead — (day, event, income seen)."""
+    seen: list[tuple[date, str, Decimal | None]] = []
+    for v in h.visits:
+        if v.on >= since and (v.kind == "screening" or v.income_estimated):
+            seen.append((v.on, v.event_id, v.income_estimate))
+    seen += [(i.assessed_on, i.event_id, i.per_capita) for i in h.incomes if i.assessed_on >= since]
+    seen += [
+        (c.opened_on, c.event_id, None)
+        for c in h.cases.values()
+        if c.kind == "identification" and c.opened_on >= since
+    ]
+    return sorted(seen, key=lambda s: (s[0], s[1]))
+
+
 def check_r2_3_new_allowance_recipients(
     h: HouseholdFacts, p: ComplianceParams, as_of: date
 ) -> Iterator[Finding]:
     """R2.3: a new 低保 or 特困 recipient since `allowance_since` is screened against the
     monitoring criteria (a screening, a visit that estimated income, an income assessment
-    or a lead) within the allowed days; and one below the line is not dismissed."""
+    or a lead) within `allowance_screening_days` (the 30th day is in time; later is late,
+    none a standing condition); one the screening finds below the line is identified — a
+    lead within `lead_to_decision_days` of it, never dismissed below the line."""
     for fact in h.department_facts:
         if fact["kind"] not in ALLOWANCES:
             continue
         granted = date.fromisoformat(fact["effective_on"])
-        if granted < p.allowance_since:
+        if granted < p.allowance_since or h.monitored_on(granted):
             continue
         due = granted + timedelta(days=p.allowance_screening_days)
-        screened = (
-            any(
-                granted <= v.on <= due and (v.kind == "screening" or v.income_estimated)
-                for v in h.visits
-            )
-            or any(granted <= i.assessed_on <= due for i in h.incomes)
-            or any(
-                c.kind == "identification" and granted <= c.opened_on <= due
-                for c in h.cases.values()
-            )
-            or h.monitored_on(granted)
-        )
-        if due < as_of and not screened:
+        screenings = _screenings(h, granted)
+        scope, evidence = fact["fact_id"], fact["event_id"]
+        if not screenings and due < as_of:
             yield household_finding(
                 h,
                 "R2.3",
                 "allowance_recipient_not_screened",
-                [fact["event_id"]],
+                [evidence],
                 due,
                 f"{fact['kind']} on {granted}, not screened for monitoring",
-                scope=fact["fact_id"],
+                scope=scope,
+                ongoing=True,
             )
+        elif screenings and screenings[0][0] > due:
+            yield household_finding(
+                h,
+                "R2.3",
+                "allowance_recipient_screened_late",
+                [evidence, screenings[0][1]],
+                due,
+                f"{fact['kind']} on {granted}, first screened on {screenings[0][0]}",
+                scope=scope,
+            )
+        yield from _meets_criteria_not_identified(h, p, as_of, fact, screenings)
         for c in h.cases.values():
             if c.outcome != "dismissed" or c.decided_on is None or c.decided_on < granted:
                 continue
@@ -110,12 +132,43 @@ def check_r2_3_new_allowance_recipients(
                     h,
                     "R2.3",
                     "allowance_recipient_refused",
-                    [fact["event_id"], c.event_id, c.decision_event or ""],
+                    [evidence, c.event_id, c.decision_event or ""],
                     c.decided_on,
                     f"lead {c.case_id} dismissed with income {c.income} below the line "
                     f"{line.yuan} of a new allowance recipient",
                     scope=c.case_id,
                 )
+
+
+def _meets_criteria_not_identified(
+    h: HouseholdFacts,
+    p: ComplianceParams,
+    as_of: date,
+    fact: dict[str, Any],
+    screenings: list[tuple[date, str, Decimal | None]],
+) -> Iterator[Finding]:
+    """R2.3: the first screening that finds the recipient below the line in force is
+    followed by a lead within `lead_to_decision_days` (a lead dismissed is judged apart)."""
+    for on, eid, income in screenings:
+        line = p.lines.line_for(h.village, on)
+        if income is None or line is None or income >= line.yuan:
+            continue
+        due = on + timedelta(days=p.lead_to_decision_days)
+        if due >= as_of:
+            return
+        led = any(c.kind == "identification" and on <= c.opened_on <= due for c in h.cases.values())
+        if not led and not h.monitored_on(due) and not h.case_open_on(on):
+            yield household_finding(
+                h,
+                "R2.3",
+                "allowance_recipient_not_identified",
+                [fact["event_id"], eid],
+                due,
+                f"{fact['kind']} on {fact['effective_on']}, screened on {on} with income "
+                f"{income} < {line.yuan}, not identified",
+                scope=fact["fact_id"],
+            )
+        return
 
 
 def check_r2_4_records_in_time(

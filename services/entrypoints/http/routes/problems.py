@@ -74,7 +74,8 @@ def list_problems(
     rule: Annotated[str | None, Query(max_length=8)] = None,
     subject: Annotated[str | None, Query(max_length=64)] = None,
     concern: Literal["favoritism", "perfunctory", "paper_only"] | None = None,
-    status: Literal["open", "rectifying", "rectified", "closed", "overdue"] | None = None,
+    status: Literal["open", "rectifying", "rectified", "resolved", "closed", "overdue"]
+    | None = None,
     cursor: str | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> JSON:

@@ -18,6 +18,7 @@ from psycopg.rows import tuple_row
 from psycopg_pool import ConnectionPool
 
 from services.adapters.eventstore import EventStore
+from services.adapters.schema_lock import make_schema
 from services.adapters.storable import storable
 from services.domain.events import TOPIC_PREFIX
 from services.domain.household import Household
@@ -149,8 +150,7 @@ class ProjectionRunner:
 
     def setup(self) -> None:
         with self.pool.connection() as conn:
-            conn.execute(POSITIONS_DDL)
-            conn.execute(self.projection.ddl)
+            make_schema(conn, POSITIONS_DDL, self.projection.ddl)
             conn.execute(
                 "INSERT INTO projection_positions (name) VALUES (%s) ON CONFLICT DO NOTHING",
                 (self.projection.name,),

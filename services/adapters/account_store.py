@@ -16,6 +16,7 @@ from eventsourcing.persistence import IntegrityError, StoredEvent
 from psycopg import Cursor
 
 from services.adapters.eventstore import EventStore
+from services.adapters.schema_lock import make_schema
 from services.domain.accounts import (
     ACCOUNT_TOPIC_PREFIX,
     Account,
@@ -82,13 +83,14 @@ class AccountStore:
     def __init__(self, store: EventStore) -> None:
         self.store = store
         with store.connection() as conn:
-            conn.execute(ACCOUNTS_DDL)
             # The account events share the events table: a partial index finds them
             # without reading the households' millions (as the ledger's does).
-            conn.execute(
+            make_schema(
+                conn,
+                ACCOUNTS_DDL,
                 f"CREATE INDEX IF NOT EXISTS {store.events_table}_accounts ON "
                 f"{store.events_table} (originator_id, originator_version) "
-                f"WHERE topic LIKE '{ACCOUNT_TOPIC_PREFIX}%'"
+                f"WHERE topic LIKE '{ACCOUNT_TOPIC_PREFIX}%'",
             )
 
     # --- the aggregate --------------------------------------------------------------------

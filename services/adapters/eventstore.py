@@ -18,6 +18,7 @@ from psycopg import Cursor
 from psycopg.rows import DictRow
 
 from services.adapters.intake_schema import INTAKE_SCHEMA
+from services.adapters.schema_lock import schema_lock
 from services.domain import events as ev
 from services.domain.compliance.ledger import LEDGER_TOPIC_PREFIX
 from services.domain.household import Household, household_uuid
@@ -145,8 +146,12 @@ class EventStore(Application):
     def __init__(self, settings: Settings) -> None:
         env = settings.eventsourcing_env()
         env["APPLICATION_RECORDER_TOPIC"] = "services.adapters.eventstore:BatchRecorder"
-        super().__init__(env=env)
+        with schema_lock(settings):  # the library creates its tables in its constructor
+            super().__init__(env=env)
+            self._make_schema()
         self.snapshot_interval = settings.snapshot_interval
+
+    def _make_schema(self) -> None:
         with self.connection() as conn:
             conn.execute(INTAKE_SCHEMA)  # read by many, so made with the store
             # The compliance ledger's events share the table: a partial index finds them

@@ -12,6 +12,7 @@ from typing import Any, BinaryIO
 from uuid import UUID
 
 from services.adapters.eventstore import EventStore
+from services.adapters.schema_lock import make_schema
 from services.domain.evidence import EvidenceRefused, sniff
 
 EVIDENCE_DDL = """
@@ -32,7 +33,7 @@ class EvidenceStore:
     def __init__(self, store: EventStore, directory: Path, max_bytes: int) -> None:
         self.store, self.directory, self.max_bytes = store, directory, max_bytes
         with store.connection() as conn:
-            conn.execute(EVIDENCE_DDL)
+            make_schema(conn, EVIDENCE_DDL)
 
     def path(self, sha256: str) -> Path:
         return self.directory / sha256[:2] / sha256

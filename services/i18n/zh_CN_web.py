@@ -195,6 +195,8 @@ WEB = {
     "audit.ok": "校验通过：事件库 {events} 条，日志收录 {logged} 条，签名覆盖 {signed} 条，"
     "检查点 {checkpoints} 个；没有事件被改动、删除、调换或插入。",
     "audit.unlogged": "另有 {n} 条新事件即将收录。",
+    "audit.unlogged_stuck": "有 {n} 条事件十分钟以上仍未进入审计日志：可能有人绕过系统写入了事件，"
+    "或日志投影已停止，请运维人员查看。",
     "audit.failed": "校验未通过，请立即报告纪检监察。",
     "audit.first_bad": "首个不符的位置：{first}。",
     "audit.verified_at": "校验结果至多一分钟前得出。",

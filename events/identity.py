@@ -4,6 +4,7 @@ masked the way lists and ledgers show them (张*明)."""
 from __future__ import annotations
 
 import re
+from operator import mul
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
@@ -12,7 +13,9 @@ _SHAPE = re.compile(r"[0-9]{17}[0-9X]")  # ASCII digits only, no trailing newlin
 
 def check_digit(first17: str) -> str:
     """The 18th character GB 11643 assigns to the first 17 digits."""
-    return _CHECK[sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True)) % 11]
+    if len(first17) != 17:
+        raise ValueError(f"17 digits expected, not {len(first17)}")
+    return _CHECK[sum(map(mul, map(int, first17), _WEIGHTS)) % 11]
 
 
 def is_id_number_shaped(value: str) -> bool:

@@ -1,17 +1,24 @@
-"""Reading a national system export (.xlsx) as a stream of rows: python-calamine (Rust, some
-ten times openpyxl's speed) when it is installed, openpyxl in read-only mode otherwise; the
-header row found among the first rows (exports put a title above it)."""
+"""Reading a national system export (.xlsx) as a stream of rows: a large file straight from
+the sheet's XML (services.adapters.xlsx_rows: streamed, its memory flat in the file's size),
+a smaller one with python-calamine (Rust, faster, but it holds the whole sheet), openpyxl in
+read-only mode (streamed, ten times slower) when calamine is not installed; the header row
+found among the first rows (exports put a title above it)."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from services.adapters.xlsx_rows import xlsx_rows
 from services.domain.national.columns import Headers, match_headers
 
-HEADER_SEARCH_ROWS = 10  # a title, a note of the export's date, then the header
+HEADER_SEARCH_ROWS = 10
+# calamine holds the whole sheet, some twenty times the file's size (776 MB for a 40 MB
+# export): faster than the stream below this size, whose memory stays flat above it
+CALAMINE_MAX_BYTES = 10 << 20  # a title, a note of the export's date, then the header
 
 
 class ExportUnreadable(Exception):
@@ -25,7 +32,7 @@ class Export:
     header_row: int  # its number in the sheet (1-based)
     total_rows: int | None  # the data rows below the header, when the reader knows
     rows: Iterator[tuple[int, Sequence[Any]]]  # (row number, cells)
-    reader: str  # calamine | openpyxl
+    reader: str  # stream | calamine | openpyxl
 
 
 def _calamine(path: Path) -> tuple[Iterator[Sequence[Any]], int | None] | None:
@@ -47,11 +54,28 @@ def _openpyxl(path: Path) -> tuple[Iterator[Sequence[Any]], int | None]:
     return sheet.iter_rows(values_only=True), sheet.max_row
 
 
+def _stream(path: Path) -> tuple[Iterator[Sequence[Any]], int | None]:
+    rows = xlsx_rows(str(path))
+    first = next(rows, None)  # the workbook opened and its sheet found, or the error now
+    return itertools.chain([] if first is None else [first], rows), None
+
+
 def open_export(path: Path, reader: str = "auto") -> Export:
-    """The export's header and its rows, streamed; ExportUnreadable if it has no header."""
+    """The export's header and its rows, streamed; ExportUnreadable if it has no header.
+    `reader`: auto (calamine for a file up to CALAMINE_MAX_BYTES, else stream), stream,
+    calamine (else openpyxl, if it is not installed), openpyxl."""
     try:
-        opened = _calamine(path) if reader in ("auto", "calamine") else None
-        name = "calamine"
+        opened, name = None, reader
+        if reader == "auto":
+            small = path.stat().st_size <= CALAMINE_MAX_BYTES
+            name = "calamine" if small else "stream"
+            opened = _calamine(path) if small else None
+            if opened is None:
+                opened, name = _stream(path), "stream"
+        elif reader == "stream":
+            opened = _stream(path)
+        elif reader == "calamine":
+            opened = _calamine(path)
         if opened is None:
             opened, name = _openpyxl(path), "openpyxl"
     except Exception as e:  # a zip that is not a workbook, a missing sheet…

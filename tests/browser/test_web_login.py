@@ -17,7 +17,7 @@ MENUS = {
     "village_cadre": ["工作台", "问题台账", "农户档案"],
     "township_official": ["工作台", "问题台账", "农户档案"],
     "county_official": ["工作台", "问题台账", "农户档案", "数据质量"],
-    "county_administrator": ["工作台"],
+    "county_administrator": ["工作台", "全国系统数据"],
     "discipline_inspector": ["工作台", "问题台账", "农户档案", "审计"],
     "operator": ["工作台", "审计", "数据质量", "系统"],
     "department": ["工作台", "数据质量"],

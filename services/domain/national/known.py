@@ -1,5 +1,6 @@
 """What dixian knows of a household as of a day, as the export's view of it: folded from its
-stored events (those the system knew of by that day), each field with the events that say it."""
+stored events (those the system knew of by that day, corrections applied), each field with
+the events that say it."""
 
 from __future__ import annotations
 
@@ -8,18 +9,22 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from services.domain.clock import known_on
 from services.domain.compliance.facts import RecordedEvent
+from services.domain.corrections import CORRECTIONS, corrections, recorded_by
 from services.domain.national.records import View
 
 
 def known_view(events: Iterable[RecordedEvent], as_of: date | None = None) -> View | None:
-    """The household as its events known by `as_of` (all, if None) say; None if unregistered."""
+    """The household as its events known by `as_of` (all, if None) say, with the corrections
+    known by then: a retracted event left out, an amended one read as amended (the event's
+    evidence stays its own id); None if unregistered."""
     view: View | None = None
-    for e in events:
-        if as_of is not None and known_on(e) > as_of:
+    known = recorded_by(list(events), as_of)
+    retracted, amended = corrections(known)
+    for e in known:
+        if e.event_id in retracted or e.event_type in CORRECTIONS:
             continue
-        f = e.facts
+        f = amended.get(e.event_id, e.facts)
         if e.event_type == "household_registered":
             view = View(e.household_id, f["village_code"], f["household_type"])
             view.members = {m["person_id"]: m for m in f["members"]}

@@ -1,6 +1,5 @@
-"""The export's rows as households: each row read into a member and its household's fields,
-or refused with a stable reason; the rows grouped by 户编号, with the checks that need the
-whole file (a household whose head is missing, one ID number in two households)."""
+"""The export's rows read one by one: each row a member and its household's fields, or
+refused with a stable reason (grouped into households by services.domain.national.grouping)."""
 
 from __future__ import annotations
 
@@ -9,6 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from operator import itemgetter
 from typing import Any
 
 from events.envelope import HOUSEHOLD_ID_PATTERN
@@ -29,6 +29,7 @@ ROW_REASONS = (
     "HEAD_MISSING",
     "ID_NUMBER_IN_TWO_HOUSEHOLDS",
     "OUTSIDE_SCOPE",
+    "HOUSEHOLD_ROWS_APART",
 )
 _HOUSEHOLD_ID = re.compile(HOUSEHOLD_ID_PATTERN)
 _VILLAGE_CODE = re.compile(r"^[0-9]{12}")
@@ -84,6 +85,8 @@ class MemberRow:
 
 
 def text(value: object) -> str:
+    if type(value) is str:
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -192,7 +195,7 @@ def parse_row(
     """One row as a member and its household's fields, or RowRefused. `memo` keeps the
     previous row's household cells and fields: a household's rows repeat them, so they are
     read once (a row whose household cells differ is read, and refused, on its own)."""
-    memo = [None, None] if memo is None else memo
+    memo = [None, None, None] if memo is None else memo
     width = len(cells)
     if width <= h.width:  # a short row (or a column missing): its cells beyond are empty
         cells = [*cells, *([None] * (h.width + 1 - width))]
@@ -225,14 +228,12 @@ def parse_row(
         "phone": phone[:32] if phone else None,
         "migrant_work_months": months(cell("migrant_months")),
     }
-    raw = (
-        hid,
-        *(cell(k) for k in HOUSEHOLD_FIELDS),
-        *(cells[i] for i in h.risk_columns),
-    )
+    if memo[2] is None or memo[2][0] is not h:
+        columns = (at["household_id"], *(at[k] for k in HOUSEHOLD_FIELDS), *h.risk_columns)
+        memo[2] = (h, itemgetter(*columns))
+    raw = memo[2][1](cells)
     if memo[0] != raw:
-        memo[:] = [None, _household(cells, h, cell)]
-        memo[0] = raw
+        memo[:2] = [raw, _household(cells, h, cell)]
     return MemberRow(number, hid, member, memo[1])
 
 
@@ -261,86 +262,6 @@ def _household(cells: Sequence[object], h: c.Headers, cell: Any) -> dict[str, An
 
 def is_head(member: dict[str, Any]) -> bool:
     return member["relation_to_head"] == "head"
-
-
-@dataclass
-class Grouping:
-    """The rows as they are read, then the households they make (`finish`)."""
-
-    village_of: VillageOf
-    households: dict[str, list[MemberRow]] = field(default_factory=dict)
-    bad: list[BadRow] = field(default_factory=list)
-    rows: int = 0
-    memo: list[Any] = field(default_factory=lambda: [None, None])
-
-    def add(self, number: int, cells: Sequence[object], h: c.Headers) -> None:
-        self.rows += 1
-        try:
-            r = parse_row(number, cells, h, self.memo)
-        except RowRefused as e:
-            i = h.index.get("household_id")
-            hid = text(cells[i]) if i is not None and i < len(cells) else ""
-            self.bad.append(BadRow(number, hid[:64], e.code, e.detail))
-            return
-        self.households.setdefault(r.household_id, []).append(r)
-
-    def finish(self) -> list[View]:
-        """The households whose rows hold together; the rows that do not, in `bad`."""
-        owner: dict[str, str] = {}  # ID number → the household it was first seen in
-        views = []
-        for hid, rows in self.households.items():
-            keep = []
-            for r in rows:
-                first = owner.setdefault(r.member["id_number"], hid)
-                if first != hid:
-                    self._refuse(r, "ID_NUMBER_IN_TWO_HOUSEHOLDS", f"该证件号码已见于户{first}")
-                elif any(k.member["person_id"] == r.member["person_id"] for k in keep):
-                    self._refuse(r, "PERSON_ID_REPEATED", f"人编号{r.member['person_id']}重复")
-                else:
-                    keep.append(r)
-            view = self._view(hid, keep)
-            if view is not None:
-                views.append(view)
-        self.bad.sort(key=lambda b: b.row)
-        return views
-
-    def _refuse(self, r: MemberRow, code: str, detail: str) -> None:
-        self.bad.append(BadRow(r.row, r.household_id, code, detail))
-
-    def _view(self, hid: str, rows: list[MemberRow]) -> View | None:
-        head = next((r for r in rows if is_head(r.member)), None)
-        if head is None:
-            for r in rows:
-                self._refuse(r, "HEAD_MISSING", "该户没有可导入的户主行")
-            return None
-        f = head.household
-        village = f["village_code"] or self.village_of(hid, f["names"]) or ""
-        if not _VILLAGE_CODE.fullmatch(village[:12]) or len(village) != 12:
-            for r in rows:
-                self._refuse(r, "VILLAGE_CODE_UNKNOWN", "无法确定该户所在行政村的区划代码")
-            return None
-        category = f["category"]
-        status = "not_monitored"
-        if category:
-            status = "risk_eliminated" if f["eliminated"] else "monitored"
-        return View(
-            household_id=hid,
-            village_code=village,
-            household_type=f["household_type"],
-            status=status,
-            category=category,
-            risks=f["risks"] if category else (),
-            identified_on=f["identified_on"] if category else None,
-            eliminated_on=(f["eliminated_on"] or f["data_date"]) if f["eliminated"] else None,
-            income=f["income"],
-            unsafe_housing=f["unsafe_housing"],
-            unsafe_water=f["unsafe_water"],
-            members={r.member["person_id"]: r.member for r in rows},
-            rows={r.member["person_id"]: r.row for r in rows},
-            names=f["names"],
-            data_date=f["data_date"],
-            first_identified_on=f["first_identified_on"],
-        )
 
 
 def village_from_number(hid: str, names: dict[str, str]) -> str | None:

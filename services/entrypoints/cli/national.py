@@ -55,7 +55,7 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
     e = o.export
     print(
         f"{e.rows} rows ({e.reader}): {o.rows_imported} importable, {len(e.bad)} refused; "
-        f"{len(e.households)} households: {o.new} new, {o.changed} changed, "
+        f"{e.households} households: {o.new} new, {o.changed} changed, "
         f"{o.unchanged} unchanged"
     )
     for event_type, n in sorted(o.events.items()):
@@ -65,7 +65,7 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
     if e.headers.unknown:
         print("headers not understood (ignored): " + ", ".join(e.headers.unknown))
     verb = "would publish" if args.dry_run else "published"
-    count = len(o.messages) if args.dry_run else o.published
+    count = o.planned if args.dry_run else o.published
     print(f"{verb} {count} events as import batch {o.batch} (data date {o.recorded_on})")
     rate = e.rows / o.seconds if o.seconds else 0.0
     print(f"{e.rows} rows in {o.seconds:.2f}s ({rate:,.0f} rows/s, the report not counted)")

@@ -36,6 +36,7 @@ MENU: tuple[tuple[str, str, tuple[Permission, ...]], ...] = (
     ("web.nav.audit", "/audit", (P.AUDIT_VERIFY,)),
     ("web.nav.quality", "/quality", (P.REJECTED_READ, P.REJECTED_READ_OWN)),
     ("web.nav.system", "/system", (P.PROJECTIONS_READ,)),
+    ("web.nav.national", "/national", (P.NATIONAL_IMPORT,)),
 )
 
 

@@ -17,19 +17,19 @@ from services.domain.compliance.findings import Finding, township_of
 from services.domain.compliance.ledger import Problem
 from services.domain.national.compare import CHECK_PREFIX, Summary, findings_of
 from services.domain.national.differences import differences
-from services.domain.national.records import VillageOf
+from services.domain.national.records import View, VillageOf
 from services.usecases.national.reading import (
-    ReadExport,
+    CHUNK,
+    ExportStream,
     households_of_villages,
     known_views,
-    read_export,
 )
 from services.usecases.national.report import report_path, write_compare_report
 
 
 @dataclass
 class CompareOutcome:
-    export: ReadExport
+    export: ExportStream
     as_of: date
     run_id: UUID
     findings: list[Finding] = field(default_factory=list)
@@ -55,34 +55,44 @@ def compare_national(
     within: str = "",
 ) -> CompareOutcome:
     """Compare, land the differences in the ledger (unless `record` is off), write the report."""
-    export = read_export(path, village_of, progress, within=within)
+    export = ExportStream(path, village_of, progress, within=within)
     outcome = CompareOutcome(export, as_of, uuid4())
-    source = path.name
-    ids = {v.household_id for v in export.households}
+    ids: set[str] = set()
+    villages: set[str] = set()
+    chunk: list[View] = []
+    for view in export:  # a chunk of households at a time: the file is never held whole
+        ids.add(view.household_id)
+        villages.add(view.village_code)
+        chunk.append(view)
+        if len(chunk) >= CHUNK:
+            _compare(store, outcome, chunk, path.name)
+            chunk = []
+    _compare(store, outcome, chunk, path.name)
     unreadable = {b.household_id for b in export.bad}  # not absent: its rows were refused
-    villages = {v.village_code for v in export.households}
     absent = set(households_of_villages(store, villages)) - ids - unreadable
-    known = known_views(store, ids | absent, as_of)
-    for view in export.households:
-        if "township_name" in view.names:
-            outcome.townships.setdefault(
-                township_of(view.village_code), view.names["township_name"]
-            )
-        k = known.get(view.household_id)
-        found = findings_of(differences(view, k), view, k, source, as_of)
-        outcome.summary.add(view.village_code, found)
-        outcome.findings.extend(found)
+    known = known_views(store, absent, as_of)
     for hid in sorted(absent):
         k = known.get(hid)
         if k is None:
             continue  # registered later than the day compared
-        found = findings_of(differences(None, k), None, k, source, as_of)
+        found = findings_of(differences(None, k), None, k, path.name, as_of)
         outcome.summary.add(k.village_code, found)
         outcome.findings.extend(found)
     if record:
         _land(store, outcome, ids | absent)
     outcome.report = write_compare_report(report_path(path, "比对报告"), outcome)
     return outcome
+
+
+def _compare(store: EventStore, o: CompareOutcome, views: list[View], source: str) -> None:
+    known = known_views(store, (v.household_id for v in views), o.as_of)
+    for view in views:
+        if "township_name" in view.names:
+            o.townships.setdefault(township_of(view.village_code), view.names["township_name"])
+        k = known.get(view.household_id)
+        found = findings_of(differences(view, k), view, k, source, o.as_of)
+        o.summary.add(view.village_code, found)
+        o.findings.extend(found)
 
 
 def _land(store: EventStore, o: CompareOutcome, compared: set[str]) -> None:

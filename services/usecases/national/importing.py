@@ -1,13 +1,15 @@
 """`dixian import national`: the export's households made in dixian by events published
 through Kafka as a declared historical import — all of a household dixian does not know,
-only the changes of one it knows — and the validation report beside the file."""
+only the changes of one it knows — and the validation report beside the file. The export is
+read, planned and published as a stream: its memory does not grow with the file."""
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
-from collections import Counter
-from collections.abc import Iterable
+from collections import Counter, deque
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -21,21 +23,23 @@ from services.adapters.eventstore import EventStore
 from services.adapters.kafka_security import kafka_kwargs
 from services.domain.national import NATIONAL_SYSTEM
 from services.domain.national.changes import Unimportable, envelope, plan
-from services.domain.national.records import VillageOf
+from services.domain.national.records import View, VillageOf
 from services.settings import Settings
-from services.usecases.national.reading import ReadExport, known_views, read_export
+from services.usecases.national.reading import ExportStream, known_views
 from services.usecases.national.report import report_path, write_import_report
 
 IN_FLIGHT = 20_000  # messages awaited at once
+CHUNK = 2000  # households planned at once (what dixian knows of them read in one query)
 
 
 @dataclass
 class ImportOutcome:
-    export: ReadExport
+    export: ExportStream
     batch: str
-    recorded_on: date
-    messages: list[tuple[str, bytes]] = field(default_factory=list)
+    recorded_on: date | None = None  # set by the first household read
     events: Counter[str] = field(default_factory=Counter)
+    planned: int = 0  # messages planned
+    messages: list[tuple[str, bytes]] = field(default_factory=list)  # kept by plan_import only
     new: int = 0
     changed: int = 0
     unchanged: int = 0
@@ -49,6 +53,50 @@ class ImportOutcome:
         return self.export.rows - len(self.export.bad)
 
 
+def planned_messages(
+    store: EventStore | None, o: ImportOutcome, as_of: date | None = None
+) -> Iterator[tuple[str, bytes]]:
+    """The messages of `o`'s export as it is read, a chunk of households at a time (what
+    dixian knows of them read per chunk): nothing of the file is held but the chunk. The
+    import's date is `as_of`, else the 数据日期 of the first household read."""
+    chunk: list[View] = []
+    for view in o.export:
+        chunk.append(view)
+        if len(chunk) >= CHUNK:
+            yield from _plan_chunk(store, o, chunk, as_of)
+            chunk = []
+    yield from _plan_chunk(store, o, chunk, as_of)
+    if o.recorded_on is None:
+        o.recorded_on = as_of or date.today()
+
+
+def _plan_chunk(
+    store: EventStore | None, o: ImportOutcome, views: list[View], as_of: date | None
+) -> Iterator[tuple[str, bytes]]:
+    if not views:
+        return
+    if o.recorded_on is None:
+        o.recorded_on = as_of or views[0].data_date or date.today()
+    recorded = o.recorded_on
+    known = known_views(store, (v.household_id for v in views)) if store else {}
+    for view in views:
+        if view.data_date is None:
+            view.data_date = recorded
+        events, left = plan(view, known.get(view.household_id))
+        o.unimportable.extend(left)
+        if not events:
+            o.unchanged += 1
+            continue
+        if view.household_id in known:
+            o.changed += 1
+        else:
+            o.new += 1
+        for p in events:
+            o.events[p.event_type] += 1
+            o.planned += 1
+            yield view.household_id, orjson.dumps(envelope(view, p, o.batch, recorded))
+
+
 def plan_import(
     store: EventStore | None,
     path: Path,
@@ -59,29 +107,10 @@ def plan_import(
     reader: str = "auto",
     within: str = "",
 ) -> ImportOutcome:
-    """The export read and the events it takes, serialized (nothing is sent)."""
-    export = read_export(path, village_of, progress, reader, within)
-    recorded = as_of or export.data_date or date.today()
-    known = known_views(store, (v.household_id for v in export.households)) if store else {}
-    outcome = ImportOutcome(export, batch, recorded)
-    for view in export.households:
-        if view.data_date is None:
-            view.data_date = recorded
-        events, left = plan(view, known.get(view.household_id))
-        outcome.unimportable.extend(left)
-        if not events:
-            outcome.unchanged += 1
-            continue
-        if view.household_id in known:
-            outcome.changed += 1
-        else:
-            outcome.new += 1
-        for p in events:
-            env = envelope(view, p, batch, recorded)
-            outcome.events[p.event_type] += 1
-            value = orjson.dumps(env)
-            outcome.messages.append((view.household_id, value))
-    return outcome
+    """The export read and the events it takes, serialized and kept (nothing is sent)."""
+    o = ImportOutcome(ExportStream(path, village_of, progress, reader, within), batch)
+    o.messages = list(planned_messages(store, o, as_of))
+    return o
 
 
 async def publish(
@@ -94,6 +123,10 @@ async def publish(
     """Produce every message under its household's key, in order per household, signed
     with the national system's key when one is given; return how many were delivered."""
     assert settings.kafka_bootstrap is not None
+    messages = iter(messages)
+    first = next(messages, None)
+    if first is None:
+        return 0  # nothing to send: no broker needed
     producer = AIOKafkaProducer(
         bootstrap_servers=settings.kafka_bootstrap,
         acks="all",
@@ -104,18 +137,17 @@ async def publish(
     n = 0
     await producer.start()
     try:
-        pending = []
-        for hid, value in messages:
+        pending: deque[asyncio.Future[Any]] = deque()
+        for hid, value in itertools.chain([first], messages):
             headers = sign(key, NATIONAL_SYSTEM, value) if key is not None else None
             pending.append(
                 await producer.send(settings.intake_topic, value, key=hid.encode(), headers=headers)
             )
             n += 1
-            if len(pending) >= IN_FLIGHT:
-                await asyncio.gather(*pending)
-                pending.clear()
-                if progress is not None:
-                    progress.update(n, total)
+            if len(pending) >= IN_FLIGHT:  # the oldest delivered (no pause for all of them)
+                await pending.popleft()
+            if progress is not None and n % 5000 == 0:
+                progress.update(n, total)
         await asyncio.gather(*pending)
         if progress is not None:
             progress.update(n, total)
@@ -137,15 +169,16 @@ def import_national(
     sending: Any = None,
     within: str = "",
 ) -> ImportOutcome:
-    """Read, plan, write the validation report, and (unless a dry run) publish."""
+    """Read, plan and (unless a dry run) publish as the export is read, then write the
+    validation report."""
     started = time.perf_counter()
-    outcome = plan_import(store, path, batch, as_of, village_of, reading, within=within)
-    planned = time.perf_counter()
-    outcome.report = write_import_report(report_path(path), outcome)
-    reported = time.perf_counter()
-    if not dry_run and outcome.messages:
-        outcome.published = asyncio.run(
-            publish(settings, outcome.messages, key, sending, len(outcome.messages))
-        )
-    outcome.seconds = (planned - started) + (time.perf_counter() - reported)
-    return outcome
+    o = ImportOutcome(ExportStream(path, village_of, reading, "auto", within), batch)
+    messages = planned_messages(store, o, as_of)
+    if dry_run:
+        for _ in messages:
+            pass
+    else:
+        o.published = asyncio.run(publish(settings, messages, key, sending))
+    o.seconds = time.perf_counter() - started
+    o.report = write_import_report(report_path(path), o)
+    return o

@@ -124,7 +124,7 @@ class NationalJobs:
                     "households_new": i.new,
                     "households_changed": i.changed,
                     "households_unchanged": i.unchanged,
-                    "events": len(i.messages),
+                    "events": i.planned,
                     "published": i.published,
                 }
             o_report = (o if request.kind == "compare" else i).report

@@ -1,9 +1,9 @@
-"""An export read whole (streamed, then grouped by 户编号), and what dixian knows of its
-households — the two sides the import and the comparison both start from."""
+"""An export read as a stream of households (grouped by 户编号 as its rows come), and what
+dixian knows of its households — the two sides the import and the comparison both start from."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -17,8 +17,9 @@ from services.domain.compliance.facts import RecordedEvent
 from services.domain.events import TOPIC_PREFIX
 from services.domain.household import household_uuid
 from services.domain.national.columns import Headers
+from services.domain.national.grouping import Grouping
 from services.domain.national.known import known_view
-from services.domain.national.records import BadRow, Grouping, View, VillageOf
+from services.domain.national.records import BadRow, View, VillageOf
 from services.domain.national.records import village_from_number as default_village_of
 from services.usecases.errors import Refused
 
@@ -29,11 +30,74 @@ class ExportRefused(Refused):
     """The export cannot be read at all (no workbook, a missing required header)."""
 
 
+class ExportStream:
+    """An export being read: its households, as each is finished (iterate once), and what
+    the reading found so far — the rows read, the refused rows (in the sheet's order once
+    the stream is read through), the households and the latest data date."""
+
+    def __init__(
+        self,
+        path: Path,
+        village_of: VillageOf | None = None,
+        progress: Any = None,
+        reader: str = "auto",
+        within: str = "",
+    ) -> None:
+        try:
+            export: Export = open_export(path, reader)
+        except Exception as e:
+            raise ExportRefused("EXPORT_UNREADABLE", str(e)) from None
+        if export.headers.missing:
+            raise ExportRefused(
+                "HEADER_MISSING", "导出文件缺少必需的列：" + "、".join(export.headers.missing)
+            )
+        self.path, self.headers, self.reader = path, export.headers, export.reader
+        self._export, self._progress, self._within = export, progress, within
+        self._grouping = Grouping(village_of or default_village_of)
+        self.bad: list[BadRow] = self._grouping.bad
+        self.households = 0
+        self.data_date: date | None = None
+
+    @property
+    def rows(self) -> int:
+        """Data rows read (the file's rows below its header, once read through)."""
+        return self._grouping.rows
+
+    def __iter__(self) -> Iterator[View]:
+        grouping, headers, progress = self._grouping, self.headers, self._progress
+        total = self._export.total_rows
+        for number, cells in self._export.rows:
+            views = grouping.add(number, cells, headers)
+            if views:
+                yield from self._kept(views)
+            if progress is not None and grouping.rows % 5000 == 0:
+                progress.update(grouping.rows, total)
+        yield from self._kept(grouping.finish())
+        self.bad.sort(key=lambda b: b.row)
+        if progress is not None:
+            progress.update(grouping.rows, grouping.rows)
+
+    def _kept(self, views: list[View]) -> Iterator[View]:
+        for v in views:
+            if not v.village_code.startswith(self._within):
+                self.bad += [
+                    BadRow(n, v.household_id, "OUTSIDE_SCOPE", "该户不在本账号的管辖范围内")
+                    for n in v.rows.values()
+                ]
+                continue
+            self.households += 1
+            if v.data_date and (self.data_date is None or v.data_date > self.data_date):
+                self.data_date = v.data_date
+            yield v
+
+
 @dataclass(frozen=True, slots=True)
 class ReadExport:
+    """An export read whole (for a small file, a test): its households in a list."""
+
     path: Path
     headers: Headers
-    rows: int  # data rows read (the file's rows below its header)
+    rows: int
     households: list[View]
     bad: list[BadRow]
     reader: str
@@ -53,32 +117,9 @@ def read_export(
     """Every row of the export, as households and refused rows; ExportRefused if its header
     lacks a required column (named, before anything is read further). A household outside
     `within` (a region code: the reader's scope) is refused, each of its rows."""
-    try:
-        export: Export = open_export(path, reader)
-    except Exception as e:
-        raise ExportRefused("EXPORT_UNREADABLE", str(e)) from None
-    if export.headers.missing:
-        raise ExportRefused(
-            "HEADER_MISSING", "导出文件缺少必需的列：" + "、".join(export.headers.missing)
-        )
-    grouping = Grouping(village_of or default_village_of)
-    for number, cells in export.rows:
-        grouping.add(number, cells, export.headers)
-        if progress is not None and grouping.rows % 5000 == 0:
-            progress.update(grouping.rows, export.total_rows)
-    if progress is not None:
-        progress.update(grouping.rows, grouping.rows)
-    views = grouping.finish()
-    if within:
-        outside = [v for v in views if not v.village_code.startswith(within)]
-        views = [v for v in views if v.village_code.startswith(within)]
-        for v in outside:
-            grouping.bad += [
-                BadRow(n, v.household_id, "OUTSIDE_SCOPE", "该户不在本账号的管辖范围内")
-                for n in v.rows.values()
-            ]
-        grouping.bad.sort(key=lambda b: b.row)
-    return ReadExport(path, export.headers, grouping.rows, views, grouping.bad, export.reader)
+    stream = ExportStream(path, village_of, progress, reader, within)
+    views = list(stream)
+    return ReadExport(path, stream.headers, stream.rows, views, stream.bad, stream.reader)
 
 
 def known_views(

@@ -35,16 +35,16 @@ def _counts(title: str, pairs: list[tuple[str, Any]]) -> Sheet:
 def write_import_report(path: Path, o: Any) -> Path:
     """The import's report of `o` (an ImportOutcome)."""
     e = o.export
-    title = f"{_n('import_report')}（{e.path.name}，数据日期 {o.recorded_on.isoformat()}）"
+    title = f"{_n('import_report')}（{e.path.name}，数据日期 {o.recorded_on}）"
     pairs: list[tuple[str, Any]] = [
         (_n("rows"), e.rows),
         (_n("rows_imported"), o.rows_imported),
         (_n("rows_bad"), len(e.bad)),
-        (_n("households"), len(e.households)),
+        (_n("households"), o.new + o.changed + o.unchanged),
         (_n("households_new"), o.new),
         (_n("households_changed"), o.changed),
         (_n("households_unchanged"), o.unchanged),
-        (_n("events"), len(o.messages)),
+        (_n("events"), o.planned),
         *((f"{_n('events')}：{label('event_type', k)}", v) for k, v in sorted(o.events.items())),
     ]
     if e.headers.unknown:

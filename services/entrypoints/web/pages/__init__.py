@@ -1,6 +1,14 @@
 """The pages, one module per area; each route declares its permissions like the API's."""
 
-from services.entrypoints.web.pages import audit, dashboard, households, ledger, operations, session
+from services.entrypoints.web.pages import (
+    audit,
+    dashboard,
+    households,
+    ledger,
+    national,
+    operations,
+    session,
+)
 
 PAGES = (
     session.router,
@@ -9,4 +17,5 @@ PAGES = (
     households.router,
     audit.router,
     operations.router,
+    national.router,
 )

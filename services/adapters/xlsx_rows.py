@@ -1,0 +1,188 @@
+"""The first sheet of an .xlsx read as a stream of rows, straight from its XML in the zip:
+a chunk of the sheet at a time, so the memory does not grow with the sheet (python-calamine
+reads the whole sheet first; openpyxl's read-only mode streams, ten times slower). Cells are
+given as the sheet holds them: text (shared or inline), numbers (a date cell as its Excel
+serial: the export's date columns read serials), booleans, error codes as text."""
+
+from __future__ import annotations
+
+import codecs
+import html
+import re
+import zipfile
+from collections.abc import Iterator
+from pathlib import PurePosixPath
+from typing import Any
+
+CHUNK = 1 << 20  # bytes of the sheet's XML decompressed at a time
+_ROW = re.compile(r"<row\b([^>]*?)(?:/>|>(.*?)</row>)", re.S)
+_CELL = re.compile(r"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
+# The cells as Excel, openpyxl and most writers put them (r, then s and t, a value or an
+# inline string of one run): matched for a whole row at once; any other row the slow way.
+_FAST = (
+    r'<c r="([A-Z]+)\d+"(?: s="\d+")?(?: t="(\w+)")?(?: s="\d+")?\s*'
+    r"(?:/>|>(?:<v>([^<]*)</v>|<is><t(?: xml:space=\"preserve\")?>([^<]*)</t></is>)?</c>)"
+)
+_FAST_CELL = re.compile(_FAST)
+_R = re.compile(r'\br="([A-Z]+)?(\d+)"')
+_T = re.compile(r'\bt="(\w+)"')
+_V = re.compile(r"<v>(.*?)</v>", re.S)
+_TEXT = re.compile(r"<t\b[^>]*?(?:/>|>(.*?)</t>)", re.S)
+_PHONETIC = re.compile(r"<rPh\b.*?</rPh>", re.S)
+_SI = re.compile(r"<si>(.*?)</si>|<si/>", re.S)
+_SHEET = re.compile(r'<sheet\b[^>]*?\br:id="([^"]+)"')
+_REL = re.compile(r"<Relationship\b([^>]*)/?>")
+
+
+def _unescape(s: str) -> str:
+    return html.unescape(s) if "&" in s else s
+
+
+def _text_of(xml: str) -> str:
+    """The text of a shared or inline string (its runs joined, phonetic guides left out)."""
+    if "<rPh" in xml:
+        xml = _PHONETIC.sub("", xml)
+    return "".join(_unescape(t or "") for t in _TEXT.findall(xml))
+
+
+def _column(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+def _first_sheet(book: zipfile.ZipFile) -> str:
+    workbook = book.read("xl/workbook.xml").decode()
+    first = _SHEET.search(workbook)
+    if first is None:
+        raise ValueError("the workbook has no sheet")
+    for rel in _REL.findall(book.read("xl/_rels/workbook.xml.rels").decode()):
+        attrs = dict(re.findall(r'(\w+)="([^"]*)"', rel))
+        if attrs.get("Id") == first[1]:
+            target = attrs["Target"]
+            if target.startswith("/"):
+                return target.lstrip("/")
+            return str(PurePosixPath("xl") / target)
+    raise ValueError("the workbook's first sheet is not in its relationships")
+
+
+def _shared(book: zipfile.ZipFile) -> list[str]:
+    try:
+        xml = book.read("xl/sharedStrings.xml").decode()
+    except KeyError:
+        return []
+    return [_text_of(m[1] or "") for m in _SI.finditer(xml)]
+
+
+def _value(kind: str | None, body: str, shared: list[str]) -> Any:
+    if kind == "inlineStr":
+        return _text_of(body)
+    v = _V.search(body)
+    if v is None:
+        return None
+    raw = v[1]
+    if kind == "s":
+        return shared[int(raw)]
+    if kind in ("str", "e"):
+        return _unescape(raw)
+    if kind == "b":
+        return raw == "1"
+    try:
+        return int(raw) if raw.lstrip("-").isdigit() else float(raw)
+    except ValueError:
+        return _unescape(raw)
+
+
+_COLUMNS: dict[str, int] = {}
+
+
+def _other(kind: str, v: str, shared: list[str]) -> Any:
+    if not v:
+        return None
+    if kind == "s":
+        return shared[int(v)]
+    if kind == "" or kind == "n":
+        try:
+            return int(v) if v.lstrip("-").isdigit() else float(v)
+        except ValueError:
+            return _unescape(v)
+    if kind == "b":
+        return v == "1"
+    return _unescape(v)
+
+
+def _fast_cells(body: str, shared: list[str]) -> list[Any] | None:
+    found = _FAST_CELL.findall(body)
+    if len(found) != body.count("<c "):  # a cell of another shape: the row the slow way
+        return None
+    if not found:
+        return []
+    columns = _COLUMNS
+    last = found[-1][0]
+    at = columns.get(last)
+    if at is None:
+        at = columns[last] = _column(last)
+    if found[0][0] == "A" and at == len(found) - 1:  # every cell from A on: one pass
+        return [
+            (i if "&" not in i else html.unescape(i)) if k == "inlineStr" else _other(k, v, shared)
+            for _, k, v, i in found
+        ]
+    cells: list[Any] = []
+    for letters, k, v, i in found:
+        at = columns.get(letters)
+        if at is None:
+            at = columns[letters] = _column(letters)
+        if at > len(cells):
+            cells.extend([None] * (at - len(cells)))
+        value = _unescape(i) if k == "inlineStr" else _other(k, v, shared)
+        if at < len(cells):
+            cells[at] = value
+        else:
+            cells.append(value)
+    return cells
+
+
+def _cells(body: str, shared: list[str]) -> list[Any]:
+    fast = _fast_cells(body, shared)
+    if fast is not None:
+        return fast
+    cells: list[Any] = []
+    for attrs, inner in _CELL.findall(body):
+        r = _R.search(attrs)
+        at = _column(r[1]) if r is not None and r[1] else len(cells)
+        if at > len(cells):
+            cells.extend([None] * (at - len(cells)))
+        t = _T.search(attrs)
+        value = _value(t[1] if t else None, inner, shared) if inner else None
+        if at < len(cells):
+            cells[at] = value
+        else:
+            cells.append(value)
+    return cells
+
+
+def xlsx_rows(path: str) -> Iterator[list[Any]]:
+    """Each row of the first sheet from row 1, an empty list for a row the sheet skips."""
+    with zipfile.ZipFile(path) as book:
+        sheet, shared = _first_sheet(book), _shared(book)
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        number, buffer = 0, ""
+        with book.open(sheet) as xml:
+            while True:
+                chunk = xml.read(CHUNK)
+                buffer += decoder.decode(chunk, final=not chunk)
+                end = buffer.rfind("</row>") + len("</row>") if chunk else len(buffer)
+                if end < len("</row>") and chunk:
+                    continue  # not one whole row yet
+                for attrs, body in _ROW.findall(buffer, 0, end):
+                    r = _R.search(attrs)
+                    at = int(r[2]) if r is not None else number + 1
+                    while number + 1 < at:
+                        number += 1
+                        yield []
+                    number = at
+                    yield _cells(body, shared) if body else []
+                buffer = buffer[end:]
+                if not chunk:
+                    return

@@ -1,0 +1,135 @@
+"""The export's rows grouped by 户编号 as they are read: a household is finished, and handed
+on, once `window` rows have passed without one of its own (the national system exports a
+household's rows together, so this holds only the households being read, whatever the
+file's size). The checks that need the whole file keep compact keys, not rows: each ID
+number's household (the household where it was seen first keeps it) and the households
+already finished (a row of one, further away than the window, is refused, never merged)."""
+
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from services.domain.national import columns as c
+from services.domain.national.records import (
+    BadRow,
+    MemberRow,
+    RowRefused,
+    View,
+    VillageOf,
+    is_head,
+    parse_row,
+    text,
+)
+
+WINDOW = 5000  # rows a household stays open after its last row
+_VILLAGE_CODE = re.compile(r"^[0-9]{12}$")
+
+
+@dataclass
+class Grouping:
+    """The rows as they are read (`add`), each call giving the households it finished, and
+    the rest at the end (`finish`); the refused rows in `bad`."""
+
+    village_of: VillageOf
+    window: int = WINDOW
+    bad: list[BadRow] = field(default_factory=list)
+    rows: int = 0
+    open: OrderedDict[str, list[MemberRow]] = field(default_factory=OrderedDict)  # oldest first
+    last: dict[str, int] = field(default_factory=dict)  # household → its last row's count
+    done: set[str] = field(default_factory=set)
+    owner: dict[str, str] = field(default_factory=dict)  # ID number → household
+    memo: list[Any] = field(default_factory=lambda: [None, None, None])
+
+    def add(self, number: int, cells: Sequence[object], h: c.Headers) -> list[View]:
+        self.rows += 1
+        try:
+            r = parse_row(number, cells, h, self.memo)
+        except RowRefused as e:
+            i = h.index.get("household_id")
+            hid = text(cells[i]) if i is not None and i < len(cells) else ""
+            self.bad.append(BadRow(number, hid[:64], e.code, e.detail))
+            return self._stale()
+        hid = r.household_id
+        if hid in self.done:
+            self._refuse(r, "HOUSEHOLD_ROWS_APART", f"该户的其他行已在{self.window}行之前读完")
+            return self._stale()
+        rows = self.open.get(hid)
+        if rows is None:
+            rows = self.open[hid] = []
+        else:
+            self.open.move_to_end(hid)  # the most recently seen last
+        self.last[hid] = self.rows
+        first = self.owner.setdefault(r.member["id_number"], hid)
+        if first != hid:
+            self._refuse(r, "ID_NUMBER_IN_TWO_HOUSEHOLDS", f"该证件号码已见于户{first}")
+        elif any(k.member["person_id"] == r.member["person_id"] for k in rows):
+            self._refuse(r, "PERSON_ID_REPEATED", f"人编号{r.member['person_id']}重复")
+        else:
+            rows.append(r)
+        return self._stale()
+
+    def _stale(self) -> list[View]:
+        views: list[View] = []
+        while self.open:
+            hid = next(iter(self.open))  # an OrderedDict: its first key at once
+            if self.rows - self.last[hid] < self.window:
+                break
+            views.extend(self._close(hid))
+        return views
+
+    def finish(self) -> list[View]:
+        """The households still open; the refused rows in `bad`, in the sheet's order."""
+        views: list[View] = []
+        while self.open:
+            views.extend(self._close(next(iter(self.open))))
+        self.bad.sort(key=lambda b: b.row)
+        return views
+
+    def _close(self, hid: str) -> list[View]:
+        rows = self.open.pop(hid)
+        del self.last[hid]
+        self.done.add(hid)
+        view = self._view(hid, rows)
+        return [] if view is None else [view]
+
+    def _refuse(self, r: MemberRow, code: str, detail: str) -> None:
+        self.bad.append(BadRow(r.row, r.household_id, code, detail))
+
+    def _view(self, hid: str, rows: list[MemberRow]) -> View | None:
+        head = next((r for r in rows if is_head(r.member)), None)
+        if head is None:
+            for r in rows:
+                self._refuse(r, "HEAD_MISSING", "该户没有可导入的户主行")
+            return None
+        f = head.household
+        village = f["village_code"] or self.village_of(hid, f["names"]) or ""
+        if not _VILLAGE_CODE.match(village):
+            for r in rows:
+                self._refuse(r, "VILLAGE_CODE_UNKNOWN", "无法确定该户所在行政村的区划代码")
+            return None
+        category = f["category"]
+        status = "not_monitored"
+        if category:
+            status = "risk_eliminated" if f["eliminated"] else "monitored"
+        return View(
+            household_id=hid,
+            village_code=village,
+            household_type=f["household_type"],
+            status=status,
+            category=category,
+            risks=f["risks"] if category else (),
+            identified_on=f["identified_on"] if category else None,
+            eliminated_on=(f["eliminated_on"] or f["data_date"]) if f["eliminated"] else None,
+            income=f["income"],
+            unsafe_housing=f["unsafe_housing"],
+            unsafe_water=f["unsafe_water"],
+            members={r.member["person_id"]: r.member for r in rows},
+            rows={r.member["person_id"]: r.row for r in rows},
+            names=f["names"],
+            data_date=f["data_date"],
+            first_identified_on=f["first_identified_on"],
+        )

@@ -72,6 +72,8 @@ async def test_an_administrator_compares_an_export_and_downloads_the_report(
     assert "差异明细" in book.sheetnames and "按乡镇和项目统计" in book.sheetnames
     refused = list(book["无法导入的行"].iter_rows(min_row=3, values_only=True))
     assert sorted(r[1] for r in refused) == sorted(b["row"] for b in truth["bad_rows"])
+    folder = api.settings.data_dir / "national-jobs" / job["id"]  # the upload not kept
+    assert not (folder / job["file"]).exists() and (folder / job["report"]).exists()
 
     other = await api.session("admin-other")
     assert (await other.get(f"/api/national/jobs/{job['id']}")).status_code == 404

@@ -134,6 +134,8 @@ class NationalJobs:
         except Exception as e:  # the job fails; the service goes on
             log.exception("national job %s failed", job_id)
             self._write(job_id, status="failed", code="INTERNAL_ERROR", detail=type(e).__name__)
+        finally:  # the export holds every member's ID number and phone: kept no longer
+            path.unlink(missing_ok=True)
 
     def status(self, who: Principal, job_id: UUID) -> dict[str, Any]:
         path = self._dir(job_id) / "status.json"

@@ -98,7 +98,8 @@ def accepted_events(store: EventStore, event_ids: Iterable[UUID]) -> dict[UUID, 
         rows = conn.execute(
             "SELECT event_id, household_id, event_type, source_system, value_sha256 "
             "FROM intake_accepted WHERE event_id = ANY(%s::uuid[])",
-            (ids,),
+            # one array literal: psycopg dumping a list of UUIDs was 3 % of the batch
+            ("{" + ",".join(map(str, ids)) + "}",),
         ).fetchall()
     return {
         r["event_id"]: Seen(

@@ -4,11 +4,19 @@ check as a known one, so timing does not tell which names exist."""
 
 from __future__ import annotations
 
+from functools import cache
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 _HASHER = PasswordHasher()  # Argon2id
-_DUMMY = _HASHER.hash("not a password of anyone: equalises the time of a miss")
+
+
+@cache
+def _dummy() -> str:
+    """A hash of nobody's password, made once when first needed (a hash costs most of a
+    second: every command started paid it, before)."""
+    return _HASHER.hash("not a password of anyone: equalises the time of a miss")
 
 
 def hash_password(password: str) -> str:
@@ -18,7 +26,7 @@ def hash_password(password: str) -> str:
 def verify_password(password_hash: str | None, password: str) -> bool:
     """Whether the password matches the hash (a missing hash takes the same time, and fails)."""
     try:
-        return _HASHER.verify(password_hash or _DUMMY, password) and password_hash is not None
+        return _HASHER.verify(password_hash or _dummy(), password) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -236,7 +236,7 @@ def test_every_event_type_has_a_valid_message_whose_facts_are_plain_json(
 def test_the_envelope_becomes_the_stored_events_who_when_and_where_from() -> None:
     body = envelope("visit_recorded")
     meta = envelope_meta(parse_message(encoded(body)))
-    assert asdict(meta) == {
+    assert meta.as_fields() == {
         "event_id": body["event_id"],
         "event_type": "visit_recorded",
         "schema_version": 1,

@@ -94,3 +94,31 @@ def test_a_state_with_another_transcoded_value_is_decoded_by_the_library() -> No
     )
     assert fast_domain_event(other) is None
     assert fast_domain_event(type(stored)(stored.originator_id, 1, "x:Y", stored.state)) is None
+
+
+def test_a_decision_records_the_event_the_librarys_trigger_event_would() -> None:
+    """The Household builds its events without the library's trigger_event (its keyword
+    copies and the frozen dataclass's __init__ cost a third of deciding): the same class,
+    the same attributes in the same order, the same mutation of the aggregate."""
+    simulated = list(generate(build_county("small", 7), 7, 0.3, []))
+    raw = [
+        RawMessage("t", 0, i, key.encode(), json.dumps(env).encode())
+        for i, (key, env) in enumerate(simulated)
+    ]
+    uow, _ = process_in_memory(raw)
+    compared = 0
+    for events in uow.events.values():
+        replayed = events[0].mutate(None)  # the registration: the library's _create
+        for event in events[1:]:
+            fields = {k: v for k, v in vars(event).items() if k not in _IMPOSED}
+            replayed.trigger_event(type(event), timestamp=event.timestamp, **fields)
+            (library,) = replayed.collect_events()
+            assert type(library) is type(event)
+            assert list(vars(library).items()) == list(vars(event).items())
+            compared += 1
+            assert replayed.version == event.originator_version
+            assert replayed.modified_on == event.timestamp
+    assert compared > 500
+
+
+_IMPOSED = ("originator_id", "originator_version", "timestamp")

@@ -16,7 +16,12 @@ from events.corrections import EventAmended, EventRetracted
 from services.adapters.attestation import UNVERIFIED, ProducerKeys
 from services.domain.household import CorrectionOf, Meta
 from services.domain.permissions import Permissions
-from services.usecases.intake.edge import EdgeLimits, check_not_in_future, parse_message
+from services.usecases.intake.edge import (
+    EdgeLimits,
+    check_not_in_future,
+    field_names,
+    parse_message,
+)
 from services.usecases.intake.unit_of_work import RawMessage, Rejection, Seen
 
 
@@ -92,7 +97,7 @@ def check_department(parsed: ParsedEvent) -> None:
     """A department's system speaks only for itself: the department a payload names as its
     author (who pushed the alert, reported the fact, answered the comparison) must be the
     source that sends it. The system's word, not the payload's."""
-    if "department" not in type(parsed.payload).model_fields:
+    if "department" not in field_names(type(parsed.payload)):
         return  # (a missing attribute costs pydantic an exception: asked of the class)
     source = parsed.envelope.source_system
     named = getattr(parsed.payload, "department", None)

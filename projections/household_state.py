@@ -19,6 +19,7 @@ from services.domain.timeline import COLUMNS, Row, evolve, new_row, state_on
 
 class HouseholdState:
     name = "household_state"
+    bulk_load = True  # reads none of its secondary indexes: a rebuild makes them last
     tables = ("household_state",)
     ddl = """
     CREATE TABLE IF NOT EXISTS household_state (

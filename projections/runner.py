@@ -123,8 +123,13 @@ class ProjectionRunner:
         self.caught_up_at: float | None = None  # when it last had nothing left to read
 
     def reads_raw(self) -> bool:
-        """Whether the projection reads every stored record, whatever its topic."""
+        """Whether the projection reads the stored records rather than decoded events."""
         return bool(getattr(self.projection, "raw", False))
+
+    def reads_all(self) -> bool:
+        """Whether it reads every stored record, whatever its topic (a raw one naming no
+        topics: the audit log)."""
+        return self.reads_raw() and not hasattr(self.projection, "topics")
 
     def topics(self) -> tuple[str, ...]:
         """The topic prefixes of the events it reads (households' by default)."""
@@ -136,7 +141,7 @@ class ProjectionRunner:
         at = self.position() if position is None else position
         table = self.store.events_table
         with self.pool.connection() as conn:
-            if self.reads_raw():
+            if self.reads_all():
                 row = conn.execute(
                     f"SELECT count(*) FROM {table} WHERE notification_id > %s", (at,)
                 ).fetchone()
@@ -173,10 +178,12 @@ class ProjectionRunner:
         notifications = self._read(start, upto)
         if not notifications:
             return 0
-        if self.reads_raw():  # the stored record, not the event
+        topics = self.topics()
+        if self.reads_all():  # every stored record
             events = [(n.id, n) for n in notifications]
+        elif self.reads_raw():  # the stored records of its topics
+            events = [(n.id, n) for n in notifications if n.topic.startswith(topics)]
         else:  # the events of the topics the projection reads (households' by default)
-            topics = self.topics()
             events = [
                 (n.id, self.store.decode(n)) for n in notifications if n.topic.startswith(topics)
             ]

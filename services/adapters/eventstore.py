@@ -118,18 +118,29 @@ def fast_stored(event: DomainEventProtocol[Any]) -> StoredEvent | None:
 _TOPIC_CLASSES = {topic: cls for cls, topic in _FAST_TOPICS.items()}
 
 
-def fast_domain_event(stored: StoredEvent) -> Any | None:
-    """A household's stored event decoded as the library's mapper decodes it (the same
-    object: its class, its `__dict__`), by orjson; None for any other event, or one whose
-    state holds a transcoded value other than its timestamp (left to the library)."""
-    cls = _TOPIC_CLASSES.get(stored.topic)
-    if cls is None or stored.state.count(b'"_type_"') != 1:
+def plain_state(stored: StoredEvent) -> dict[str, Any] | None:
+    """A household's stored event state as orjson reads it, its timestamp as the ISO text
+    stored (what the library's mapper decodes, without the objects: for readers that need
+    only the values); None for any other event, or one whose state holds a transcoded
+    value other than its timestamp (left to the library)."""
+    if stored.topic not in _TOPIC_CLASSES or stored.state.count(b'"_type_"') != 1:
         return None
     state = orjson.loads(stored.state)
     stamp = state.get("timestamp")
     if not isinstance(stamp, dict) or stamp.get("_type_") != "datetime_iso" or len(stamp) != 2:
         return None
-    state["timestamp"] = datetime.fromisoformat(stamp["_data_"])
+    state["timestamp"] = stamp["_data_"]
+    return state  # type: ignore[no-any-return]
+
+
+def fast_domain_event(stored: StoredEvent) -> Any | None:
+    """A household's stored event decoded as the library's mapper decodes it (the same
+    object: its class, its `__dict__`), by orjson; None where `plain_state` is None."""
+    state = plain_state(stored)
+    if state is None:
+        return None
+    cls = _TOPIC_CLASSES[stored.topic]
+    state["timestamp"] = datetime.fromisoformat(state["timestamp"])
     state["originator_id"] = stored.originator_id
     state["originator_version"] = stored.originator_version
     event = object.__new__(cls)
@@ -185,6 +196,10 @@ class EventStore(Application):
         library's mapper."""
         fast = fast_domain_event(stored) if self._plain_mapper else None
         return fast if fast is not None else self.mapper.to_domain_event(stored)
+
+    def plain(self, stored: StoredEvent) -> dict[str, Any] | None:
+        """A household's stored state as values (`plain_state`), or None: then `decode`."""
+        return plain_state(stored) if self._plain_mapper else None
 
     @property
     def _plain_mapper(self) -> bool:

@@ -159,3 +159,18 @@ def process_in_memory(raw: list[RawMessage], **kw: Any) -> tuple[FakeIntakeUnitO
     kw.setdefault("historical_imports", frozenset({"*"}))
     IntakeProcessor(uow, **kw).process(raw)
     return uow, outcomes(uow, raw)
+
+
+def simulated_in_memory(seed: int, rate: float) -> FakeIntakeUnitOfWork:
+    """A small simulated county through the intake in memory (its households' events)."""
+    import json
+
+    from services.devtools.simulate.county import build_county
+    from services.devtools.simulate.generator import generate
+
+    simulated = list(generate(build_county("small", seed), seed, rate, []))
+    raw = [
+        RawMessage("t", 0, i, key.encode(), json.dumps(env).encode())
+        for i, (key, env) in enumerate(simulated)
+    ]
+    return process_in_memory(raw)[0]

@@ -5,22 +5,14 @@ from __future__ import annotations
 
 import json
 
-from fakes import process_in_memory
+from fakes import simulated_in_memory
 
 from projections.audit_trail import masked_json
-from services.devtools.simulate.county import build_county
-from services.devtools.simulate.generator import generate
 from services.domain.masking import masked
-from services.usecases.intake.unit_of_work import RawMessage
 
 
 def test_every_simulated_payload_is_written_as_its_masked_value() -> None:
-    simulated = list(generate(build_county("small", 7), 7, 0.3, []))
-    raw = [
-        RawMessage("t", 0, i, key.encode(), json.dumps(env).encode())
-        for i, (key, env) in enumerate(simulated)
-    ]
-    uow, _ = process_in_memory(raw)
+    uow = simulated_in_memory(7, 0.3)
     personal = 0
     for events in uow.events.values():
         for event in events:

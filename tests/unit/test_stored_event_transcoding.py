@@ -13,7 +13,7 @@ from eventsourcing.persistence import (
     Mapper,
     UUIDAsHex,
 )
-from fakes import process_in_memory
+from fakes import process_in_memory, simulated_in_memory
 
 from services.adapters.eventstore import fast_domain_event, fast_stored
 from services.devtools.simulate.county import build_county
@@ -100,12 +100,7 @@ def test_a_decision_records_the_event_the_librarys_trigger_event_would() -> None
     """The Household builds its events without the library's trigger_event (its keyword
     copies and the frozen dataclass's __init__ cost a third of deciding): the same class,
     the same attributes in the same order, the same mutation of the aggregate."""
-    simulated = list(generate(build_county("small", 7), 7, 0.3, []))
-    raw = [
-        RawMessage("t", 0, i, key.encode(), json.dumps(env).encode())
-        for i, (key, env) in enumerate(simulated)
-    ]
-    uow, _ = process_in_memory(raw)
+    uow = simulated_in_memory(7, 0.3)
     compared = 0
     for events in uow.events.values():
         replayed = events[0].mutate(None)  # the registration: the library's _create

@@ -13,6 +13,7 @@ from psycopg.types.json import set_json_loads
 
 from services.adapters.eventstore import EventStore
 from services.adapters.queries import household_events
+from services.adapters.storable import text_array
 from services.domain.corrections import CORRECTIONS
 from services.domain.events import TOPIC_PREFIX
 from services.domain.timeline import COLUMNS, Row, evolve, new_row, state_on
@@ -76,7 +77,10 @@ class HouseholdState:
         ids = list({v["household_id"] for _, _, v in values})
         with cur.connection.cursor(row_factory=dict_row) as read:
             set_json_loads(orjson.loads, read)  # (the library's json: three times slower)
-            read.execute("SELECT * FROM household_state WHERE household_id = ANY(%s)", (ids,))
+            read.execute(
+                "SELECT * FROM household_state WHERE household_id = ANY(%s::text[])",
+                (text_array(ids),),
+            )
             rows: dict[str, Row] = {r["household_id"]: r for r in read.fetchall()}
         for position, n, v in values:
             hid = v["household_id"]

@@ -6,6 +6,7 @@ The original bytes are kept in `bytea` wherever they matter; this is for reading
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
 
@@ -46,3 +47,13 @@ def storable_json(value: Any, **dumps: Any) -> str:
     except UnicodeEncodeError:
         return json.dumps(storable_value(value), ensure_ascii=False, **dumps)
     return text
+
+
+def text_array(values: Iterable[object]) -> str:
+    """A PostgreSQL array literal of the values' text (for `%s::text[]` or `::uuid[]`):
+    psycopg dumping a list element by element cost more than the query it served."""
+    return "{" + ",".join(_quoted(str(v)) for v in values) + "}"
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'

@@ -225,3 +225,18 @@ def test_the_outbox_leases_each_rejection_to_one_drain_until_published_or_given_
     assert [r["rejection_id"] for r in again] == [r["rejection_id"] for r in first[1:]]
     retaken = unpublished_rejections(store, 500, lease_seconds=0)  # a dead drain's lease
     assert [r["rejection_id"] for r in retaken] == [r["rejection_id"] for r in again]
+
+
+def test_an_array_literal_holds_any_text_and_any_uuid(store: EventStore) -> None:
+    from uuid import uuid4
+
+    from services.adapters.storable import text_array
+
+    texts = ["a", 'b"c', "d\\e", "x,y", "{}", " sp ", "", "NULL", "户编号"]
+    ids = [uuid4() for _ in range(3)]
+    with store.connection() as conn:
+        row = conn.execute(
+            "SELECT %s::text[] AS texts, %s::uuid[] AS ids", (text_array(texts), text_array(ids))
+        ).fetchone()
+    assert row["texts"] == texts
+    assert row["ids"] == ids

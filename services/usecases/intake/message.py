@@ -37,7 +37,7 @@ def envelope_meta(parsed: ParsedEvent, attestation: str = UNVERIFIED) -> Meta:
         recorded_at=e.recorded_at.isoformat(),
         source_system=e.source_system,
         actor_id=e.actor.person_id,
-        actor_role=e.actor.role.value,
+        actor_role=e.actor.role._value_,  # (the enum's `value` is a slow descriptor)
         attestation=attestation,
         import_batch=e.import_batch,
     )

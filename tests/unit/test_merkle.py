@@ -210,3 +210,33 @@ def test_a_checkpoint_note_is_a_c2sp_signed_note_and_its_fields_must_be_what_it_
     assert signatures[0][1] == key_id("dixian/610326", public)
     with pytest.raises(ValueError, match="differ from what its note signs"):
         verified_checkpoint(cp | {"root_hash": TREE(0, 7).hex()}, public)
+
+
+def test_the_adapters_leaf_bytes_are_the_verifiers() -> None:
+    """The audit log's projection puts a leaf's bytes together directly; an inspector's
+    verifier (offline.canonical_event, json.dumps) must compute the very same bytes."""
+    import os
+    import uuid
+    from types import SimpleNamespace
+
+    from services.adapters.audit_log import canonical_event as adapter_canonical
+
+    topics = [
+        "services.domain.events:VisitRecorded",
+        "services.domain.compliance.ledger:Problem.Raised",
+        "odd topic",
+        'a"quote',
+        "back\\slash",
+        "户",
+        "",
+    ]
+    for i, topic in enumerate(topics * 3):
+        n = SimpleNamespace(
+            originator_id=uuid.uuid4(),
+            originator_version=i * 1000 + 1,
+            topic=topic,
+            state=os.urandom(i * 7),
+        )
+        assert adapter_canonical(n) == canonical_event(
+            str(n.originator_id), n.originator_version, n.topic, n.state
+        )

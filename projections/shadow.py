@@ -17,6 +17,7 @@ from psycopg_pool import ConnectionPool
 
 from projections.runner import Projection, ProjectionRunner, Reporter
 from services.adapters.eventstore import EventStore
+from services.adapters.household_cache import seldom_young_collections
 
 SHADOW = "dixian_shadow"  # the schema a projection is rebuilt in
 # A rebuild reads in larger batches than a tailing runner: a household's row is then read
@@ -166,6 +167,7 @@ class ShadowRebuild:
     ) -> None:
         self.store, self.pool, self.url = store, pool, url
         self.projection, self.batch = projection, batch
+        seldom_young_collections()
         # the shadow's connection and the indexes a bulk load makes at its end
         self._deferred: tuple[Any, list[str]] = (None, [])
 

@@ -1,7 +1,8 @@
 """The suspected-problem ledger as a table: one row per problem with where it stands — for
 the county bureau's own queries and dashboards (deadlines, overdue, status by rule), and
 the status from each day a step names (`statuses`, [[day, status], …]), so that a query as
-of any day reads what reports.status_on reads. Each
+of any day reads what reports.status_on reads, and a recurring problem's occurrences with
+the days each stood (`occurrences`). Each
 batch re-reads the problems it touched from the store, up to the batch's versions, in one
 query."""
 
@@ -43,6 +44,7 @@ COLUMNS = (
     "closed_on",
     "planned_on",
     "statuses",
+    "occurrences",
     "version",
     "last_position",
 )
@@ -86,6 +88,9 @@ class ProblemLedger:
     -- table made before them gains them here, and its rows on their next rebuild
     ALTER TABLE problem_ledger ADD COLUMN IF NOT EXISTS planned_on date;
     ALTER TABLE problem_ledger ADD COLUMN IF NOT EXISTS statuses jsonb;
+    -- issue #18: a recurring problem's occurrences, each with the days it stood
+    -- ([{label, due_on, spans: [[found_on, resolved_on|null], …]}, …]); [] for others
+    ALTER TABLE problem_ledger ADD COLUMN IF NOT EXISTS occurrences jsonb;
     CREATE INDEX IF NOT EXISTS problem_ledger_township ON problem_ledger (township, status);
     CREATE INDEX IF NOT EXISTS problem_ledger_deadline ON problem_ledger (deadline)
         WHERE status <> 'closed';
@@ -128,6 +133,12 @@ class ProblemLedger:
                     p.closed_on,
                     plan.get("on"),
                     Jsonb([list(s) for s in status_timeline(p)]),
+                    Jsonb(
+                        [
+                            {"label": o["label"], "due_on": o["due_on"], "spans": o["spans"]}
+                            for o in sorted(p.occurrences.values(), key=lambda o: o["label"])
+                        ]
+                    ),
                     p.version,
                     position,
                 )

@@ -3,7 +3,9 @@ event-sourced aggregates in the same store as the households: every problem rais
 plan, action, close-out (销号) and reopening is an event in the audit log.
 
 A problem is raised by a sweep and keyed by its finding, so a sweep that finds it again
-changes nothing; when the facts no longer show it a sweep records that. People plan,
+changes nothing; when the facts no longer show it a sweep records that. A recurring lapse
+(R2.1's months without a visit…) is one problem carrying its occurrences, each dated by the
+sweep that found it and the one that found it no longer shown (`occurrences`). People plan,
 act, close out and reopen. This module's path is part of every stored event's topic.
 """
 
@@ -15,35 +17,20 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from events.reasons import ReasonCoded
-from services.domain.compliance.findings import Finding, township_of
-
-LEDGER_REASONS: dict[str, str] = {
-    "PROBLEM_NOT_FOUND": "Name a problem the ledger holds (its id, or a unique prefix of 8+).",
-    "ROLE_NOT_AUTHORISED": "Only the roles the configuration names may close out or reopen.",
-    "EVIDENCE_REQUIRED": "Give at least one evidence reference (document, photo, record).",
-    "RECTIFICATION_REQUIRED": "Record a rectification action with evidence before closing out.",
-    "FACTS_STILL_SHOW_PROBLEM": "A standing condition is closed out once a sweep no longer "
-    "finds it: correct the facts (a new event), sweep, then close out.",
-    "PROBLEM_CLOSED": "The problem is closed out; reopen it first.",
-    "PROBLEM_NOT_CLOSED": "Only a closed-out problem can be reopened.",
-    "DEADLINE_BEFORE_PLAN": "A rectification deadline falls on or after the day of the plan.",
-    "LEDGER_CHANGED_MEANWHILE": "Someone changed the problem (or swept) while this ran; "
-    "nothing was saved: run it again.",
-}
-
-# Who may close out (销号) and reopen by default (ComplianceParams.closing_roles).
-CLOSING_ROLES = frozenset({"township_official", "county_official"})
+from services.domain.compliance.findings import Finding, Occurrence, problem_id, township_of
+from services.domain.compliance.ledger_reasons import (  # noqa: F401 (theirs)
+    CLOSING_ROLES,
+    LEDGER_REASONS,
+    LedgerViolation,
+)
 
 OPEN, RECTIFYING, RECTIFIED, CLOSED = "open", "rectifying", "rectified", "closed"
+# A problem of one month (raised before occurrences, issue #18) folded into the problem of
+# its household, rule and cause by a sweep: no longer a row of its own from that day.
+MERGED = "merged"
+OCCURRED_AGAIN = "occurred again"  # a step: an occurrence after the rectification's action
 RESOLVED = "resolved"  # a ledger as of a day: the facts no longer show it, not closed out
 LEDGER_TOPIC_PREFIX = f"{__name__}:"  # how every ledger event's stored topic begins
-
-
-class LedgerViolation(ReasonCoded):
-    """A ledger step that cannot be taken; `code` is stable."""
-
-    reasons = LEDGER_REASONS
 
 
 class Problem(Aggregate):
@@ -85,6 +72,7 @@ class Problem(Aggregate):
             p.plan = None
             p.actions, p.history = [], []
             p.closed_on = None
+            p.occurrences, p.merged_into = {}, None
             p.history.append(("raised", self.on, "sweep", self.summary, []))
 
     class ResolvedByFacts(Aggregate.Event):
@@ -106,6 +94,52 @@ class Problem(Aggregate):
             if p.status == CLOSED:
                 p.status, p.closed_on = (RECTIFYING if p.plan else OPEN), None
             p.history.append(("found again", self.on, "sweep", self.summary, []))
+
+    class OccurrencesChanged(Aggregate.Event):
+        """A sweep found occurrences the problem did not show (each with the day it was
+        found: a month folded from an older problem keeps that problem's), or no longer
+        finds some it showed."""
+
+        on: str
+        sweep_id: str
+        found: list[dict[str, Any]]  # Occurrence.as_record() and found_on
+        resolved: list[str]  # labels
+        summary: str
+
+        def apply(self, p: Any) -> None:
+            for o in self.found:
+                record = p.occurrences.setdefault(
+                    o["label"], {k: v for k, v in o.items() if k != "found_on"} | {"spans": []}
+                )
+                record["spans"].append([o["found_on"], None])
+            for label in self.resolved:
+                p.occurrences[label]["spans"][-1][1] = self.on
+            if self.summary:
+                p.summary = self.summary
+            last_action = max((a["on"] for a in p.actions), default=None)
+            labels = sorted(o["label"] for o in self.found)
+            if (
+                p.status == RECTIFIED
+                and last_action is not None
+                and any(o["due_on"] > last_action for o in self.found)
+            ):  # the lapse recurred after the action: the rectification has not held
+                p.status = RECTIFYING if p.plan else OPEN
+                p.history.append((OCCURRED_AGAIN, self.on, "sweep", " ".join(labels), []))
+            elif labels and len(p.history) > 1:
+                p.history.append(("occurrences found", self.on, "sweep", " ".join(labels), []))
+            if self.resolved:
+                p.history.append(
+                    ("occurrences resolved", self.on, "sweep", " ".join(self.resolved), [])
+                )
+
+    class MergedInto(Aggregate.Event):
+        on: str
+        sweep_id: str
+        problem: str
+
+        def apply(self, p: Any) -> None:
+            p.merged_into = self.problem
+            p.history.append(("merged", self.on, "sweep", self.problem, []))
 
     class RectificationPlanned(Aggregate.Event):
         plan: str
@@ -164,11 +198,21 @@ class Problem(Aggregate):
 
     # --- commands -------------------------------------------------------------------------
     @classmethod
-    def raise_from(cls, f: Finding, on: date, sweep_id: UUID) -> Problem:
-        return cls._create(
+    def raise_from(
+        cls,
+        f: Finding,
+        on: date,
+        sweep_id: UUID,
+        key: str | None = None,
+        found_on: dict[str, str] | None = None,
+    ) -> Problem:
+        """A problem of the finding (under `key`: a later round's); a recurring lapse's
+        occurrences recorded with it (found on the day, or the days `found_on` gives)."""
+        key = key or f.key
+        p = cls._create(
             cls.Raised,
-            id=f.problem_id,
-            key=f.key,
+            id=problem_id(key),
+            key=key,
             rule_id=f.rule_id,
             check=f.check,
             concern=f.concern,
@@ -183,13 +227,45 @@ class Problem(Aggregate):
             on=on.isoformat(),
             sweep_id=str(sweep_id),
         )
+        if f.occurrences:
+            p.change_occurrences(list(f.occurrences), [], on, sweep_id, found_on)
+        return p
+
+    def change_occurrences(
+        self,
+        found: list[Occurrence],
+        resolved: list[str],
+        on: date,
+        sweep_id: UUID,
+        found_on: dict[str, str] | None = None,
+    ) -> None:
+        """Occurrences found (on the sweep's day, or a day `found_on` gives) or no longer."""
+        latest = max([*(o.label for o in found), *self.shown_labels()], default=None)
+        summaries = {o.label: o.summary for o in found}
+        self.trigger_event(
+            self.OccurrencesChanged,
+            on=on.isoformat(),
+            sweep_id=str(sweep_id),
+            found=[
+                o.as_record() | {"found_on": (found_on or {}).get(o.label, on.isoformat())}
+                for o in found
+            ],
+            resolved=sorted(resolved),
+            summary=summaries.get(latest or "", ""),
+        )
+
+    def merge_into(self, problem: UUID, on: date, sweep_id: UUID) -> None:
+        self.trigger_event(
+            self.MergedInto, on=on.isoformat(), sweep_id=str(sweep_id), problem=str(problem)
+        )
 
     def resolved_by_facts(self, on: date, sweep_id: UUID) -> None:
         self.trigger_event(self.ResolvedByFacts, on=on.isoformat(), sweep_id=str(sweep_id))
 
-    def found_again(self, f: Finding, on: date, sweep_id: UUID) -> None:
+    def found_again(self, f: Finding | None, on: date, sweep_id: UUID) -> None:
+        summary = self.summary if f is None else f.summary
         self.trigger_event(
-            self.FoundAgain, on=on.isoformat(), sweep_id=str(sweep_id), summary=f.summary
+            self.FoundAgain, on=on.isoformat(), sweep_id=str(sweep_id), summary=summary
         )
 
     def plan_rectification(
@@ -260,6 +336,22 @@ class Problem(Aggregate):
             raise LedgerViolation("PROBLEM_CLOSED", f"closed out on {self.closed_on}")
 
     # --- reading --------------------------------------------------------------------------
+    def shown_labels(self) -> list[str]:
+        """The occurrences the facts showed at the last sweep that judged them."""
+        return sorted(k for k, o in self.occurrences.items() if o["spans"][-1][1] is None)
+
+    def occurrences_on(self, as_of: date) -> list[dict[str, Any]]:
+        """The occurrences as they stood on the day: found by then, not resolved by then."""
+        return occurrences_on(list(self.occurrences.values()), as_of.isoformat())
+
+    def touched_by_people(self) -> bool:
+        """Planned, acted on, closed out or reopened: a person's work is in it."""
+        return (
+            self.plan is not None
+            or bool(self.actions)
+            or any(h[2] != "sweep" for h in self.history)
+        )
+
     def closed_by(self, as_of: date) -> bool:
         """Closed out, on or before the day (and not reopened since)."""
         return self.status == CLOSED and self.closed_on is not None and self.closed_on <= str(as_of)
@@ -275,6 +367,14 @@ class Problem(Aggregate):
     @property
     def township(self) -> str:
         return township_of(str(self.village))
+
+
+def occurrences_on(occurrences: list[dict[str, Any]], day: str) -> list[dict[str, Any]]:
+    """Of these occurrence records, those standing on the day (ISO), by label."""
+    return sorted(
+        (o for o in occurrences if any(f <= day and (r is None or r > day) for f, r in o["spans"])),
+        key=lambda o: o["label"],
+    )
 
 
 def _need_evidence(evidence: list[str]) -> None:

@@ -14,7 +14,7 @@ from uuid import UUID, uuid4
 from services.adapters.compliance_store import load_problems, save
 from services.adapters.eventstore import EventStore
 from services.domain.compliance.findings import Finding, township_of
-from services.domain.compliance.ledger import Problem
+from services.domain.compliance.upkeep import Upkeep
 from services.domain.national.compare import CHECK_PREFIX, Summary, findings_of
 from services.domain.national.differences import differences
 from services.domain.national.records import View, VillageOf
@@ -99,18 +99,12 @@ def _land(store: EventStore, o: CompareOutcome, compared: set[str]) -> None:
     """The findings into the ledger: new problems raised, resolved ones found again, and the
     comparison's earlier problems of these households that it no longer finds resolved."""
     problems = load_problems(store)
-    changed: dict[UUID, Problem] = {}
-    found = set()
+    upkeep = Upkeep(dict(problems), o.as_of, o.run_id)
     for f in o.findings:
-        found.add(f.problem_id)
-        p = problems.get(f.problem_id)
-        if p is None:
-            changed[f.problem_id] = Problem.raise_from(f, o.as_of, o.run_id)
-            o.raised += 1
-        elif p.facts_resolved_on is not None:
-            p.found_again(f, o.as_of, o.run_id)
-            changed[p.id] = p
-            o.found_again += 1
+        upkeep.finding(f)
+    o.raised += upkeep.raised
+    o.found_again += upkeep.found_again
+    changed, found = upkeep.changed, upkeep.found
     for pid, p in problems.items():
         if (
             pid not in found

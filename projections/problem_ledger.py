@@ -9,6 +9,7 @@ query."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from psycopg import Cursor
@@ -17,8 +18,8 @@ from psycopg.types.json import Jsonb
 from projections.runner import Positioned
 from services.adapters.compliance_store import problems_at
 from services.adapters.storable import storable, storable_value
-from services.domain.compliance.ledger import LEDGER_TOPIC_PREFIX
-from services.domain.compliance.reports import status_timeline
+from services.domain.compliance.ledger import LEDGER_TOPIC_PREFIX, Problem
+from services.domain.compliance.reports import periods_on, status_timeline
 
 COLUMNS = (
     "problem_id",
@@ -52,6 +53,20 @@ COLUMNS = (
 
 def _text(value: str | None) -> str | None:
     return None if value is None else storable(value)
+
+
+def _occurrences(p: Problem) -> list[dict[str, Any]]:
+    """Its occurrences and the days each stood; a problem of one month or year from before
+    occurrences: that period, standing from its raise (as reports.periods_on lists it)."""
+    if not p.occurrences:
+        return [
+            {"label": period, "due_on": p.due_on, "spans": [[p.raised_on, None]]}
+            for period in periods_on(p, date.max)
+        ]
+    return [
+        {"label": o["label"], "due_on": o["due_on"], "spans": o["spans"]}
+        for o in sorted(p.occurrences.values(), key=lambda o: o["label"])
+    ]
 
 
 class ProblemLedger:
@@ -133,12 +148,7 @@ class ProblemLedger:
                     p.closed_on,
                     plan.get("on"),
                     Jsonb([list(s) for s in status_timeline(p)]),
-                    Jsonb(
-                        [
-                            {"label": o["label"], "due_on": o["due_on"], "spans": o["spans"]}
-                            for o in sorted(p.occurrences.values(), key=lambda o: o["label"])
-                        ]
-                    ),
+                    Jsonb(_occurrences(p)),
                     p.version,
                     position,
                 )

@@ -23,6 +23,7 @@ from services.domain.compliance.ledger_reasons import (  # noqa: F401 (theirs)
     LEDGER_REASONS,
     LedgerViolation,
 )
+from services.domain.compliance.occurrences import found_in, occurrences_on, records
 
 OPEN, RECTIFYING, RECTIFIED, CLOSED = "open", "rectifying", "rectified", "closed"
 # A problem of one month (raised before occurrences, issue #18) folded into the problem of
@@ -51,6 +52,9 @@ class Problem(Aggregate):
         ongoing: bool
         on: str  # the sweep's as-of day
         sweep_id: str
+        # a recurring lapse's (Occurrence.as_record() and found_on); absent from a problem
+        # raised before occurrences (issue #18)
+        occurrences: list[dict[str, Any]]
 
         def apply(self, p: Any) -> None:
             for name in (
@@ -73,6 +77,7 @@ class Problem(Aggregate):
             p.actions, p.history = [], []
             p.closed_on = None
             p.occurrences, p.merged_into = {}, None
+            found_in(p, self.__dict__.get("occurrences") or [])
             p.history.append(("raised", self.on, "sweep", self.summary, []))
 
     class ResolvedByFacts(Aggregate.Event):
@@ -107,11 +112,7 @@ class Problem(Aggregate):
         summary: str
 
         def apply(self, p: Any) -> None:
-            for o in self.found:
-                record = p.occurrences.setdefault(
-                    o["label"], {k: v for k, v in o.items() if k != "found_on"} | {"spans": []}
-                )
-                record["spans"].append([o["found_on"], None])
+            found_in(p, self.found)
             for label in self.resolved:
                 p.occurrences[label]["spans"][-1][1] = self.on
             if self.summary:
@@ -125,7 +126,7 @@ class Problem(Aggregate):
             ):  # the lapse recurred after the action: the rectification has not held
                 p.status = RECTIFYING if p.plan else OPEN
                 p.history.append((OCCURRED_AGAIN, self.on, "sweep", " ".join(labels), []))
-            elif labels and len(p.history) > 1:
+            elif labels:
                 p.history.append(("occurrences found", self.on, "sweep", " ".join(labels), []))
             if self.resolved:
                 p.history.append(
@@ -209,7 +210,7 @@ class Problem(Aggregate):
         """A problem of the finding (under `key`: a later round's); a recurring lapse's
         occurrences recorded with it (found on the day, or the days `found_on` gives)."""
         key = key or f.key
-        p = cls._create(
+        return cls._create(
             cls.Raised,
             id=problem_id(key),
             key=key,
@@ -226,10 +227,8 @@ class Problem(Aggregate):
             ongoing=f.ongoing,
             on=on.isoformat(),
             sweep_id=str(sweep_id),
+            occurrences=records(f.occurrences, on, found_on),
         )
-        if f.occurrences:
-            p.change_occurrences(list(f.occurrences), [], on, sweep_id, found_on)
-        return p
 
     def change_occurrences(
         self,
@@ -246,10 +245,7 @@ class Problem(Aggregate):
             self.OccurrencesChanged,
             on=on.isoformat(),
             sweep_id=str(sweep_id),
-            found=[
-                o.as_record() | {"found_on": (found_on or {}).get(o.label, on.isoformat())}
-                for o in found
-            ],
+            found=records(found, on, found_on),
             resolved=sorted(resolved),
             summary=summaries.get(latest or "", ""),
         )
@@ -367,14 +363,6 @@ class Problem(Aggregate):
     @property
     def township(self) -> str:
         return township_of(str(self.village))
-
-
-def occurrences_on(occurrences: list[dict[str, Any]], day: str) -> list[dict[str, Any]]:
-    """Of these occurrence records, those standing on the day (ISO), by label."""
-    return sorted(
-        (o for o in occurrences if any(f <= day and (r is None or r > day) for f, r in o["spans"])),
-        key=lambda o: o["label"],
-    )
 
 
 def _need_evidence(evidence: list[str]) -> None:

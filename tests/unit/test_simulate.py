@@ -101,3 +101,18 @@ def test_a_planted_month_is_recalled_only_if_the_problem_lists_it() -> None:
     ]  # fmt: skip
     assert score(listed, truth, "2026-01-31", "2025-12-31")["recall"] == 1.0
     assert s["precision"] == 1.0 and s["raised_pairs"] == 2  # one problem, one pair
+
+
+def test_the_in_memory_measure_runs_the_county_through_the_intake_and_scores_it(
+    tmp_path: Any,
+) -> None:
+    """The bench's recall without Kafka or PostgreSQL (services/devtools/bench/in_memory.py):
+    every simulated message accepted by the intake's own processing, every household read
+    back as the sweep reads the store, the plants found."""
+    from services.devtools.bench.in_memory import measure
+
+    r = measure("small", 5, tmp_path)
+    assert r["rejected"] == 0 and r["households"] == 40 and r["events"] > 500
+    assert r["planted_due"] > 0 and r["recall"] >= 0.99 and r["precision"] >= 0.99
+    again = measure("small", 5, tmp_path)  # the same county: the same score
+    assert again["recall"] == r["recall"] and again["findings"] == r["findings"]

@@ -96,6 +96,7 @@ REASONS = {
     "RECTIFICATION_REQUIRED": "尚未记录整改措施。请先记录整改措施及佐证，再销号。",
     "FACTS_STILL_SHOW_PROBLEM": "事实仍显示该问题存在。请先以新事件更正事实，再次排查后销号。",
     "PROBLEM_CLOSED": "该问题已销号。如需继续处理，请先重新打开。",
+    "PROBLEM_MERGED": "该问题已按户归并到同一规则、同一原因的问题中。请处理归并后的问题。",
     "PROBLEM_NOT_CLOSED": "该问题未销号。只有已销号的问题才能重新打开。",
     "DEADLINE_BEFORE_PLAN": "整改时限早于计划制定日期。请把时限定在计划当日或之后。",
     "LEDGER_CHANGED_MEANWHILE": "办理期间有人修改了该问题（或进行了排查），本次未保存。"

@@ -11,6 +11,8 @@ from datetime import date
 from functools import reduce
 from uuid import UUID, uuid4
 
+import pytest
+
 from services.domain.compliance.findings import (
     Finding,
     Occurrence,
@@ -18,7 +20,14 @@ from services.domain.compliance.findings import (
     problem_id,
     round_key,
 )
-from services.domain.compliance.ledger import CLOSED, MERGED, RECTIFIED, RECTIFYING, Problem
+from services.domain.compliance.ledger import (
+    CLOSED,
+    MERGED,
+    RECTIFIED,
+    RECTIFYING,
+    LedgerViolation,
+    Problem,
+)
 from services.domain.compliance.reports import problem_ledger, status_on
 from services.domain.compliance.upkeep import Upkeep
 
@@ -172,7 +181,11 @@ def test_problems_of_one_month_from_before_are_folded_in_keeping_the_day_found()
     assert p.occurrences["2025-01"]["spans"] == [["2025-03-01", None]]  # found then
     assert jan.merged_into == str(p.id) and mar.merged_into == str(p.id)
     assert feb.merged_into is None and feb.facts_resolved_on is None  # planned: its own row
-    assert status_on(jan, date(2025, 5, 1)) == MERGED
+    assert status_on(jan, date(2025, 5, 1)) == MERGED and jan.status == MERGED
+    with pytest.raises(LedgerViolation) as refused:  # its month is worked in the other
+        jan.plan_rectification("visit", date(2025, 6, 1), "li", "li", "village_cadre",
+                               date(2025, 5, 2))  # fmt: skip
+    assert refused.value.code == "PROBLEM_MERGED"
     before = problem_ledger(problems.values(), date(2025, 4, 1))
     assert sorted(r["problem"] for r in before) == sorted(str(x.id) for x in (jan, feb, mar))
     after = problem_ledger(problems.values(), date(2025, 5, 1))

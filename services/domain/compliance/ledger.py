@@ -139,7 +139,7 @@ class Problem(Aggregate):
         problem: str
 
         def apply(self, p: Any) -> None:
-            p.merged_into = self.problem
+            p.merged_into, p.status = self.problem, MERGED
             p.history.append(("merged", self.on, "sweep", self.problem, []))
 
     class RectificationPlanned(Aggregate.Event):
@@ -321,6 +321,8 @@ class Problem(Aggregate):
         on: date,
         closing_roles: frozenset[str] = CLOSING_ROLES,
     ) -> None:
+        if self.status == MERGED:
+            self._not_closed()
         if self.status != CLOSED:
             raise LedgerViolation("PROBLEM_NOT_CLOSED", f"the problem is {self.status}")
         if role not in closing_roles:
@@ -328,6 +330,8 @@ class Problem(Aggregate):
         self.trigger_event(self.Reopened, reason=reason, by=by, role=role, on=on.isoformat())
 
     def _not_closed(self) -> None:
+        if self.status == MERGED:
+            raise LedgerViolation("PROBLEM_MERGED", f"merged into {self.merged_into}")
         if self.status == CLOSED:
             raise LedgerViolation("PROBLEM_CLOSED", f"closed out on {self.closed_on}")
 

@@ -13,6 +13,8 @@ LEDGER_REASONS: dict[str, str] = {
     "finds it: correct the facts (a new event), sweep, then close out.",
     "PROBLEM_CLOSED": "The problem is closed out; reopen it first.",
     "PROBLEM_NOT_CLOSED": "Only a closed-out problem can be reopened.",
+    "PROBLEM_MERGED": "The problem was folded into its household's problem of the same rule "
+    "and cause (the one it names): work that one.",
     "DEADLINE_BEFORE_PLAN": "A rectification deadline falls on or after the day of the plan.",
     "LEDGER_CHANGED_MEANWHILE": "Someone changed the problem (or swept) while this ran; "
     "nothing was saved: run it again.",

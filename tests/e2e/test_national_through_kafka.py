@@ -87,6 +87,15 @@ async def test_import_twice_compare_a_later_export_then_import_it(
         assert first > 0
         await wait_until(lambda: household_events(store) == first, timeout=120)
         assert published(await cli(capsys, "import", "national", str(export))) == 0
+        await cli(capsys, "sweep", "--as-of", "2026-01-05")  # a wrong check digit: R8.1's
+        wrong = {
+            (p.subject, p.key.rsplit("/", 1)[1])
+            for p in load_problems(store).values()
+            if p.check == "id_number_invalid"
+        }
+        assert wrong == {
+            (b["household_id"], f"id_number:{b['person_id']}") for b in truth["check_digit_wrong"]
+        }
 
         compared = await cli(capsys, "compare", "national", str(later), "--as-of", "2026-01-05")
         assert f"{len(truth['differences'])} differences (R8.1)" in compared

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from events.identity import is_valid_id_number
 from services.domain.national import columns as c
 from services.domain.national.records import (
     BadRow,
@@ -37,6 +38,8 @@ class Grouping:
     village_of: VillageOf
     window: int = WINDOW
     bad: list[BadRow] = field(default_factory=list)
+    # imported as they are, for R8.1 to find (a wrong GB 11643 check digit is data)
+    check_digit_wrong: list[BadRow] = field(default_factory=list)
     rows: int = 0
     open: OrderedDict[str, list[MemberRow]] = field(default_factory=OrderedDict)  # oldest first
     last: dict[str, int] = field(default_factory=dict)  # household → its last row's count
@@ -111,6 +114,11 @@ class Grouping:
             for r in rows:
                 self._refuse(r, "VILLAGE_CODE_UNKNOWN", "无法确定该户所在行政村的区划代码")
             return None
+        self.check_digit_wrong += [
+            BadRow(r.row, hid, "ID_NUMBER_CHECK_DIGIT", f"成员{r.member['person_id']}")
+            for r in rows
+            if not is_valid_id_number(r.member["id_number"])
+        ]
         category = f["category"]
         status = "not_monitored"
         if category:

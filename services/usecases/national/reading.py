@@ -57,6 +57,14 @@ class ExportStream:
         self.bad: list[BadRow] = self._grouping.bad
         self.households = 0
         self.data_date: date | None = None
+        self._outside: set[str] = set()
+
+    @property
+    def check_digit_wrong(self) -> list[BadRow]:
+        """The members imported with an ID number whose GB 11643 check digit is wrong (R8.1
+        finds them once imported), in the sheet's order."""
+        noted = self._grouping.check_digit_wrong
+        return sorted((b for b in noted if b.household_id not in self._outside), key=_row)
 
     @property
     def rows(self) -> int:
@@ -80,6 +88,7 @@ class ExportStream:
     def _kept(self, views: list[View]) -> Iterator[View]:
         for v in views:
             if not v.village_code.startswith(self._within):
+                self._outside.add(v.household_id)
                 self.bad += [
                     BadRow(n, v.household_id, "OUTSIDE_SCOPE", "该户不在本账号的管辖范围内")
                     for n in v.rows.values()
@@ -101,6 +110,7 @@ class ReadExport:
     households: list[View]
     bad: list[BadRow]
     reader: str
+    check_digit_wrong: list[BadRow]
 
     @property
     def data_date(self) -> date | None:
@@ -119,7 +129,14 @@ def read_export(
     `within` (a region code: the reader's scope) is refused, each of its rows."""
     stream = ExportStream(path, village_of, progress, reader, within)
     views = list(stream)
-    return ReadExport(path, stream.headers, stream.rows, views, stream.bad, stream.reader)
+    return ReadExport(
+        path, stream.headers, stream.rows, views, stream.bad, stream.reader,
+        stream.check_digit_wrong,
+    )  # fmt: skip
+
+
+def _row(b: BadRow) -> int:
+    return b.row
 
 
 def known_views(

@@ -16,9 +16,6 @@ ROW_REASONS = {
     "HEAD_MISSING": "该户的户主行缺失或无法导入，其成员无法导入",
     "ID_NUMBER_IN_TWO_HOUSEHOLDS": "同一证件号码出现在两户中",
     "OUTSIDE_SCOPE": "该户所在村不在上传账号的管辖范围内",
-    "HOUSEHOLD_ROWS_APART": (
-        "该户的行在导出文件中相隔过远（请按户编号排序后重新导出），此行未能与该户一并导入"
-    ),
 }
 
 CHECKS = {

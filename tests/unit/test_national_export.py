@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import collections
 import json
+import random
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -222,6 +223,66 @@ def test_the_validation_report_is_chinese_and_lists_each_bad_row(
     assert [r[1] for r in noted] == [b["row"] for b in truth["check_digit_wrong"]]
     text = json.dumps([list(r) for r in rows], ensure_ascii=False)
     assert not any(m in text for m in ("610326199", "610326198"))  # no ID number shown
+
+
+def events_of(messages: list[tuple[str, bytes]]) -> list[tuple[str, str, bytes]]:
+    """Each household's events, their members in one order (a registration lists them in
+    the order of their rows, which a shuffle changes) and without the ids made of them."""
+    found = []
+    for hid, value in messages:
+        env = orjson.loads(value)
+        members = env["payload"].get("members")
+        if members:
+            env["payload"]["members"] = sorted(members, key=lambda m: m["person_id"])
+        del env["event_id"]
+        found.append((hid, env["event_type"], orjson.dumps(env, option=orjson.OPT_SORT_KEYS)))
+    return sorted(found)
+
+
+def shuffled(export: Path, out: Path, seed: int) -> Path:
+    """The export's rows in another order (a county that sorted it by another column), the
+    row holding an ID number that two households have still first."""
+    rows = list(load_workbook(export, read_only=True).active.iter_rows(values_only=True))
+    top, data = rows[:2], rows[2:]
+    random.Random(seed).shuffle(data)
+    first: dict[str, int] = {}
+    for i, r in enumerate(rows[2:]):
+        first.setdefault(r[9], i)
+    at: dict[str, list[int]] = collections.defaultdict(list)
+    for i, r in enumerate(data):
+        at[r[9]].append(i)
+    for positions in (p for p in at.values() if len(p) == 2):
+        a, b = positions
+        if first[data[a][9]] != rows[2:].index(data[a]):
+            data[a], data[b] = data[b], data[a]
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("s")
+    for r in top + data:
+        sheet.append(list(r))
+    book.save(out)
+    return out
+
+
+@pytest.mark.parametrize("reader", ["stream", "calamine"])
+def test_a_shuffled_export_makes_the_same_households_events_and_refusals(
+    exports: tuple[Path, dict[str, Any]],
+    tmp_path: Path,
+    reader: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    out, truth = exports
+    monkeypatch.setattr("services.domain.national.grouping.WINDOW", 10)  # the small county's
+    path = shuffled(out / truth["export"], tmp_path / "shuffled.xlsx", seed=11)
+    mixed = plan_import(None, path, "national-test", reader=reader)
+    assert not mixed.export.grouped  # found apart, read again from the rows kept on disk
+    sorted_ = plan_import(None, out / truth["export"], "national-test")
+    assert sorted_.export.grouped
+    assert events_of(mixed.messages) == events_of(sorted_.messages)
+    refused = collections.Counter((b.household_id, b.code) for b in mixed.export.bad)
+    assert refused == collections.Counter((b.household_id, b.code) for b in sorted_.export.bad)
+    assert mixed.export.rows == truth["rows"] == mixed.rows_imported + len(mixed.export.bad)
+    wrong = {b.household_id for b in mixed.export.check_digit_wrong}
+    assert wrong == {b["household_id"] for b in truth["check_digit_wrong"]}
 
 
 def test_households_outside_the_readers_scope_are_refused_row_by_row(

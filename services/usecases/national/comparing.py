@@ -23,6 +23,7 @@ from services.usecases.national.reading import (
     ExportStream,
     households_of_villages,
     known_views,
+    regrouped,
 )
 from services.usecases.national.report import report_path, write_compare_report
 
@@ -55,19 +56,25 @@ def compare_national(
     within: str = "",
 ) -> CompareOutcome:
     """Compare, land the differences in the ledger (unless `record` is off), write the report."""
-    export = ExportStream(path, village_of, progress, within=within)
-    outcome = CompareOutcome(export, as_of, uuid4())
-    ids: set[str] = set()
-    villages: set[str] = set()
-    chunk: list[View] = []
-    for view in export:  # a chunk of households at a time: the file is never held whole
-        ids.add(view.household_id)
-        villages.add(view.village_code)
-        chunk.append(view)
-        if len(chunk) >= CHUNK:
-            _compare(store, outcome, chunk, path.name)
-            chunk = []
-    _compare(store, outcome, chunk, path.name)
+
+    def attempt(grouped: bool) -> tuple[CompareOutcome, set[str], set[str]]:
+        export = ExportStream(path, village_of, progress, within=within, grouped=grouped)
+        outcome = CompareOutcome(export, as_of, uuid4())
+        ids: set[str] = set()
+        villages: set[str] = set()
+        chunk: list[View] = []
+        for view in export:  # a chunk of households at a time: the file is never held whole
+            ids.add(view.household_id)
+            villages.add(view.village_code)
+            chunk.append(view)
+            if len(chunk) >= CHUNK:
+                _compare(store, outcome, chunk, path.name)
+                chunk = []
+        _compare(store, outcome, chunk, path.name)
+        return outcome, ids, villages
+
+    outcome, ids, villages = regrouped(attempt)  # nothing landed before the file is read
+    export = outcome.export
     unreadable = {b.household_id for b in export.bad}  # not absent: its rows were refused
     absent = set(households_of_villages(store, villages)) - ids - unreadable
     known = known_views(store, absent, as_of)

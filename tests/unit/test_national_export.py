@@ -10,6 +10,7 @@ import random
 from datetime import date
 from pathlib import Path
 from typing import Any
+from uuid import uuid5
 
 import orjson
 import pytest
@@ -21,7 +22,7 @@ from services.devtools.simulate.national_export import simulate_exports
 from services.domain.compliance.engine import evaluate
 from services.domain.compliance.facts import RecordedEvent
 from services.domain.compliance.params import ComplianceParams
-from services.domain.national.changes import plan
+from services.domain.national.changes import _NAMESPACE, event_uuid, plan
 from services.domain.national.columns import match_headers, normalise
 from services.domain.national.compare import findings_of
 from services.domain.national.differences import differences
@@ -294,3 +295,13 @@ def test_households_outside_the_readers_scope_are_refused_row_by_row(
     assert {b.code for b in export.bad} >= {"OUTSIDE_SCOPE"}
     inside = read_export(out / truth["export"], within="610326")
     assert not any(b.code == "OUTSIDE_SCOPE" for b in inside.bad)
+
+
+def test_an_events_id_is_the_uuid5_of_its_key_as_before() -> None:
+    """Ids made without building a UUID are uuid5's: an export imported before makes the
+    same ids (and so nothing new)."""
+    keys = [
+        f"national-system:61032610120100{i:02d}:income_assessed:2025-06-30:{i * 7919}"
+        for i in range(300)
+    ]
+    assert [event_uuid(k) for k in keys] == [str(uuid5(_NAMESPACE, k)) for k in keys]

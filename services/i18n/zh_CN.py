@@ -131,6 +131,7 @@ LEDGER_STEPS = {
     "action": "整改措施",
     "closed out": "销号",
     "reopened": "重新打开",
+    "NationalRun.Completed": "导入或比对全国系统数据",
 }
 
 # The screening-task ledger's status of an area, and a campaign phase's.

@@ -14,7 +14,7 @@ from uuid import UUID, uuid4
 from services.adapters.compliance_store import load_problems, save
 from services.adapters.eventstore import EventStore
 from services.domain.compliance.findings import Finding, township_of
-from services.domain.compliance.ledger import Problem
+from services.domain.compliance.ledger import NationalRun, Problem
 from services.domain.national.compare import CHECK_PREFIX, Summary, findings_of
 from services.domain.national.differences import differences
 from services.domain.national.records import View, VillageOf
@@ -54,8 +54,12 @@ def compare_national(
     progress: Any = None,
     record: bool = True,
     within: str = "",
+    by: str = "operator",
+    role: str = "operator",
 ) -> CompareOutcome:
-    """Compare, land the differences in the ledger (unless `record` is off), write the report."""
+    """Compare, land the differences in the ledger (unless `record` is off) with the record
+    of the run (NationalRun: who ran it, its summary by township and field), write the
+    report."""
 
     def attempt(grouped: bool) -> tuple[CompareOutcome, set[str], set[str]]:
         export = ExportStream(path, village_of, progress, within=within, grouped=grouped)
@@ -86,7 +90,18 @@ def compare_national(
         outcome.summary.add(k.village_code, found)
         outcome.findings.extend(found)
     if record:
-        _land(store, outcome, ids | absent)
+        changed = _land(store, outcome, ids | absent)
+        o = outcome
+        run = NationalRun.completed(
+            o.run_id, kind="compare", on=as_of.isoformat(), by=by, role=role, scope=within,
+            file=path.name, by_township=o.summary.record(),
+            counts={
+                "households": o.summary.households, "agreeing": o.summary.agreeing,
+                "differences": len(o.findings), "rows_refused": len(export.bad),
+                "raised": o.raised, "found_again": o.found_again, "resolved": o.resolved,
+            },
+        )  # fmt: skip
+        save(store, [*changed, run])  # the run with what it changed, or nothing at all
     outcome.report = write_compare_report(report_path(path, "比对报告"), outcome)
     return outcome
 
@@ -102,9 +117,10 @@ def _compare(store: EventStore, o: CompareOutcome, views: list[View], source: st
         o.findings.extend(found)
 
 
-def _land(store: EventStore, o: CompareOutcome, compared: set[str]) -> None:
+def _land(store: EventStore, o: CompareOutcome, compared: set[str]) -> list[Problem]:
     """The findings into the ledger: new problems raised, resolved ones found again, and the
-    comparison's earlier problems of these households that it no longer finds resolved."""
+    comparison's earlier problems of these households that it no longer finds resolved
+    (the problems changed, to be saved)."""
     problems = load_problems(store)
     changed: dict[UUID, Problem] = {}
     found = set()
@@ -129,5 +145,4 @@ def _land(store: EventStore, o: CompareOutcome, compared: set[str]) -> None:
             p.resolved_by_facts(o.as_of, o.run_id)
             changed[pid] = p
             o.resolved += 1
-    if changed:
-        save(store, changed.values())
+    return list(changed.values())

@@ -16,14 +16,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
+from uuid import uuid4
 
 import orjson
 from aiokafka import AIOKafkaProducer
 
 from services.adapters.attestation import sign
+from services.adapters.compliance_store import save
 from services.adapters.eventstore import EventStore
 from services.adapters.kafka_security import kafka_kwargs
 from services.adapters.row_spill import Spool
+from services.domain.compliance.ledger import NationalRun
 from services.domain.national import NATIONAL_SYSTEM
 from services.domain.national.changes import Unimportable, envelope, plan
 from services.domain.national.records import View, VillageOf
@@ -164,6 +167,20 @@ async def publish(
     return n
 
 
+def _run(o: ImportOutcome, path: Path, by: str, role: str, within: str) -> NationalRun:
+    e = o.export
+    return NationalRun.completed(
+        uuid4(), kind="import", on=(o.recorded_on or date.today()).isoformat(), by=by,
+        role=role, scope=within, file=path.name, by_township={},
+        counts={
+            "batch": o.batch, "rows": e.rows, "rows_refused": len(e.bad),
+            "check_digit_wrong": len(e.check_digit_wrong), "households_new": o.new,
+            "households_changed": o.changed, "households_unchanged": o.unchanged,
+            "events": o.planned, "published": o.published,
+        },
+    )  # fmt: skip
+
+
 def import_national(
     settings: Settings,
     store: EventStore | None,
@@ -176,9 +193,12 @@ def import_national(
     reading: Any = None,
     sending: Any = None,
     within: str = "",
+    by: str = "operator",
+    role: str = "operator",
 ) -> ImportOutcome:
-    """Read and plan (the messages spooled), then, unless a dry run, publish; then write the
-    validation report."""
+    """Read and plan (the messages spooled), then, unless a dry run, publish and record who
+    imported what (NationalRun, in the store beside the ledger: the events' actor stays the
+    national system, whose decisions they are); then write the validation report."""
     started = time.perf_counter()
     with Spool() as spool:
 
@@ -195,5 +215,7 @@ def import_national(
         if not dry_run:
             o.published = asyncio.run(publish(settings, spool.read(), key, sending, o.planned))
     o.seconds = time.perf_counter() - started
+    if not dry_run and store is not None:
+        save(store, [_run(o, path, by, role, within)])
     o.report = write_import_report(report_path(path), o)
     return o

@@ -20,13 +20,15 @@ demo: $(STAMP)
 	DIXIAN_DEMO_SERVE=$(SERVE) $(BIN)/dixian demo
 
 # The browser tests drive Debian's Chromium (with CJK fonts, for the Chinese pages):
-# installed here when missing and running as root, else named in one line.
-BROWSER_PACKAGES := chromium fonts-noto-cjk
+# installed here when missing and running as root, else named in one line. Its Chinese
+# locale (chromium-l10n: date pickers read 年/月/日) is added when it can be, not required.
+BROWSER_PACKAGES := chromium fonts-noto-cjk chromium-l10n
 browser:
-	@if command -v chromium >/dev/null && dpkg -s fonts-noto-cjk >/dev/null 2>&1; then :; \
+	@if command -v chromium >/dev/null && dpkg -s fonts-noto-cjk chromium-l10n >/dev/null 2>&1; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		echo "installing $(BROWSER_PACKAGES) for the browser tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES) >/dev/null; \
+	elif command -v chromium >/dev/null && dpkg -s fonts-noto-cjk >/dev/null 2>&1; then :; \
 	else echo "the browser tests need Chromium and CJK fonts: apt-get install -y $(BROWSER_PACKAGES)"; exit 1; fi
 
 test: $(STAMP) browser

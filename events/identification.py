@@ -75,7 +75,7 @@ class PublicNoticePosted(Contract):
     case_id: CaseId
     case_kind: CaseKind = Field(description="identification or elimination.")
     posted_on: date = Field(description="First day of the notice.")
-    place: str = Field(default="village notice board", max_length=200, description="Where.")
+    place: str = Field(default="村务公开栏", max_length=200, description="Where.")
 
 
 class ObjectionRaised(Contract):

@@ -67,6 +67,8 @@ def history_rows(events: list[tuple[int, Any]], unmasked: bool = False) -> list[
             "import_batch": getattr(e, "import_batch", None),
             "source_system": e.source_system,
             "actor": f"{e.actor_id} ({e.actor_role})",
+            "actor_id": e.actor_id,
+            "actor_role": e.actor_role,
             "attestation": e.attestation,
             "corrected_by": corrected.get(e.event_id, []),
             "facts": e.facts if unmasked else masked(e.facts),

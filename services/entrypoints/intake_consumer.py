@@ -222,9 +222,11 @@ class IntakeService:
                 await asyncio.sleep(delay)
                 return
             seconds = time.perf_counter() - started
+            # Counted as soon as it is stored, before anything awaits: the metrics then never
+            # lag behind what a reader of the store sees.
+            self._failures = 0
+            self.stats.add(outcome, seconds)
             await self._read_on_after(batch)
-        self._failures = 0
-        self.stats.add(outcome, seconds)
         log.debug(
             "batch stored",
             extra={

@@ -7,7 +7,7 @@ are in `zh_CN_codes`, reason codes' explanations and the problems' summary templ
 from __future__ import annotations
 
 from services.i18n import zh_CN_national as national
-from services.i18n.zh_CN_codes import CODES, EVENT_TYPES
+from services.i18n.zh_CN_codes import CODES, EVENT_TYPES, SOURCE_SYSTEMS
 from services.i18n.zh_CN_texts import REASONS, SUMMARIES
 from services.i18n.zh_CN_web import WEB
 
@@ -269,6 +269,16 @@ COLUMNS = {
     "counted_to": "统计至",
 }
 
+# The projections (projections/registry.py), as the operators' 系统 page names them.
+PROJECTIONS = {
+    "household_state": "农户当前状态",
+    "audit_trail": "农户审计轨迹",
+    "audit_log": "审计日志（哈希链）",
+    "ledger_trail": "台账办理轨迹",
+    "problem_ledger": "问题台账",
+    "personal_data_reads": "个人信息查阅记录",
+}
+
 WORDS = {"yes": "是", "no": "否", "and": "、", "span": "{first}至{last}"}
 
 # How the ledgers name the unit responsible (Finding.responsible).
@@ -299,6 +309,8 @@ def _flat() -> dict[str, str]:
         "visit_kind": VISIT_KINDS,
         "income_component": INCOME_COMPONENTS,
         "event_type": EVENT_TYPES,
+        "source_system": SOURCE_SYSTEMS,
+        "projection": PROJECTIONS,
         "sheet": SHEETS,
         "title": TITLES,
         "column": COLUMNS,

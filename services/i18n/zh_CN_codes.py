@@ -161,3 +161,14 @@ CODES = {
     "ReviewOutcome": {"approved": "通过", "returned": "退回"},
     "CaseKind": {"identification": "识别认定", "elimination": "风险消除"},
 }
+
+
+# The producers' ids (services.domain.registry and the departments), as a person reads them;
+# a producer added by configuration keeps its id.
+SOURCE_SYSTEMS = {
+    "village_app": "村级走访应用",
+    "township_system": "乡镇系统",
+    "county_system": "县级系统",
+    "national_system": "全国防止返贫监测信息系统",
+    **CODES["Department"],
+}

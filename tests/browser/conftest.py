@@ -44,13 +44,17 @@ def base_url(seeded: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iter
         yield base
 
 
+# Chromium on Linux takes its interface locale (the date pickers' 年/月/日) from LANGUAGE.
+CHINESE = os.environ | {"LANGUAGE": "zh_CN"}
+
+
 @pytest.fixture(scope="module")  # Playwright's sync API holds an event loop while it runs
 def browser() -> Iterator[Browser]:
     chromium = shutil.which("chromium")
     if chromium is None:  # `make test` installs it; run by hand, say what is missing
         pytest.fail("the browser tests need Chromium: apt-get install -y chromium fonts-noto-cjk")
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        b = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"], env=CHINESE)
         yield b
         b.close()
 

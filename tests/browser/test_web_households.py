@@ -5,12 +5,15 @@ household gets the 404 page."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from browser_support import log_in, shot
 from http_support import HOUSEHOLD
 from playwright.sync_api import Page, expect
 
 from services.adapters.eventstore import EventStore
+from services.i18n.zh_CN_codes import CODES
 from services.settings import Settings
 from services.usecases.audit.reads import reads
 
@@ -29,6 +32,10 @@ def test_a_household_its_timeline_its_past_and_its_members_for_a_purpose(
     page.locator("#households").get_by_role("link", name="查看").first.click()
     expect(page.locator("h1")).to_contain_text(HOUSEHOLD)
     expect(page.locator("#timeline li").first).to_contain_text("农户登记")
+    timeline = page.locator("#timeline").inner_text()  # producers and roles by their names
+    assert "村级走访应用" in timeline and "village_app" not in timeline
+    assert not re.search(r"\((village_cadre|assigned_helper|department_system)\)", timeline)
+    assert any(f"（{role}）" in timeline for role in CODES["ActorRole"].values())
     masked = page.locator("#members tbody tr").first.locator("td").first.inner_text()
     assert "*" in masked
     shot(page, "household")

@@ -85,6 +85,7 @@ async def test_the_services_serve_their_metrics_and_health_and_count_what_they_d
     found = samples(scraped.decode())
     after, earlier = decided(found), decided(before)
     counted = {k: after[k] - earlier.get(k, 0.0) for k in after if after[k] > earlier.get(k, 0)}
+    # Every message, by outcome or reason code, counted by the time the store shows it.
     assert counted == {k: float(n) for k, n in expected_counts(messages).items()}
     village = ("outcome", "accepted"), ("reason_code", ""), ("source_system", "village_app")
     assert found[("dixian_intake_messages_total", village)] > 0

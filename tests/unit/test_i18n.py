@@ -14,12 +14,14 @@ import pytest
 from events.catalog import CONTRACT_REASONS, EVENT_TYPES
 from events.codes import code_tables
 from events.household import IncomeComponents
+from projections.registry import PROJECTIONS
 from services.domain.compliance import ledger
 from services.domain.compliance.findings import AREAS, CONCERNS, RULES
 from services.domain.compliance.ledger import LEDGER_REASONS
 from services.domain.compliance.params import PHASES
 from services.domain.errors import LIFECYCLE_REASONS
 from services.domain.events import MONITORED, NOT_MONITORED, RISK_ELIMINATED
+from services.domain.registry import KINDS, NATIONAL
 from services.i18n import CATALOGUES, has, label, t
 from services.i18n.summaries import PATTERNS, template_key
 from services.usecases.audit.proofs import AUDIT_REASONS
@@ -119,6 +121,16 @@ def test_monitoring_statuses_case_steps_event_types_and_income_have_chinese_labe
     assert len(steps) >= 7 and missing([f"case_step.{s}" for s in steps]) == []
     assert missing([f"event_type.{e}" for e in EVENT_TYPES]) == []
     assert missing([f"income_component.{c}" for c in IncomeComponents.model_fields]) == []
+
+
+def test_every_producer_the_registry_names_has_a_chinese_name() -> None:
+    producers = {p for kind in KINDS.values() for p in kind.producers} | {NATIONAL}
+    assert missing([f"source_system.{p}" for p in sorted(producers)]) == []
+    assert label("source_system", "village_app") == "村级走访应用"
+
+
+def test_every_projection_has_a_chinese_name() -> None:
+    assert missing([f"projection.{name}" for name in PROJECTIONS]) == []
 
 
 @pytest.mark.parametrize("language", sorted(CATALOGUES))

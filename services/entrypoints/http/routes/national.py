@@ -28,20 +28,23 @@ async def get_jobs(request: Request) -> NationalJobs:
 Jobs = Annotated[NationalJobs, Depends(get_jobs)]
 
 
-@router.post("/jobs", status_code=202)
-async def start(
-    who: Importer,
-    store: StoreDep,
-    jobs: Jobs,
+async def uploaded(
     file: Annotated[UploadFile, File()],
     kind: Annotated[Literal["import", "compare", "dry_run"], Form()] = "compare",
     as_of: Annotated[date | None, Form()] = None,
-) -> dict[str, Any]:
+) -> JobRequest:
+    """The uploaded export and what to do with it (the API's form and the web page's)."""
+    return JobRequest(kind, file.filename or "export.xlsx", await file.read(), as_of)
+
+
+Upload = Annotated[JobRequest, Depends(uploaded)]
+
+
+@router.post("/jobs", status_code=202)
+async def start(who: Importer, store: StoreDep, jobs: Jobs, job: Upload) -> dict[str, Any]:
     """Upload an export (.xlsx) to import it (`import`; `dry_run` to see what it would do)
     or to compare it with what dixian knew as of a day (`compare`, the default: each
     difference an R8.1 problem in the township's ledger). Answers at once with the job."""
-    content = await file.read()
-    job = JobRequest(kind, file.filename or "export.xlsx", content, as_of)
     return await run_in_threadpool(jobs.start, store, who, job)
 
 

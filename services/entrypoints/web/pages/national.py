@@ -4,18 +4,15 @@ report to download — the API's jobs (services.usecases.national.jobs), on the 
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Annotated, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from services.entrypoints.http.deps import StoreDep
-from services.entrypoints.http.routes.national import XLSX, Importer, Jobs
+from services.entrypoints.http.routes.national import XLSX, Importer, Jobs, Upload
 from services.entrypoints.web.render import page
-from services.usecases.national.jobs import JobRequest
 
 router = APIRouter(include_in_schema=False)
 
@@ -26,16 +23,7 @@ def national(request: Request, who: Importer) -> HTMLResponse:
 
 
 @router.post("/national")
-async def upload(
-    who: Importer,
-    store: StoreDep,
-    jobs: Jobs,
-    file: Annotated[UploadFile, File()],
-    kind: Annotated[Literal["import", "compare", "dry_run"], Form()] = "compare",
-    as_of: Annotated[date | None, Form()] = None,
-) -> Response:
-    content = await file.read()
-    job = JobRequest(kind, file.filename or "export.xlsx", content, as_of)
+async def upload(who: Importer, store: StoreDep, jobs: Jobs, job: Upload) -> Response:
     started = await run_in_threadpool(jobs.start, store, who, job)
     return RedirectResponse(f"/national/jobs/{started['id']}", status_code=303)
 

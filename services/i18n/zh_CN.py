@@ -136,6 +136,7 @@ LEDGER_STEPS = {
     "occurrences resolved": "部分情形事实已消除",
     "occurred again": "整改后再次发生",
     "merged": "并入同户问题",
+    "NationalRun.Completed": "导入或比对全国系统数据",
 }
 
 # The screening-task ledger's status of an area, and a campaign phase's.

@@ -12,7 +12,7 @@ REASONS = {
     "ENVELOPE_INVALID": "事件信封的字段缺失或格式错误。请按 envelope.json 填写信封的每个字段。",
     "UNKNOWN_EVENT_TYPE": "事件类型不存在。请使用 schemas 目录中列出的事件类型。",
     "UNSUPPORTED_SCHEMA_VERSION": "该事件类型不支持此版本号。请使用该类型 schema 中规定的版本。",
-    "PAYLOAD_INVALID": "事件内容不符合其类型的 JSON Schema（如身份证号校验位错误）。"
+    "PAYLOAD_INVALID": "事件内容不符合其类型的 JSON Schema（如身份证号不是18位）。"
     "请按 schema 修正后重新发送。",
     "KEY_MISMATCH": "Kafka 消息键与信封中的户编号不一致。请以 household_id 作为消息键。",
     "SOURCE_UNKNOWN": "来源系统未在权限表中登记。请先在生产方权限表中登记该系统。",

@@ -410,3 +410,30 @@ class Sweep(Aggregate):
     @classmethod
     def completed(cls, sweep_id: UUID, **facts: Any) -> Sweep:
         return cls._create(cls.Completed, id=sweep_id, **facts)
+
+
+class NationalRun(Aggregate):
+    """One run on the national system's export that changed what dixian holds, as the
+    system's word on it: an import (its events name the national system, whose decisions
+    they are; this names who ran it) or a comparison that landed in the ledger (its summary
+    by township and field, which the dashboard shows). Read by the ledger's trail like a
+    close-out: `by` and `role` who ran it (the signed-in account, or the command line's
+    operator), `on` the day it is of."""
+
+    class Completed(Aggregate.Created):
+        kind: str  # import | compare
+        on: str  # an import's data date, a comparison's as-of day
+        by: str
+        role: str
+        scope: str  # the region it was limited to ("" the whole export)
+        file: str
+        counts: dict[str, Any]  # rows, households, events…; a comparison's differences
+        by_township: dict[str, dict[str, int]]  # a comparison's: township → field → count
+
+        def apply(self, r: Any) -> None:
+            for name in ("kind", "on", "by", "role", "scope", "file", "counts", "by_township"):
+                setattr(r, name, getattr(self, name))
+
+    @classmethod
+    def completed(cls, run_id: UUID, **facts: Any) -> NationalRun:
+        return cls._create(cls.Completed, id=run_id, **facts)

@@ -11,6 +11,8 @@ act, close out and reopen. This module's path is part of every stored event's to
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import fields
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -22,6 +24,7 @@ from services.domain.compliance.ledger_reasons import (  # noqa: F401 (theirs)
     CLOSING_ROLES,
     LEDGER_REASONS,
     LedgerViolation,
+    need_evidence,
 )
 from services.domain.compliance.occurrences import found_in, occurrences_on, records
 
@@ -32,6 +35,18 @@ MERGED = "merged"
 OCCURRED_AGAIN = "occurred again"  # a step: an occurrence after the rectification's action
 RESOLVED = "resolved"  # a ledger as of a day: the facts no longer show it, not closed out
 LEDGER_TOPIC_PREFIX = f"{__name__}:"  # how every ledger event's stored topic begins
+# What a raised problem keeps of its event as it is (the rest is worked out from it).
+RAISED_FACTS = ("key", "rule_id", "check", "concern", "subject_type", "subject", "village")
+RAISED_FACTS += ("evidence", "due_on", "responsible", "summary", "ongoing")
+
+
+_CREATED = {f.name for f in fields(Aggregate.Created)}  # the library's own: ids, version, time
+
+
+def _keep(event: Any, into: Any, names: Iterable[str] = ()) -> None:
+    """The event's facts set on its aggregate: `names`, or every field its class declares."""
+    for name in names or [f.name for f in fields(event) if f.name not in _CREATED]:
+        setattr(into, name, getattr(event, name))
 
 
 class Problem(Aggregate):
@@ -57,21 +72,7 @@ class Problem(Aggregate):
         occurrences: list[dict[str, Any]]
 
         def apply(self, p: Any) -> None:
-            for name in (
-                "key",
-                "rule_id",
-                "check",
-                "concern",
-                "subject_type",
-                "subject",
-                "village",
-                "evidence",
-                "due_on",
-                "responsible",
-                "summary",
-                "ongoing",
-            ):
-                setattr(p, name, getattr(self, name))
+            _keep(self, p, RAISED_FACTS)
             p.raised_on, p.status, p.facts_resolved_on = self.on, OPEN, None
             p.plan = None
             p.actions, p.history = [], []
@@ -282,7 +283,7 @@ class Problem(Aggregate):
 
     def record_action(self, action: str, evidence: list[str], by: str, role: str, on: date) -> None:
         self._not_closed()
-        _need_evidence(evidence)
+        need_evidence(evidence)
         self.trigger_event(
             self.ActionRecorded,
             action=action,
@@ -304,7 +305,7 @@ class Problem(Aggregate):
         self._not_closed()
         if role not in closing_roles:
             raise LedgerViolation("ROLE_NOT_AUTHORISED", f"{role} may not close out")
-        _need_evidence(evidence)
+        need_evidence(evidence)
         if not self.actions:
             raise LedgerViolation("RECTIFICATION_REQUIRED", "no rectification action recorded")
         if self.ongoing and self.facts_resolved_on is None:
@@ -369,11 +370,6 @@ class Problem(Aggregate):
         return township_of(str(self.village))
 
 
-def _need_evidence(evidence: list[str]) -> None:
-    if not any(ref.strip() for ref in evidence):
-        raise LedgerViolation("EVIDENCE_REQUIRED", "no evidence reference given")
-
-
 class Sweep(Aggregate):
     """One run of the engine as of a day: what it read, raised and resolved, and the
     coverage per village the reports count."""
@@ -392,20 +388,7 @@ class Sweep(Aggregate):
         ran_by: str
 
         def apply(self, s: Any) -> None:
-            for name in (
-                "as_of",
-                "households",
-                "events",
-                "findings",
-                "raised",
-                "resolved",
-                "found_again",
-                "coverage",
-                "found_by_township_area",
-                "params",
-                "ran_by",
-            ):
-                setattr(s, name, getattr(self, name))
+            _keep(self, s)
 
     @classmethod
     def completed(cls, sweep_id: UUID, **facts: Any) -> Sweep:
@@ -413,12 +396,9 @@ class Sweep(Aggregate):
 
 
 class NationalRun(Aggregate):
-    """One run on the national system's export that changed what dixian holds, as the
-    system's word on it: an import (its events name the national system, whose decisions
-    they are; this names who ran it) or a comparison that landed in the ledger (its summary
-    by township and field, which the dashboard shows). Read by the ledger's trail like a
-    close-out: `by` and `role` who ran it (the signed-in account, or the command line's
-    operator), `on` the day it is of."""
+    """A run on the national system's export that changed what dixian holds, as the
+    system's word: an import (its events name the national system; this, who ran it: `by`,
+    `role`) or a comparison landed in the ledger (its summary the dashboard shows)."""
 
     class Completed(Aggregate.Created):
         kind: str  # import | compare
@@ -431,8 +411,7 @@ class NationalRun(Aggregate):
         by_township: dict[str, dict[str, int]]  # a comparison's: township → field → count
 
         def apply(self, r: Any) -> None:
-            for name in ("kind", "on", "by", "role", "scope", "file", "counts", "by_township"):
-                setattr(r, name, getattr(self, name))
+            _keep(self, r)
 
     @classmethod
     def completed(cls, run_id: UUID, **facts: Any) -> NationalRun:

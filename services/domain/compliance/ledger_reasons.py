@@ -28,3 +28,9 @@ class LedgerViolation(ReasonCoded):
     """A ledger step that cannot be taken; `code` is stable."""
 
     reasons = LEDGER_REASONS
+
+
+def need_evidence(evidence: list[str]) -> None:
+    """An action or a close-out names its evidence (a file's digest, a document's number)."""
+    if not any(ref.strip() for ref in evidence):
+        raise LedgerViolation("EVIDENCE_REQUIRED", "no evidence reference given")

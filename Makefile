@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test browser lint format schemas install clean bench
+.PHONY: demo test browser lint format schemas install clean bench recall
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -52,3 +52,8 @@ clean:
 BENCH_SIZE ?= large
 bench: $(STAMP)
 	BENCH_SIZE=$(BENCH_SIZE) $(BIN)/python -m services.devtools.bench.run
+
+# The sweep's recall and precision alone, in memory (no Kafka, no PostgreSQL): the simulated
+# county through the intake's processing and the engine (services/devtools/bench/in_memory.py).
+recall: $(STAMP)
+	$(BIN)/python -m services.devtools.bench.in_memory $(BENCH_SIZE)

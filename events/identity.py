@@ -11,11 +11,14 @@ _CHECK = "10X98765432"
 _SHAPE = re.compile(r"[0-9]{17}[0-9X]")  # ASCII digits only, no trailing newline
 
 
+_OFFSET = 48 * sum(_WEIGHTS)  # each ASCII digit's code is 48 more than its value
+
+
 def check_digit(first17: str) -> str:
     """The 18th character GB 11643 assigns to the first 17 digits."""
-    if len(first17) != 17:
-        raise ValueError(f"17 digits expected, not {len(first17)}")
-    return _CHECK[sum(map(mul, map(int, first17), _WEIGHTS)) % 11]
+    if len(first17) != 17 or not first17.isdigit() or not first17.isascii():
+        raise ValueError(f"17 ASCII digits expected, not {first17!r}")
+    return _CHECK[(sum(map(mul, first17.encode(), _WEIGHTS)) - _OFFSET) % 11]
 
 
 def is_id_number_shaped(value: str) -> bool:

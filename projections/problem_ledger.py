@@ -1,13 +1,15 @@
 """The suspected-problem ledger as a table: one row per problem with where it stands — for
 the county bureau's own queries and dashboards (deadlines, overdue, status by rule), and
 the status from each day a step names (`statuses`, [[day, status], …]), so that a query as
-of any day reads what reports.status_on reads. Each
+of any day reads what reports.status_on reads, and a recurring problem's occurrences with
+the days each stood (`occurrences`). Each
 batch re-reads the problems it touched from the store, up to the batch's versions, in one
 query."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from psycopg import Cursor
@@ -16,8 +18,8 @@ from psycopg.types.json import Jsonb
 from projections.runner import Positioned
 from services.adapters.compliance_store import problems_at
 from services.adapters.storable import storable, storable_value
-from services.domain.compliance.ledger import LEDGER_TOPIC_PREFIX
-from services.domain.compliance.reports import status_timeline
+from services.domain.compliance.ledger import LEDGER_TOPIC_PREFIX, Problem
+from services.domain.compliance.reports import periods_on, status_timeline
 
 COLUMNS = (
     "problem_id",
@@ -43,6 +45,7 @@ COLUMNS = (
     "closed_on",
     "planned_on",
     "statuses",
+    "occurrences",
     "version",
     "last_position",
 )
@@ -50,6 +53,20 @@ COLUMNS = (
 
 def _text(value: str | None) -> str | None:
     return None if value is None else storable(value)
+
+
+def _occurrences(p: Problem) -> list[dict[str, Any]]:
+    """Its occurrences and the days each stood; a problem of one month or year from before
+    occurrences: that period, standing from its raise (as reports.periods_on lists it)."""
+    if not p.occurrences:
+        return [
+            {"label": period, "due_on": p.due_on, "spans": [[p.raised_on, None]]}
+            for period in periods_on(p, date.max)
+        ]
+    return [
+        {"label": o["label"], "due_on": o["due_on"], "spans": o["spans"]}
+        for o in sorted(p.occurrences.values(), key=lambda o: o["label"])
+    ]
 
 
 class ProblemLedger:
@@ -86,6 +103,9 @@ class ProblemLedger:
     -- table made before them gains them here, and its rows on their next rebuild
     ALTER TABLE problem_ledger ADD COLUMN IF NOT EXISTS planned_on date;
     ALTER TABLE problem_ledger ADD COLUMN IF NOT EXISTS statuses jsonb;
+    -- issue #18: a recurring problem's occurrences, each with the days it stood
+    -- ([{label, due_on, spans: [[found_on, resolved_on|null], …]}, …]); [] for others
+    ALTER TABLE problem_ledger ADD COLUMN IF NOT EXISTS occurrences jsonb;
     CREATE INDEX IF NOT EXISTS problem_ledger_township ON problem_ledger (township, status);
     CREATE INDEX IF NOT EXISTS problem_ledger_deadline ON problem_ledger (deadline)
         WHERE status <> 'closed';
@@ -128,6 +148,7 @@ class ProblemLedger:
                     p.closed_on,
                     plan.get("on"),
                     Jsonb([list(s) for s in status_timeline(p)]),
+                    Jsonb(_occurrences(p)),
                     p.version,
                     position,
                 )

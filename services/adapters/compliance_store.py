@@ -20,6 +20,7 @@ from services.domain.compliance.facts import RecordedEvent
 from services.domain.compliance.ledger import (
     LEDGER_TOPIC_PREFIX,
     LedgerViolation,
+    NationalRun,
     Problem,
     Sweep,
 )
@@ -28,6 +29,7 @@ from services.domain.events import TOPIC_PREFIX
 HOUSEHOLD_TOPICS = f"{TOPIC_PREFIX}%"
 PROBLEM_TOPICS = f"{LEDGER_TOPIC_PREFIX}Problem.%"
 SWEEP_TOPICS = f"{LEDGER_TOPIC_PREFIX}Sweep.%"
+NATIONAL_RUN_TOPICS = f"{LEDGER_TOPIC_PREFIX}NationalRun.%"
 FETCH = 5000
 
 
@@ -165,6 +167,12 @@ def load_sweeps(store: EventStore) -> list[Sweep]:
     """Every sweep, oldest as-of day first (runs of one day in the order they ran)."""
     sweeps = list(_fold(_rows(store, SWEEP_TOPICS)).values())
     return sorted(sweeps, key=lambda s: (s.as_of, s.created_on))
+
+
+def load_national_runs(store: EventStore) -> list[NationalRun]:
+    """Every import and comparison of a national export recorded, in the order they ran."""
+    runs: list[NationalRun] = list(_fold(_rows(store, NATIONAL_RUN_TOPICS)).values())
+    return sorted(runs, key=lambda r: r.created_on)
 
 
 def save(store: EventStore, aggregates: Iterable[Aggregate]) -> int:

@@ -186,7 +186,11 @@ def problems_page(
     stood on `as_of` (by the days its steps name, as the command line reads it), in the
     ledger's order: village, rule, problem."""
     after = decode_cursor(cursor, 3)
-    where = ['village COLLATE "C" LIKE %(scope)s', "raised_on <= %(day)s"]
+    where = [
+        'village COLLATE "C" LIKE %(scope)s',
+        "raised_on <= %(day)s",
+        f"{_STATUS_ON} <> 'merged'",  # folded into its household's recurring problem
+    ]
     params: dict[str, Any] = {"scope": _starts(scope), "day": as_of}
     if not favoritism:
         where.append("concern IS DISTINCT FROM 'favoritism'")
@@ -210,7 +214,7 @@ def problems_page(
     with store.connection() as conn:
         rows = conn.execute(
             f"SELECT {PROBLEM_COLUMNS}, {_STATUS_ON} AS status_on, {_OVERDUE} AS overdue, "
-            f"{_PLANNED} AS planned_by_day "
+            f"{_PLANNED} AS planned_by_day, {_PERIODS} AS periods "
             f"FROM problem_ledger WHERE {' AND '.join(where)} "
             'ORDER BY village COLLATE "C", rule_id COLLATE "C", problem_id LIMIT %(limit)s',
             params,
@@ -232,6 +236,16 @@ _PLANNED = "COALESCE(planned_on <= %(day)s, statuses IS NULL AND deadline IS NOT
 _OVERDUE = (
     f"COALESCE({_STATUS_ON} NOT IN ('closed', 'resolved') AND {_PLANNED} "
     "AND deadline < %(day)s, false)"
+)
+
+
+# The occurrences standing on the day (found by then, not resolved by then), by label, as
+# ledger.occurrences_on reads them; [] for a problem without (and a row from before them).
+_PERIODS = (
+    "COALESCE((SELECT jsonb_agg(o ->> 'label' ORDER BY o ->> 'label') "
+    "FROM jsonb_array_elements(occurrences) AS o WHERE EXISTS (SELECT 1 FROM "
+    "jsonb_array_elements(o -> 'spans') AS s WHERE s ->> 0 <= %(day)s::date::text AND "
+    "(s ->> 1 IS NULL OR s ->> 1 > %(day)s::date::text))), '[]'::jsonb)"
 )
 
 

@@ -18,12 +18,13 @@ CHUNK = 1 << 20  # bytes of the sheet's XML decompressed at a time
 _ROW = re.compile(r"<row\b([^>]*?)(?:/>|>(.*?)</row>)", re.S)
 _CELL = re.compile(r"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
 # The cells as Excel, openpyxl and most writers put them (r, then s and t, a value or an
-# inline string of one run): matched for a whole row at once; any other row the slow way.
-_FAST = (
-    r'<c r="([A-Z]+)\d+"(?: s="\d+")?(?: t="(\w+)")?(?: s="\d+")?\s*'
-    r"(?:/>|>(?:<v>([^<]*)</v>|<is><t(?: xml:space=\"preserve\")?>([^<]*)</t></is>)?</c>)"
+# inline string of one run): each cell's type and value found for a whole row at once; a
+# row with any other cell (a formula, rich text, another attribute) is read the slow way.
+_FAST_CELL = re.compile(
+    r'<c r="[A-Z]+\d+"(?: s="\d+")?(?: t="(\w+)")?(?: s="\d+")?\s*'
+    r'(?:/>|><(?:v>|is><t(?: xml:space="preserve")?>)([^<]*)<)'
 )
-_FAST_CELL = re.compile(_FAST)
+_LAST_CELL = re.compile(r'<c r="([A-Z]+)')
 _R = re.compile(r'\br="([A-Z]+)?(\d+)"')
 _T = re.compile(r'\bt="(\w+)"')
 _V = re.compile(r"<v>(.*?)</v>", re.S)
@@ -104,7 +105,7 @@ def _other(kind: str, v: str, shared: list[str]) -> Any:
         return shared[int(v)]
     if kind == "" or kind == "n":
         try:
-            return int(v) if v.lstrip("-").isdigit() else float(v)
+            return int(v) if v.isdigit() else float(v)
         except ValueError:
             return _unescape(v)
     if kind == "b":
@@ -113,34 +114,25 @@ def _other(kind: str, v: str, shared: list[str]) -> Any:
 
 
 def _fast_cells(body: str, shared: list[str]) -> list[Any] | None:
+    """The row's cells when each is of the common shape and they run from A without a
+    gap (columns only rise, so the last one's column tells); else None."""
     found = _FAST_CELL.findall(body)
-    if len(found) != body.count("<c "):  # a cell of another shape: the row the slow way
+    if len(found) != body.count("<c"):  # a cell of another shape: the row the slow way
         return None
     if not found:
         return []
-    columns = _COLUMNS
-    last = found[-1][0]
-    at = columns.get(last)
+    last = _LAST_CELL.match(body, body.rfind("<c "))
+    if last is None or not body.startswith('<c r="A'):
+        return None
+    letters = last[1]
+    at = _COLUMNS.get(letters)
     if at is None:
-        at = columns[last] = _column(last)
-    if found[0][0] == "A" and at == len(found) - 1:  # every cell from A on: one pass
-        return [
-            (i if "&" not in i else html.unescape(i)) if k == "inlineStr" else _other(k, v, shared)
-            for _, k, v, i in found
-        ]
-    cells: list[Any] = []
-    for letters, k, v, i in found:
-        at = columns.get(letters)
-        if at is None:
-            at = columns[letters] = _column(letters)
-        if at > len(cells):
-            cells.extend([None] * (at - len(cells)))
-        value = _unescape(i) if k == "inlineStr" else _other(k, v, shared)
-        if at < len(cells):
-            cells[at] = value
-        else:
-            cells.append(value)
-    return cells
+        at = _COLUMNS[letters] = _column(letters)
+    if at != len(found) - 1:
+        return None
+    if "&" in body:
+        return [_other(k, v, shared) for k, v in found]
+    return [(v or None) if k == "inlineStr" else _other(k, v, shared) for k, v in found]
 
 
 def _cells(body: str, shared: list[str]) -> list[Any]:
@@ -167,22 +159,30 @@ def xlsx_rows(path: str) -> Iterator[list[Any]]:
     with zipfile.ZipFile(path) as book:
         sheet, shared = _first_sheet(book), _shared(book)
         decoder = codecs.getincrementaldecoder("utf-8")()
-        number, buffer = 0, ""
+        number, tail = 0, ""
         with book.open(sheet) as xml:
             while True:
                 chunk = xml.read(CHUNK)
-                buffer += decoder.decode(chunk, final=not chunk)
-                end = buffer.rfind("</row>") + len("</row>") if chunk else len(buffer)
-                if end < len("</row>") and chunk:
-                    continue  # not one whole row yet
-                for attrs, body in _ROW.findall(buffer, 0, end):
-                    r = _R.search(attrs)
-                    at = int(r[2]) if r is not None else number + 1
-                    while number + 1 < at:
-                        number += 1
-                        yield []
-                    number = at
-                    yield _cells(body, shared) if body else []
-                buffer = buffer[end:]
+                parts = (tail + decoder.decode(chunk, final=not chunk)).split("</row>")
+                tail = parts.pop()  # what follows the last whole row
+                if not chunk:
+                    parts.append(tail.split("</sheetData>", 1)[0])  # rows without cells
+                for part in parts:
+                    i = part.find("<row")
+                    if i < 0:
+                        continue
+                    j = part.find(">", i)
+                    if part[j - 1] == "/":  # rows without cells (before this part's row, if any)
+                        rows = _ROW.findall(part + "</row>", i)
+                    else:
+                        rows = [(part[i + 4 : j], part[j + 1 :])]
+                    for attrs, body in rows:
+                        r = _R.search(attrs)
+                        at = int(r[2]) if r is not None else number + 1
+                        while number + 1 < at:
+                            number += 1
+                            yield []
+                        number = at
+                        yield _cells(body, shared) if body else []
                 if not chunk:
                     return

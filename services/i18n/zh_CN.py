@@ -120,6 +120,7 @@ STATUSES = {
     "resolved": "事实已消除",
     "overdue": "已逾期",
     "resolved_by_facts": "事实已消除",
+    "merged": "已并入同户问题",
 }
 
 # The steps of a problem's history (Problem.history).
@@ -131,6 +132,11 @@ LEDGER_STEPS = {
     "action": "整改措施",
     "closed out": "销号",
     "reopened": "重新打开",
+    "occurrences found": "新发现同类情形",
+    "occurrences resolved": "部分情形事实已消除",
+    "occurred again": "整改后再次发生",
+    "merged": "并入同户问题",
+    "NationalRun.Completed": "导入或比对全国系统数据",
 }
 
 # The screening-task ledger's status of an area, and a campaign phase's.
@@ -211,6 +217,7 @@ LEDGER_TEXTS = {
     "system": "系统排查",
     "repeated": "{check}，共{count}次",
     "detail": "{text}（系统记录：{detail}）",
+    "merged": "按户归并，并入问题{problem}",
 }
 
 # Column headers of the ledgers and the report.
@@ -240,6 +247,8 @@ COLUMNS = {
     "summary": "问题描述",
     "periods": "涉及期间",
     "count": "次数",
+    "found_on": "发现日期",
+    "occurrence": "发生期间",
     "due_on": "应完成日期",
     "raised_on": "发现日期",
     "responsible_unit": "责任单位",

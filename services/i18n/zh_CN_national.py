@@ -7,7 +7,7 @@ ROW_REASONS = {
     "HOUSEHOLD_ID_INVALID": "户编号为空或格式不正确",
     "PERSON_ID_MISSING": "人编号为空",
     "NAME_MISSING": "姓名为空",
-    "ID_NUMBER_INVALID": "证件号码无法识别（不是校验位正确的18位身份证号码）",
+    "ID_NUMBER_INVALID": "证件号码无法识别（不是17位数字加一位数字或X的18位身份证号码）",
     "DATE_INVALID": "日期列的值不是日期",
     "NUMBER_INVALID": "数值列的值不是数字或超出范围",
     "VALUE_UNKNOWN": "代码列的值无法识别",
@@ -16,9 +16,6 @@ ROW_REASONS = {
     "HEAD_MISSING": "该户的户主行缺失或无法导入，其成员无法导入",
     "ID_NUMBER_IN_TWO_HOUSEHOLDS": "同一证件号码出现在两户中",
     "OUTSIDE_SCOPE": "该户所在村不在上传账号的管辖范围内",
-    "HOUSEHOLD_ROWS_APART": (
-        "该户的行在导出文件中相隔过远（请按户编号排序后重新导出），此行未能与该户一并导入"
-    ),
 }
 
 CHECKS = {
@@ -42,11 +39,13 @@ TEXTS = {
     "summary": "汇总",
     "bad_rows": "无法导入的行",
     "unimportable": "无法以事件导入的变化",
+    "check_digit_sheet": "校验位错误的证件号码",
     "differences": "差异明细",
     "by_township": "按乡镇和项目统计",
     "rows": "文件数据行数",
     "rows_imported": "可导入的行数",
     "rows_bad": "无法导入的行数",
+    "check_digit_wrong": "证件号码校验位错误的成员（已照录导入，由R8.1数据质量核查发现）",
     "households": "户数",
     "households_new": "新登记的户",
     "households_changed": "有变化的户",

@@ -12,7 +12,7 @@ REASONS = {
     "ENVELOPE_INVALID": "事件信封的字段缺失或格式错误。请按 envelope.json 填写信封的每个字段。",
     "UNKNOWN_EVENT_TYPE": "事件类型不存在。请使用 schemas 目录中列出的事件类型。",
     "UNSUPPORTED_SCHEMA_VERSION": "该事件类型不支持此版本号。请使用该类型 schema 中规定的版本。",
-    "PAYLOAD_INVALID": "事件内容不符合其类型的 JSON Schema（如身份证号校验位错误）。"
+    "PAYLOAD_INVALID": "事件内容不符合其类型的 JSON Schema（如身份证号不是18位）。"
     "请按 schema 修正后重新发送。",
     "KEY_MISMATCH": "Kafka 消息键与信封中的户编号不一致。请以 household_id 作为消息键。",
     "SOURCE_UNKNOWN": "来源系统未在权限表中登记。请先在生产方权限表中登记该系统。",
@@ -96,6 +96,7 @@ REASONS = {
     "RECTIFICATION_REQUIRED": "尚未记录整改措施。请先记录整改措施及佐证，再销号。",
     "FACTS_STILL_SHOW_PROBLEM": "事实仍显示该问题存在。请先以新事件更正事实，再次排查后销号。",
     "PROBLEM_CLOSED": "该问题已销号。如需继续处理，请先重新打开。",
+    "PROBLEM_MERGED": "该问题已按户归并到同一规则、同一原因的问题中。请处理归并后的问题。",
     "PROBLEM_NOT_CLOSED": "该问题未销号。只有已销号的问题才能重新打开。",
     "DEADLINE_BEFORE_PLAN": "整改时限早于计划制定日期。请把时限定在计划当日或之后。",
     "LEDGER_CHANGED_MEANWHILE": "办理期间有人修改了该问题（或进行了排查），本次未保存。"

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from services.adapters.compliance_store import load_national_runs
 from services.adapters.eventstore import EventStore
 from services.domain.compliance.params import ComplianceParams
 from services.domain.roles import Permission, Principal
@@ -35,6 +36,39 @@ def next_sweep(daily: bool, at: time, now: datetime | None = None) -> datetime |
     return run if run > now else run + timedelta(days=1)
 
 
+def latest_comparison(store: EventStore, scope: str) -> dict[str, Any] | None:
+    """The latest comparison of a national export that landed in the ledger and covers
+    this scope (a county's, or one limited to a region within it): when, by whom, and its
+    households and differences by township and field, the scope's townships only."""
+    runs = [
+        r
+        for r in load_national_runs(store)
+        if r.kind == "compare" and (scope.startswith(r.scope) or r.scope.startswith(scope))
+    ]
+    if not runs:
+        return None
+    run = runs[-1]
+    townships = []
+    fields: set[str] = set()
+    for code, counts in sorted(run.by_township.items()):
+        if not code.startswith(scope[:9]):
+            continue
+        found = {k: n for k, n in counts.items() if not k.startswith("(")}
+        fields.update(found)
+        townships.append(
+            {"key": code, "households": counts.get("(households)", 0),
+             "agreeing": counts.get("(agreeing)", 0), "by_field": found,
+             "differences": sum(found.values())}
+        )  # fmt: skip
+    by_field = {f: sum(t["by_field"].get(f, 0) for t in townships) for f in sorted(fields)}
+    return {
+        "as_of": run.on, "ran_at": run.created_on, "by": run.by, "file": run.file,
+        "households": sum(t["households"] for t in townships),
+        "agreeing": sum(t["agreeing"] for t in townships),
+        "differences": sum(by_field.values()), "townships": townships, "by_field": by_field,
+    }  # fmt: skip
+
+
 def dashboard(
     store: EventStore,
     who: Principal,
@@ -53,6 +87,7 @@ def dashboard(
             "by_township": _sum(rows, lambda r: r["village"][:9]),
             "coverage": sheets["coverage"],
             "phases": sheets["phases"],
+            "national": latest_comparison(store, who.scope),
         }
     else:  # a village cadre: the problems of the village that wait on it
         mine, _ = problems.page(store, who, day, None, {"status": "open"}, None, 200)

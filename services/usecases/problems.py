@@ -76,6 +76,7 @@ def _row(r: dict[str, Any], day: date) -> dict[str, Any]:
         "overdue": r["overdue"],
         "resolved_by_facts_on": resolved if resolved is not None and resolved <= day else None,
         "closed_on": r["closed_on"] if r["status_on"] == "closed" else None,
+        "occurrences": r["periods"],  # a recurring problem's months, years or days
     }
 
 
@@ -99,6 +100,8 @@ def show(store: EventStore, files: EvidenceStore, p: Problem, who: Principal) ->
         "actions": p.actions,
         "facts_resolved_on": p.facts_resolved_on,
         "closed_on": p.closed_on,
+        "occurrences": sorted(p.occurrences.values(), key=lambda o: o["label"]),
+        "merged_into": p.merged_into,
         "history": [
             {"step": what, "on": on, "by": by, "text": text, "evidence": evidence}
             for what, on, by, text, evidence in p.history

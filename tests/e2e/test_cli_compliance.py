@@ -62,6 +62,15 @@ def test_sweep_list_show_rectify_close_and_export(
     assert main(["problems", "show", ref]) == 0
     shown = out(capsys)
     assert "notice_too_short" in shown and "risk_lead_registered" in shown  # the evidence
+    # a household's months without a visit: one problem, its months listed and shown
+    assert main(["problems", "list", "--as-of", DAY, "--rule", "R2.1", "--json"]) == 0
+    visits = json.loads(out(capsys))
+    assert len({r["subject"] for r in visits}) == len(visits) > 0
+    many = max(visits, key=lambda r: r["count"])
+    assert many["count"] == len(many["periods"]) > 1
+    assert main(["problems", "show", many["problem"]]) == 0
+    shown = out(capsys)
+    assert f"occurrences  {many['count']}" in shown and f"{many['periods'][0]}  " in shown
 
     who = ["--by", "township-wu", "--role", "township_official", "--on", "2026-03-02"]
     assert (

@@ -15,13 +15,14 @@ import pytest
 from openpyxl import load_workbook
 from support import count, stored_event_count, wait_until
 
-from services.adapters.compliance_store import load_problems
+from services.adapters.compliance_store import load_national_runs, load_problems
 from services.adapters.eventstore import EventStore
 from services.adapters.kafka_topics import ensure_topics
 from services.domain.events import TOPIC_PREFIX
 from services.entrypoints.cli import main
 from services.entrypoints.runtime import serve
 from services.settings import Settings
+from services.usecases.audit.activity import activity
 
 pytestmark = pytest.mark.e2e
 BATCH = "national-system"
@@ -83,10 +84,28 @@ async def test_import_twice_compare_a_later_export_then_import_it(
     try:
         dry = await cli(capsys, "import", "national", str(export), "--dry-run")
         assert "would publish" in dry and stored_event_count(store) == 0
-        first = published(await cli(capsys, "import", "national", str(export)))
+        first = published(await cli(capsys, "import", "national", str(export), "--by", "王管理"))
         assert first > 0
         await wait_until(lambda: household_events(store) == first, timeout=120)
+        run = load_national_runs(store)[-1]  # who imported: the system's word, not the events'
+        assert (run.kind, run.by, run.counts["published"]) == ("import", "王管理", first)
+        await wait_until(
+            lambda: any(
+                r["event_type"] == "NationalRun.Completed"
+                for r in activity(store, "actor", "王管理")
+            ),
+            timeout=60,
+        )  # on the audit trail of what a person did
         assert published(await cli(capsys, "import", "national", str(export))) == 0
+        await cli(capsys, "sweep", "--as-of", "2026-01-05")  # a wrong check digit: R8.1's
+        wrong = {
+            (p.subject, p.key.rsplit("/", 1)[1])
+            for p in load_problems(store).values()
+            if p.check == "id_number_invalid"
+        }
+        assert wrong == {
+            (b["household_id"], f"id_number:{b['person_id']}") for b in truth["check_digit_wrong"]
+        }
 
         compared = await cli(capsys, "compare", "national", str(later), "--as-of", "2026-01-05")
         assert f"{len(truth['differences'])} differences (R8.1)" in compared

@@ -7,16 +7,17 @@ from __future__ import annotations
 
 import asyncio
 import io
+import re
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from http_support import Api, running
+from http_support import ACCOUNTS, Api, running
 from openpyxl import load_workbook
 
-from services.adapters.compliance_store import load_problems
+from services.adapters.compliance_store import load_national_runs, load_problems
 from services.devtools.simulate.national_export import simulate_exports
 from services.settings import Settings
 
@@ -77,6 +78,47 @@ async def test_an_administrator_compares_an_export_and_downloads_the_report(
 
     other = await api.session("admin-other")
     assert (await other.get(f"/api/national/jobs/{job['id']}")).status_code == 404
+
+    run = load_national_runs(api.store)[-1]  # the system's word on who ran it
+    assert (run.kind, run.by, run.role, run.scope) == (
+        "compare",
+        "admin",
+        "county_administrator",
+        ACCOUNTS["admin"][1],
+    )
+    assert run.counts["differences"] == job["result"]["differences"]
+
+
+def dashboard_counts(html: str) -> tuple[dict[str, int], dict[str, int]]:
+    """The dashboard's comparison: differences by field, and by township."""
+    section = html[html.index('id="national"') :]
+    section = section[: section.index("</section>")]
+    fields = {f: int(n) for f, n in re.findall(r'data-field="(\w+)">(\d+)<', section)}
+    townships = {
+        code: int(n)
+        for code, n in re.findall(
+            r'township=(\d{9})&amp;rule=R8.1">.*?<td data-n="differences">(\d+)<', section
+        )
+    }
+    return fields, townships
+
+
+async def test_the_latest_comparison_shows_on_the_dashboard_by_township_and_field(
+    api: Api, export: tuple[bytes, dict[str, Any]]
+) -> None:
+    content, _ = export
+    admin = await api.session("admin")
+    job = await finished(admin, (await upload(admin, content, "compare")).json())
+    assert job["status"] == "done", job
+    home = (await (await api.session("county")).get("/")).text
+    assert "全国系统数据比对（最近一次）" in home
+    fields, townships = dashboard_counts(home)
+    assert fields == job["result"]["by_field"] and sum(fields.values()) > 0
+    assert sum(townships.values()) == job["result"]["differences"]
+    assert f"由 admin 运行：比对 {job['result']['households']} 户" in home
+    mine = dashboard_counts((await (await api.session("township")).get("/")).text)[1]
+    own = ACCOUNTS["township"][1]
+    assert mine and mine == {t: n for t, n in townships.items() if t == own}  # its own row
 
 
 async def test_a_dry_run_says_what_it_would_publish_and_publishes_nothing(

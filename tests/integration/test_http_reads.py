@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import re
 from typing import Any
 from urllib.parse import quote
 
@@ -219,3 +220,28 @@ async def test_pages_follow_their_cursors_to_the_whole_list(api: Api) -> None:
     assert bad.status_code == 422 and bad.json()["code"] == "CURSOR_INVALID"
     early = (await county.get("/api/problems", params={"as_of": "2026-02-01"})).json()
     assert early["items"] == []  # raised by the sweep as of 2026-03-01
+
+
+async def test_a_households_months_without_a_visit_are_one_row_listing_them_in_chinese(
+    api: Api,
+) -> None:
+    """One problem per household, rule and cause (issue #18): the API's page gives each
+    problem's occurrences, the web ledger lists them in Chinese in its row, the problem page
+    each with its due day."""
+    county = await api.bearer("county")
+    items = (await county.get("/api/problems", params={"rule": "R2.1", "limit": 200})).json()
+    visits = items["items"]
+    assert visits and all(p["check"] == "monthly_visit_missing" for p in visits)
+    households = [p["subject"] for p in visits]
+    assert len(households) == len(set(households))  # one problem per household
+    many = next(p for p in visits if len(p["occurrences"]) > 1)
+    assert all(re.fullmatch(r"\d{4}-\d{2}", m) for m in many["occurrences"])
+    assert many["occurrences"] == sorted(many["occurrences"])
+    browser = await api.session("county")
+    ledger = (await browser.get("/ledger", params={"rule": "R2.1"})).text
+    n = len(many["occurrences"])
+    assert f"当月未走访，共{n}次：" in ledger
+    shown = (await browser.get(f"/problems/{many['problem']}")).text
+    assert f"各次情形（{n}）" in shown
+    first = many["occurrences"][0]
+    assert f"{first[:4]}年{int(first[5:])}月" in shown

@@ -182,16 +182,3 @@ def test_the_ledger_of_a_day_shows_only_the_steps_taken_by_then() -> None:
     # reopened: today's status, as the aggregate has it
     assert row(DAY + timedelta(days=9)) == (p.status, "2025-01-20", "")
     assert p.status == "rectifying"
-
-
-def test_a_households_months_without_a_visit_share_a_row_unless_handled_apart() -> None:
-    from services.domain.compliance.reports import group_lapses, problem_ledger
-
-    may, june, july = problem(month=5), problem(month=6), problem(month=7)
-    rectified(july)
-    rows = group_lapses(problem_ledger([july, june, may], DAY))
-    assert [(r["periods"], r["count"], r["due_on"]) for r in rows] == [
-        (["2024-05", "2024-06"], 2, "2024-05-28"),
-        (["2024-07"], 1, "2024-07-31"),
-    ]
-    assert rows[0]["problems"] == [str(may.id), str(june.id)] and rows[0]["evidence"] == "e5 e6"

@@ -59,10 +59,32 @@ def test_r2_1_a_month_without_a_visit_raises_for_that_month() -> None:
     h = kept_by_the_book()
     h.events = [e for e in h.events if e.facts.get("visit_date") != "2024-07-15"]
     found = h.findings(AS_OF, "R2.1")
-    assert [(f.scope, f.due_on.isoformat()) for f in found] == [("2024-07", "2024-07-31")]
+    assert [(f.scope, f.due_on.isoformat()) for f in found] == [("", "2024-07-31")]
+    assert [(o.label, o.due_on.isoformat()) for o in found[0].occurrences] == [
+        ("2024-07", "2024-07-31")
+    ]
     june = next(e for e in h.events if e.facts.get("visit_date") == "2024-06-15")
     assert found[0].evidence == (h.events[0].event_id, june.event_id)
     assert found[0].summary == "not visited in 2024-07 (last visit 2024-06-15)"
+
+
+def test_r2_1_months_without_a_visit_are_one_finding_with_the_months_inside() -> None:
+    h = kept_by_the_book()
+    gone = ("2024-03-15", "2024-07-15", "2024-08-15")
+    h.events = [e for e in h.events if e.facts.get("visit_date") not in gone]
+    [found] = h.findings(AS_OF, "R2.1")
+    assert [o.label for o in found.occurrences] == ["2024-03", "2024-07", "2024-08"]
+    assert found.due_on.isoformat() == "2024-03-31"  # when the first fell due
+    assert found.summary == "not visited in 2024-08 (last visit 2024-06-15)"  # the latest
+    assert found.key == "R2.1/monthly_visit_missing/household:610326101201H001/"
+
+
+def test_r2_2_years_without_a_screening_are_one_finding_with_the_years_inside() -> None:
+    h = kept_by_the_book()
+    h.events = [e for e in h.events if e.event_type != "screening_recorded"]
+    [found] = h.findings("2026-01-01", "R2.2")
+    assert [o.label for o in found.occurrences] == ["2024", "2025"]
+    assert found.due_on.isoformat() == "2024-12-31"
 
 
 def test_r2_1_a_visit_on_the_last_day_of_the_month_counts() -> None:

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import collections
 import json
+import random
 from datetime import date
 from pathlib import Path
 from typing import Any
+from uuid import uuid5
 
 import orjson
 import pytest
@@ -17,8 +19,10 @@ from openpyxl import Workbook, load_workbook
 
 from events.catalog import EVENT_TYPES, validate_payload
 from services.devtools.simulate.national_export import simulate_exports
+from services.domain.compliance.engine import evaluate
 from services.domain.compliance.facts import RecordedEvent
-from services.domain.national.changes import plan
+from services.domain.compliance.params import ComplianceParams
+from services.domain.national.changes import _NAMESPACE, event_uuid, plan
 from services.domain.national.columns import match_headers, normalise
 from services.domain.national.compare import findings_of
 from services.domain.national.differences import differences
@@ -90,6 +94,43 @@ def test_every_bad_row_is_refused_with_its_reason_and_the_counts_add_up(
     assert {b["code"] for b in truth["bad_rows"]} >= {"HEAD_MISSING", "ID_NUMBER_INVALID"}
     imported = sum(len(v.members) for v in export.households)
     assert imported + len(export.bad) == export.rows == truth["rows"]
+    wrong = [(b.row, b.household_id) for b in export.check_digit_wrong]
+    assert wrong and wrong == [(b["row"], b["household_id"]) for b in truth["check_digit_wrong"]]
+
+
+def test_a_wrong_check_digit_is_imported_as_is_and_only_a_malformed_number_refused(
+    tmp_path: Path,
+) -> None:
+    good = "110101199003074514"
+    wrong = good[:17] + "0"
+    rows = {  # person id: its ID number as the export has it
+        "p1": good, "p2": wrong, "p3": good[:17], "p4": good[:17] + "Y", "p5": "11010119900307459x",
+    }  # fmt: skip
+    book = Workbook()
+    book.active.append(["户编号", "人编号", "姓名", "证件号码", "与户主关系", "户类型"])
+    for n, (pid, value) in enumerate(rows.items()):
+        hid = f"61032610120100{n + 1:02d}"
+        book.active.append([hid, pid, "张三", value, "户主", "一般农户"])
+    book.save(tmp_path / "x.xlsx")
+    export = read_export(tmp_path / "x.xlsx")
+    members = {p: m["id_number"] for v in export.households for p, m in v.members.items()}
+    assert members == {"p1": good, "p2": wrong, "p5": "11010119900307459X"}
+    assert {b.row: b.code for b in export.bad} == {4: "ID_NUMBER_INVALID", 5: "ID_NUMBER_INVALID"}
+    assert "17个字符" in export.bad[0].detail and good[:10] not in export.bad[0].detail
+    assert [b.row for b in export.check_digit_wrong] == [3]  # p2 only: p5's X is right
+
+
+def test_r81_finds_each_member_imported_with_a_wrong_check_digit_and_no_other(
+    exports: tuple[Path, dict[str, Any]],
+) -> None:
+    out, truth = exports
+    o = plan_import(None, out / truth["export"], "national-test")
+    evaluation = evaluate(stored(o.messages).values(), AS_OF, ComplianceParams())
+    found = {(f.subject, f.scope) for f in evaluation.findings if f.check == "id_number_invalid"}
+    assert found == {
+        (b["household_id"], f"id_number:{b['person_id']}") for b in truth["check_digit_wrong"]
+    }
+    assert all(f.rule_id == "R8.1" for f in evaluation.findings if f.check == "id_number_invalid")
 
 
 def test_the_events_of_an_export_are_accepted_by_the_intake_and_the_aggregates(
@@ -174,9 +215,75 @@ def test_the_validation_report_is_chinese_and_lists_each_bad_row(
     assert counts["文件数据行数"] == counts["可导入的行数"] + counts["无法导入的行数"]
     rows = list(book["无法导入的行"].iter_rows(min_row=3, values_only=True))
     assert sorted(r[1] for r in rows) == sorted(b["row"] for b in truth["bad_rows"])
-    assert any(r[3] == "证件号码无法识别（不是校验位正确的18位身份证号码）" for r in rows)
+    malformed = "证件号码无法识别（不是17位数字加一位数字或X的18位身份证号码）"
+    assert any(r[3] == malformed for r in rows)
+    assert counts["证件号码校验位错误的成员（已照录导入，由R8.1数据质量核查发现）"] == len(
+        truth["check_digit_wrong"]
+    )
+    noted = list(book["校验位错误的证件号码"].iter_rows(min_row=3, values_only=True))
+    assert [r[1] for r in noted] == [b["row"] for b in truth["check_digit_wrong"]]
     text = json.dumps([list(r) for r in rows], ensure_ascii=False)
     assert not any(m in text for m in ("610326199", "610326198"))  # no ID number shown
+
+
+def events_of(messages: list[tuple[str, bytes]]) -> list[tuple[str, str, bytes]]:
+    """Each household's events, their members in one order (a registration lists them in
+    the order of their rows, which a shuffle changes) and without the ids made of them."""
+    found = []
+    for hid, value in messages:
+        env = orjson.loads(value)
+        members = env["payload"].get("members")
+        if members:
+            env["payload"]["members"] = sorted(members, key=lambda m: m["person_id"])
+        del env["event_id"]
+        found.append((hid, env["event_type"], orjson.dumps(env, option=orjson.OPT_SORT_KEYS)))
+    return sorted(found)
+
+
+def shuffled(export: Path, out: Path, seed: int) -> Path:
+    """The export's rows in another order (a county that sorted it by another column), the
+    row holding an ID number that two households have still first."""
+    rows = list(load_workbook(export, read_only=True).active.iter_rows(values_only=True))
+    top, data = rows[:2], rows[2:]
+    random.Random(seed).shuffle(data)
+    first: dict[str, int] = {}
+    for i, r in enumerate(rows[2:]):
+        first.setdefault(r[9], i)
+    at: dict[str, list[int]] = collections.defaultdict(list)
+    for i, r in enumerate(data):
+        at[r[9]].append(i)
+    for positions in (p for p in at.values() if len(p) == 2):
+        a, b = positions
+        if first[data[a][9]] != rows[2:].index(data[a]):
+            data[a], data[b] = data[b], data[a]
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("s")
+    for r in top + data:
+        sheet.append(list(r))
+    book.save(out)
+    return out
+
+
+@pytest.mark.parametrize("reader", ["stream", "calamine"])
+def test_a_shuffled_export_makes_the_same_households_events_and_refusals(
+    exports: tuple[Path, dict[str, Any]],
+    tmp_path: Path,
+    reader: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    out, truth = exports
+    monkeypatch.setattr("services.domain.national.grouping.WINDOW", 10)  # the small county's
+    path = shuffled(out / truth["export"], tmp_path / "shuffled.xlsx", seed=11)
+    mixed = plan_import(None, path, "national-test", reader=reader)
+    assert not mixed.export.grouped  # found apart, read again from the rows kept on disk
+    sorted_ = plan_import(None, out / truth["export"], "national-test")
+    assert sorted_.export.grouped
+    assert events_of(mixed.messages) == events_of(sorted_.messages)
+    refused = collections.Counter((b.household_id, b.code) for b in mixed.export.bad)
+    assert refused == collections.Counter((b.household_id, b.code) for b in sorted_.export.bad)
+    assert mixed.export.rows == truth["rows"] == mixed.rows_imported + len(mixed.export.bad)
+    wrong = {b.household_id for b in mixed.export.check_digit_wrong}
+    assert wrong == {b["household_id"] for b in truth["check_digit_wrong"]}
 
 
 def test_households_outside_the_readers_scope_are_refused_row_by_row(
@@ -188,3 +295,13 @@ def test_households_outside_the_readers_scope_are_refused_row_by_row(
     assert {b.code for b in export.bad} >= {"OUTSIDE_SCOPE"}
     inside = read_export(out / truth["export"], within="610326")
     assert not any(b.code == "OUTSIDE_SCOPE" for b in inside.bad)
+
+
+def test_an_events_id_is_the_uuid5_of_its_key_as_before() -> None:
+    """Ids made without building a UUID are uuid5's: an export imported before makes the
+    same ids (and so nothing new)."""
+    keys = [
+        f"national-system:61032610120100{i:02d}:income_assessed:2025-06-30:{i * 7919}"
+        for i in range(300)
+    ]
+    assert [event_uuid(k) for k in keys] == [str(uuid5(_NAMESPACE, k)) for k in keys]

@@ -1,11 +1,12 @@
 """The workbooks the county bureau opens: the three ledgers and the report in Chinese, with
 a title row, 序号, real dates and percentages, names, autofilter, frozen header and A4
-landscape print setup; a household's lapses month after month in one row."""
+landscape print setup; a household's months without a visit one row listing the months."""
 
 from __future__ import annotations
 
 import csv
 from datetime import date, datetime
+from functools import reduce
 from pathlib import Path
 from typing import Any
 from uuid import uuid4
@@ -15,7 +16,7 @@ from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from services.adapters.workbooks import LINE_HEIGHT, Column, Sheet, write_csvs, write_workbook
-from services.domain.compliance.findings import Finding
+from services.domain.compliance.findings import Finding, Occurrence, merged
 from services.domain.compliance.ledger import Problem, Sweep
 from services.domain.compliance.params import ComplianceParams
 from services.domain.places import Places
@@ -53,10 +54,27 @@ def raised(check: str, scope: str, summary: str, due: str, **kw: Any) -> Problem
 
 
 def month(m: int) -> Problem:
+    """A problem of one month, as raised before occurrences (issue #18)."""
     return raised(
         "monthly_visit_missing", f"2024-{m:02d}", f"not visited in 2024-{m:02d} (never visited)",
         f"2024-{m:02d}-28",
     )  # fmt: skip
+
+
+def months(*ms: int) -> Problem:
+    """The household's months without a visit: one problem, the months inside it."""
+    found = [
+        Finding(
+            rule_id="R2.1", check="monthly_visit_missing", subject_type="household",
+            subject=HOUSEHOLD, village=VILLAGE, evidence=(f"e-{m}",),
+            due_on=date(2024, m, 28), responsible=f"village committee {VILLAGE}",
+            summary=f"not visited in 2024-{m:02d} (never visited)",
+            occurrences=(Occurrence(f"2024-{m:02d}", date(2024, m, 28), (f"e-{m}",),
+                                    f"not visited in 2024-{m:02d} (never visited)"),),
+        )
+        for m in ms
+    ]  # fmt: skip
+    return Problem.raise_from(reduce(merged, found), DAY, uuid4())
 
 
 @pytest.fixture
@@ -67,9 +85,7 @@ def problems() -> list[Problem]:
         "township_official", DAY,
     )  # fmt: skip
     return [
-        month(5),
-        month(6),
-        month(7),
+        months(5, 6, 7),
         planned,
         raised(
             "measure_not_verified", "M-7", "medical_aid M-7 of 2024-06-01 never verified",
@@ -150,12 +166,12 @@ def test_a_households_months_without_a_visit_are_one_row_listing_the_months(
     found = rows(ledgers(tmp_path, problems)["疑似问题台账"])
     assert [r["序号"] for r in found] == list(range(1, len(found) + 1))
     visits = [r for r in found if r["规则"] == "R2.1"]
-    assert len(visits) == 2  # May to July together; August, planned apart, alone
+    assert len(visits) == 2  # May to July in one problem; August, an older problem, alone
     grouped = visits[0]
     assert grouped["涉及期间"] == "2024年5月至2024年7月" and grouped["次数"] == 3
     assert grouped["问题描述"] == "当月未走访，共3次"
     assert grouped["应完成日期"] == datetime(2024, 5, 28)  # the first month's
-    assert len(grouped["问题编号"].split()) == 3
+    assert len(grouped["问题编号"].split()) == 1  # one problem to rectify
     assert (grouped["户主"], grouped["村"]) == ("王*国", "柳湾村")
     assert grouped["责任单位"] == "柳湾村村民委员会" and grouped["状态"] == "待整改"
     assert (
@@ -197,10 +213,10 @@ def test_a_row_with_wrapped_text_is_as_high_as_its_lines(
 ) -> None:
     ws = ledgers(tmp_path, problems)["疑似问题台账"]
     header = [c.value for c in ws[2]]
-    ids = ws.cell(3, header.index("问题编号") + 1)
-    assert len(ids.value.split()) == 3 and ids.alignment.wrap_text  # three ids in a narrow column
-    assert ws.row_dimensions[3].height == 2 * LINE_HEIGHT  # two lines
-    assert ws.column_dimensions[ids.column_letter].width < 40
+    periods = ws.cell(3, header.index("涉及期间") + 1)
+    assert periods.value == "2024年5月至2024年7月" and periods.alignment.wrap_text
+    assert ws.row_dimensions[3].height == 2 * LINE_HEIGHT  # two lines in a narrow column
+    assert ws.column_dimensions[periods.column_letter].width < 40
 
 
 def test_problem_ids_are_shortened_as_far_as_they_stay_unique() -> None:
@@ -220,7 +236,7 @@ def test_dates_are_dates_and_counts_are_numbers(tmp_path: Path, problems: list[P
     tasks = rows(book["排查任务台账"])
     visits = next(r for r in tasks if r["排查内容"] == "日常走访和集中排查")
     assert visits["排查日期"] == datetime(2025, 1, 1) and visits["农户数"] == 40
-    assert (visits["疑似问题数"], visits["状态"]) == (5, "有问题未制定整改计划")
+    assert (visits["疑似问题数"], visits["状态"]) == (3, "有问题未制定整改计划")
     assert book["排查任务台账"]["E3"].is_date
 
 
@@ -269,7 +285,7 @@ def test_the_report_has_percentages_as_numbers_and_the_phases_with_their_days(
     assert book["问题统计"]["A1"].value == "示范县问题统计（按村统计，截至2025-01-02）"
     by_rule = rows(book["问题统计"])
     r21 = next(r for r in by_rule if r["规则"] == "R2.1")
-    assert (r21["单位"], r21["区划代码"], r21["发现问题"]) == ("青山镇柳湾村", VILLAGE, 4)
+    assert (r21["单位"], r21["区划代码"], r21["发现问题"]) == ("青山镇柳湾村", VILLAGE, 2)
     assert r21["规则内容"] == "每月对脱贫户、监测对象走访不少于1次"
     [cover] = rows(book["走访排查覆盖"])
     assert cover["月度走访率"] == pytest.approx(0.95) and cover["政策知晓率"] == pytest.approx(0.9)

@@ -8,6 +8,7 @@ import zipfile
 from datetime import date
 from pathlib import Path
 
+import pytest
 from openpyxl import Workbook, load_workbook
 
 from services.adapters.xlsx_rows import xlsx_rows
@@ -70,3 +71,28 @@ def test_shared_strings_rich_text_formulas_and_other_cell_shapes_are_read(
         [],
         [None, "王 五", "#N/A"],
     ]
+
+
+def test_rows_split_across_chunks_read_the_same_as_in_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    book = Workbook(write_only=True)  # inline strings, as the simulator's exports
+    sheet = book.create_sheet("s")
+    for n in range(40):
+        sheet.append([n, "王家村", None, f"a&b<{n}>" if n % 7 == 0 else "户主", 7300.5, ""])
+        if n % 9 == 0:
+            sheet.append([])  # a row without cells
+    path = tmp_path / "inline.xlsx"
+    book.save(path)
+    whole = list(xlsx_rows(str(path)))
+    monkeypatch.setattr("services.adapters.xlsx_rows.CHUNK", 37)  # rows and characters cut
+    assert list(xlsx_rows(str(path))) == whole
+    want = [
+        list(r)
+        for r in load_workbook(path, read_only=True).worksheets[0].iter_rows(values_only=True)
+    ]
+    assert len(whole) == len(want) == 45
+    for mine, theirs in zip(whole, want, strict=True):
+        theirs = [None if v == "" else v for v in theirs]
+        assert mine + [None] * (len(theirs) - len(mine)) == theirs
+    assert whole[0] == [0, "王家村", None, "a&b<0>", 7300.5, None]

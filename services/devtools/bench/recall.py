@@ -2,7 +2,10 @@
 planted: recall per rule and per concern, and precision against the planted truth.
 
 - A plant is found when a problem of its rule names its subject (a household, a village, a
-  department or a cadre). Plants due on or after the sweep's day are not yet due.
+  department or a cadre) — and, where that problem carries occurrences (R2.1's months
+  without a visit, R2.2's years, a helper's days of too many visits), when one of them fell
+  due on the plant's day: each planted month is matched in the problem's list, not the
+  household's first. Plants due on or after the sweep's day are not yet due.
 - A finding is explained when it is planted, or a documented consequence of a plant (the
   truth's entries with `consequence_of`: a late alert that delays the lead of a household
   below the line leaves R4.2 too), or falls due after the simulated world's last day (the
@@ -25,18 +28,26 @@ class Raised:
     check: str
     concern: str | None
     due_on: str  # ISO day
+    occurrences: tuple[str, ...] = ()  # the days its occurrences fell due (ISO)
+
+    @classmethod
+    def of_problem(cls, p: Any) -> Raised:
+        """A problem of the ledger, as scored."""
+        dues = tuple(o["due_on"] for o in p.occurrences.values())
+        return cls(p.rule_id, p.subject, p.check, p.concern, p.due_on, dues)
 
 
 def score(
     raised: Iterable[Raised], truth: list[dict[str, Any]], sweep_day: str, world_end: str
 ) -> dict[str, Any]:
     found = list(raised)
-    pairs = {(f.rule, f.subject) for f in found}
+    whole = {(f.rule, f.subject) for f in found if not f.occurrences}
+    occurred = {(f.rule, f.subject, due) for f in found for due in f.occurrences}
     planted = [t for t in truth if not t.get("consequence_of") and t["due"] < sweep_day]
     per_rule: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     per_concern: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for t in planted:
-        hit = (t["rule"], t["subject"]) in pairs
+        hit = (t["rule"], t["subject"]) in whole or (t["rule"], t["subject"], t["due"]) in occurred
         per_rule[t["rule"]][0] += hit
         per_rule[t["rule"]][1] += 1
         if t.get("concern"):

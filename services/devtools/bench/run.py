@@ -310,7 +310,7 @@ def sweep(
     what it raised was planted (services.devtools.bench.recall)."""
     r = run_process([py, "-m", "services.entrypoints.cli", "sweep", "--as-of", SWEEP_DAY], env)
     problems = load_problems(store).values()
-    raised = [Raised(p.rule_id, p.subject, p.check, p.concern, p.due_on) for p in problems]
+    raised = [Raised.of_problem(p) for p in problems]
     scored = score(raised, json.loads(truth.read_text()), SWEEP_DAY, END.isoformat())
     result = {
         "eps": events / r["seconds"],

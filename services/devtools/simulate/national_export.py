@@ -40,8 +40,10 @@ RISK_WORD = {
 }  # fmt: skip
 CATEGORY_WORD = {"unstable_lifted": "脱贫不稳定户", "marginal_at_risk": "边缘易致贫户"}
 CATEGORY_WORD |= {"sudden_hardship": "突发严重困难户"}
+# CHECK_DIGIT is not refused: the member is imported as the export has it, and R8.1 finds it
+CHECK_DIGIT = "ID_NUMBER_CHECK_DIGIT"
 BAD_KINDS = ("ID_NUMBER_INVALID", "DATE_INVALID", "VALUE_UNKNOWN", "HEAD_MISSING")
-BAD_KINDS += ("ID_NUMBER_IN_TWO_HOUSEHOLDS",)
+BAD_KINDS += ("ID_NUMBER_IN_TWO_HOUSEHOLDS", CHECK_DIGIT)
 DONOR = "(donor)"  # a household whose head's ID number another repeats
 DIFFERENCE_KINDS = (
     "income", "status", "category", "risks", "labour_capacity", "id_number", "member_added",
@@ -146,7 +148,9 @@ def _plant_bad(records: list[Record], rng: random.Random, share: float) -> None:
 
 def _bad_cells(r: Record, m: dict[str, Any], row: list[Any]) -> None:
     kind = r.bad.get(m["person_id"])
-    if kind == "ID_NUMBER_INVALID":
+    if kind == "ID_NUMBER_INVALID":  # a digit lost: malformed beyond use
+        row[9] = m["id_number"][:17]
+    elif kind == CHECK_DIGIT:  # 18 characters, the last one wrong: data, found by R8.1
         row[9] = m["id_number"][:17] + ("0" if m["id_number"][17] != "0" else "1")
     elif kind == "DATE_INVALID":
         row[31] = "2023年13月45日"
@@ -159,7 +163,8 @@ def _bad_cells(r: Record, m: dict[str, Any], row: list[Any]) -> None:
 def write_export(
     county: County, records: list[Record], path: Path, data_date: date
 ) -> list[dict[str, Any]]:
-    """The workbook; returns the bad rows planted (row number, code)."""
+    """The workbook; returns the bad rows planted (row number, code; ID_NUMBER_CHECK_DIGIT
+    for a member imported with a wrong check digit, not refused)."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet("脱贫人口及监测对象")
     sheet.append(["全国防止返贫监测和衔接推进乡村振兴信息系统 人员明细（模拟数据）"])
@@ -177,7 +182,8 @@ def write_export(
             _bad_cells(r, m, row)
             code = "HEAD_MISSING" if head_missing else r.bad.get(m["person_id"])
             if code:
-                bad.append({"row": number, "household_id": r.h.household_id, "code": code})
+                hid, pid = r.h.household_id, m["person_id"]
+                bad.append({"row": number, "household_id": hid, "person_id": pid, "code": code})
             sheet.append(row)
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
@@ -264,7 +270,8 @@ def simulate_exports(
         "export": first.name,
         "later_export": later.name,
         "rows": rows,
-        "bad_rows": bad,
+        "bad_rows": [b for b in bad if b["code"] != CHECK_DIGIT],
+        "check_digit_wrong": [b for b in bad if b["code"] == CHECK_DIGIT],
         "differences": differences,
     }
     (out / "national-truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1))

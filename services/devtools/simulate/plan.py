@@ -15,6 +15,7 @@ CST = timezone(timedelta(hours=8))
 
 
 START, MONTHS = date(2024, 1, 1), 24
+SCREENINGS_PER_DAY = 10  # a village's 200 screenings fit in 20 of June's 28 days
 
 
 RISKS = [
@@ -100,8 +101,19 @@ class Plan:
     # (household, month) planted without a visit (R2.1): no other plant visits it then
     unvisited: set[tuple[str, int]] = field(default_factory=set)
     visited_months: set[tuple[str, int]] = field(default_factory=set)  # by a plant's visit
+    # (screener, day) → June screenings booked: a screener screens at most
+    # SCREENINGS_PER_DAY a day, so that only a plant makes a day implausible (R2.4)
+    screenings: dict[tuple[str, date], int] = field(default_factory=dict)
     # village → (household, its head) registered last: what a duplicate person copies (R8.1)
     previous_member: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
+
+    def screening_day(self, screener: str, day: date, first: date, days: int = 28) -> date:
+        """The day drawn, or the next of the month's first `days` the screener has room on
+        (routine visits fill the rest of a day: the two stay under max_visits_per_day)."""
+        while self.screenings.get((screener, day), 0) >= SCREENINGS_PER_DAY:
+            day = first + timedelta(days=((day - first).days + 1) % days)
+        self.screenings[(screener, day)] = self.screenings.get((screener, day), 0) + 1
+        return day
 
     def plant(self, rule: str) -> bool:
         return self.rng.random() < self.rate

@@ -99,9 +99,10 @@ def _month_of(county: County, plan: Plan, h: Household, month: int, emit: Any) -
                 f"not screened in {first.year}",
             )
         else:
-            day = first + timedelta(days=rng.randint(0, 27))
+            screener = by["actor"]["person_id"]
+            day = plan.screening_day(screener, first + timedelta(days=rng.randint(0, 27)), first)
             screening = steps.screening_recorded(
-                f"screening {day.year}", by["actor"]["person_id"], day, steps.findings("screened")
+                f"screening {day.year}", screener, day, steps.findings("screened")
             )
             emit(h.household_id, *screening, by)
     # a shock: a new risk for a household not monitored (not in November, whose income

@@ -18,6 +18,7 @@ from services.domain.compliance.findings import (
     township_government,
     village_committee,
 )
+from services.domain.compliance.findings import Occurrence as Lapse
 from services.domain.compliance.params import ComplianceParams
 
 COVERAGE = (
@@ -243,25 +244,30 @@ class CountyAccumulator:
 
     def _visit_rates(self) -> Iterator[Finding]:
         """R2.4 (perfunctory): more than `max_visits_per_day` visits and screenings
-        recorded by one person on one day."""
+        recorded by one person on one day — one problem per person, each such day an
+        occurrence of it."""
         for (visitor, on), packed in self.visitor_days.items():
             if len(packed) > 16 * self.p.max_visits_per_day:
-                events = [
-                    str(UUID(bytes=bytes(packed[i : i + 16]))) for i in range(0, len(packed), 16)
-                ]
+                events = tuple(
+                    sorted(
+                        str(UUID(bytes=bytes(packed[i : i + 16])))
+                        for i in range(0, len(packed), 16)
+                    )
+                )
                 village = self.visitor_village[visitor]
+                summary = f"{visitor} recorded {len(events)} visits on {on}"
                 yield Finding(
                     rule_id="R2.4",
                     check="implausible_visit_count",
                     subject_type="cadre",
                     subject=visitor,
                     village=village,
-                    evidence=tuple(sorted(events)),
+                    evidence=events,
                     due_on=on,
                     responsible=township_government(village),
-                    summary=f"{visitor} recorded {len(events)} visits on {on}",
-                    scope=on.isoformat(),
+                    summary=summary,
                     concern="perfunctory",
+                    occurrences=(Lapse(on.isoformat(), on, events, summary),),
                 )
 
     def _copied_notes(self) -> Iterator[Finding]:

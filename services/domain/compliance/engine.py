@@ -11,7 +11,7 @@ from services.domain.compliance.checks import FAVORITISM_CHECK, HOUSEHOLD_CHECKS
 from services.domain.compliance.county import CountyAccumulator
 from services.domain.compliance.digest import digest
 from services.domain.compliance.facts import HouseholdFacts, RecordedEvent
-from services.domain.compliance.findings import Finding
+from services.domain.compliance.findings import Finding, merged
 from services.domain.compliance.params import ComplianceParams
 
 
@@ -44,7 +44,8 @@ class Partial:
 
     def merge(self, other: Partial) -> None:
         self.county.merge(other.county)
-        self.found.update(other.found)
+        for key, f in other.found.items():
+            self.found[key] = merged(self.found[key], f) if key in self.found else f
         self.households += other.households
         self.events += other.events
 
@@ -62,15 +63,20 @@ def evaluate_share(
         part.households += 1
         part.county.add(h)
         for f in check_household(h, p, as_of):
-            part.found.setdefault(f.key, f)
+            _add(part.found, f)
     return part
+
+
+def _add(found: dict[str, Finding], f: Finding) -> None:
+    """A finding under its key; a recurring lapse's occurrences merged into one."""
+    found[f.key] = merged(found[f.key], f) if f.key in found else f
 
 
 def conclude(part: Partial, as_of: date) -> Evaluation:
     """The county's own checks on the merged tallies, and every finding in key order."""
     found = dict(part.found)
     for f in part.county.findings():
-        found.setdefault(f.key, f)
+        _add(found, f)
     ordered = tuple(found[k] for k in sorted(found))
     coverage = {v: part.county.coverage[v] for v in sorted(part.county.coverage)}
     return Evaluation(as_of, ordered, coverage, part.households, part.events)

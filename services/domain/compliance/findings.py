@@ -1,11 +1,15 @@
 """A finding is a suspected problem (疑似问题): which rule, about whom, on what evidence, due
 when, and whose job it was. Its key names it across sweeps, so the same lapse found again
-is the same problem."""
+is the same problem. A lapse that recurs (R2.1's months without a visit, R2.2's years
+without a screening, a helper's days of implausibly many visits) is one problem per
+subject, rule and cause, its occurrences inside it: the checks find each occurrence, the
+engine merges those of one key (`merged`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 # Rule id → (area of the seed's §三, what the rule asks). The areas are the screening-task
@@ -52,6 +56,25 @@ _PROBLEM_NAMESPACE = uuid5(NAMESPACE_URL, "urn:dixian:problem")
 
 
 @dataclass(frozen=True, slots=True)
+class Occurrence:
+    """One time a recurring lapse happened: its period or day (2025-04, 2025, 2025-04-03),
+    when it fell due, its evidence and what the check said of it."""
+
+    label: str
+    due_on: date
+    evidence: tuple[str, ...]
+    summary: str
+
+    def as_record(self) -> dict[str, Any]:
+        return {
+            "label": self.label,
+            "due_on": self.due_on.isoformat(),
+            "evidence": list(self.evidence),
+            "summary": self.summary,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
     rule_id: str  # R1.1 … R8.1, F1.1 … F1.4
     check: str  # the named check within the rule, e.g. "notice_too_short"
@@ -65,6 +88,12 @@ class Finding:
     scope: str = ""  # what makes it one lapse: a month, a case, a measure…
     ongoing: bool = False  # a standing condition the facts can still resolve
     concern: str | None = None  # favoritism | perfunctory | paper_only
+    occurrences: tuple[Occurrence, ...] = ()  # a recurring lapse's, by label
+
+    @property
+    def occurrence_dues(self) -> tuple[str, ...]:
+        """The days its occurrences fell due (ISO), for scoring against planted truth."""
+        return tuple(o.due_on.isoformat() for o in self.occurrences)
 
     @property
     def key(self) -> str:
@@ -85,6 +114,30 @@ class Finding:
 
 def problem_id(key: str) -> UUID:
     return uuid5(_PROBLEM_NAMESPACE, key)
+
+
+def round_key(key: str, n: int) -> str:
+    """The key of a recurring problem's n-th round: a new occurrence after the problem was
+    closed out (销号) is a new problem that follows it (docs/compliance.md)."""
+    return key if n == 1 else f"{key}#{n}"
+
+
+def merged(a: Finding, b: Finding) -> Finding:
+    """Two findings of one key as one: occurrences by label, evidence of both, due when
+    the first fell due, the summary of the latest occurrence."""
+    if not a.occurrences or not b.occurrences:
+        return a  # one lapse found twice: the first stands
+    occurrences = tuple(
+        sorted({o.label: o for o in (*a.occurrences, *b.occurrences)}.values(),
+               key=lambda o: o.label)
+    )  # fmt: skip
+    return replace(
+        a,
+        occurrences=occurrences,
+        evidence=tuple(dict.fromkeys((*a.evidence, *b.evidence))),
+        due_on=min(a.due_on, b.due_on),
+        summary=occurrences[-1].summary,
+    )
 
 
 def township_of(village: str) -> str:

@@ -3,47 +3,50 @@ event-sourced aggregates in the same store as the households: every problem rais
 plan, action, close-out (销号) and reopening is an event in the audit log.
 
 A problem is raised by a sweep and keyed by its finding, so a sweep that finds it again
-changes nothing; when the facts no longer show it a sweep records that. People plan,
+changes nothing; when the facts no longer show it a sweep records that. A recurring lapse
+(R2.1's months without a visit…) is one problem carrying its occurrences, each dated by the
+sweep that found it and the one that found it no longer shown (`occurrences`). People plan,
 act, close out and reopen. This module's path is part of every stored event's topic.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import fields
 from datetime import date
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from events.reasons import ReasonCoded
-from services.domain.compliance.findings import Finding, township_of
-
-LEDGER_REASONS: dict[str, str] = {
-    "PROBLEM_NOT_FOUND": "Name a problem the ledger holds (its id, or a unique prefix of 8+).",
-    "ROLE_NOT_AUTHORISED": "Only the roles the configuration names may close out or reopen.",
-    "EVIDENCE_REQUIRED": "Give at least one evidence reference (document, photo, record).",
-    "RECTIFICATION_REQUIRED": "Record a rectification action with evidence before closing out.",
-    "FACTS_STILL_SHOW_PROBLEM": "A standing condition is closed out once a sweep no longer "
-    "finds it: correct the facts (a new event), sweep, then close out.",
-    "PROBLEM_CLOSED": "The problem is closed out; reopen it first.",
-    "PROBLEM_NOT_CLOSED": "Only a closed-out problem can be reopened.",
-    "DEADLINE_BEFORE_PLAN": "A rectification deadline falls on or after the day of the plan.",
-    "LEDGER_CHANGED_MEANWHILE": "Someone changed the problem (or swept) while this ran; "
-    "nothing was saved: run it again.",
-}
-
-# Who may close out (销号) and reopen by default (ComplianceParams.closing_roles).
-CLOSING_ROLES = frozenset({"township_official", "county_official"})
+from services.domain.compliance.findings import Finding, Occurrence, problem_id, township_of
+from services.domain.compliance.ledger_reasons import (  # noqa: F401 (theirs)
+    CLOSING_ROLES,
+    LEDGER_REASONS,
+    LedgerViolation,
+    need_evidence,
+)
+from services.domain.compliance.occurrences import found_in, occurrences_on, records
 
 OPEN, RECTIFYING, RECTIFIED, CLOSED = "open", "rectifying", "rectified", "closed"
+# A problem of one month (raised before occurrences, issue #18) folded into the problem of
+# its household, rule and cause by a sweep: no longer a row of its own from that day.
+MERGED = "merged"
+OCCURRED_AGAIN = "occurred again"  # a step: an occurrence after the rectification's action
 RESOLVED = "resolved"  # a ledger as of a day: the facts no longer show it, not closed out
 LEDGER_TOPIC_PREFIX = f"{__name__}:"  # how every ledger event's stored topic begins
+# What a raised problem keeps of its event as it is (the rest is worked out from it).
+RAISED_FACTS = ("key", "rule_id", "check", "concern", "subject_type", "subject", "village")
+RAISED_FACTS += ("evidence", "due_on", "responsible", "summary", "ongoing")
 
 
-class LedgerViolation(ReasonCoded):
-    """A ledger step that cannot be taken; `code` is stable."""
+_CREATED = {f.name for f in fields(Aggregate.Created)}  # the library's own: ids, version, time
 
-    reasons = LEDGER_REASONS
+
+def _keep(event: Any, into: Any, names: Iterable[str] = ()) -> None:
+    """The event's facts set on its aggregate: `names`, or every field its class declares."""
+    for name in names or [f.name for f in fields(event) if f.name not in _CREATED]:
+        setattr(into, name, getattr(event, name))
 
 
 class Problem(Aggregate):
@@ -64,27 +67,18 @@ class Problem(Aggregate):
         ongoing: bool
         on: str  # the sweep's as-of day
         sweep_id: str
+        # a recurring lapse's (Occurrence.as_record() and found_on); absent from a problem
+        # raised before occurrences (issue #18)
+        occurrences: list[dict[str, Any]]
 
         def apply(self, p: Any) -> None:
-            for name in (
-                "key",
-                "rule_id",
-                "check",
-                "concern",
-                "subject_type",
-                "subject",
-                "village",
-                "evidence",
-                "due_on",
-                "responsible",
-                "summary",
-                "ongoing",
-            ):
-                setattr(p, name, getattr(self, name))
+            _keep(self, p, RAISED_FACTS)
             p.raised_on, p.status, p.facts_resolved_on = self.on, OPEN, None
             p.plan = None
             p.actions, p.history = [], []
             p.closed_on = None
+            p.occurrences, p.merged_into = {}, None
+            found_in(p, self.__dict__.get("occurrences") or [])
             p.history.append(("raised", self.on, "sweep", self.summary, []))
 
     class ResolvedByFacts(Aggregate.Event):
@@ -106,6 +100,48 @@ class Problem(Aggregate):
             if p.status == CLOSED:
                 p.status, p.closed_on = (RECTIFYING if p.plan else OPEN), None
             p.history.append(("found again", self.on, "sweep", self.summary, []))
+
+    class OccurrencesChanged(Aggregate.Event):
+        """A sweep found occurrences the problem did not show (each with the day it was
+        found: a month folded from an older problem keeps that problem's), or no longer
+        finds some it showed."""
+
+        on: str
+        sweep_id: str
+        found: list[dict[str, Any]]  # Occurrence.as_record() and found_on
+        resolved: list[str]  # labels
+        summary: str
+
+        def apply(self, p: Any) -> None:
+            found_in(p, self.found)
+            for label in self.resolved:
+                p.occurrences[label]["spans"][-1][1] = self.on
+            if self.summary:
+                p.summary = self.summary
+            last_action = max((a["on"] for a in p.actions), default=None)
+            labels = sorted(o["label"] for o in self.found)
+            if (
+                p.status == RECTIFIED
+                and last_action is not None
+                and any(o["due_on"] > last_action for o in self.found)
+            ):  # the lapse recurred after the action: the rectification has not held
+                p.status = RECTIFYING if p.plan else OPEN
+                p.history.append((OCCURRED_AGAIN, self.on, "sweep", " ".join(labels), []))
+            elif labels:
+                p.history.append(("occurrences found", self.on, "sweep", " ".join(labels), []))
+            if self.resolved:
+                p.history.append(
+                    ("occurrences resolved", self.on, "sweep", " ".join(self.resolved), [])
+                )
+
+    class MergedInto(Aggregate.Event):
+        on: str
+        sweep_id: str
+        problem: str
+
+        def apply(self, p: Any) -> None:
+            p.merged_into, p.status = self.problem, MERGED
+            p.history.append(("merged", self.on, "sweep", self.problem, []))
 
     class RectificationPlanned(Aggregate.Event):
         plan: str
@@ -164,11 +200,21 @@ class Problem(Aggregate):
 
     # --- commands -------------------------------------------------------------------------
     @classmethod
-    def raise_from(cls, f: Finding, on: date, sweep_id: UUID) -> Problem:
+    def raise_from(
+        cls,
+        f: Finding,
+        on: date,
+        sweep_id: UUID,
+        key: str | None = None,
+        found_on: dict[str, str] | None = None,
+    ) -> Problem:
+        """A problem of the finding (under `key`: a later round's); a recurring lapse's
+        occurrences recorded with it (found on the day, or the days `found_on` gives)."""
+        key = key or f.key
         return cls._create(
             cls.Raised,
-            id=f.problem_id,
-            key=f.key,
+            id=problem_id(key),
+            key=key,
             rule_id=f.rule_id,
             check=f.check,
             concern=f.concern,
@@ -182,14 +228,41 @@ class Problem(Aggregate):
             ongoing=f.ongoing,
             on=on.isoformat(),
             sweep_id=str(sweep_id),
+            occurrences=records(f.occurrences, on, found_on),
+        )
+
+    def change_occurrences(
+        self,
+        found: list[Occurrence],
+        resolved: list[str],
+        on: date,
+        sweep_id: UUID,
+        found_on: dict[str, str] | None = None,
+    ) -> None:
+        """Occurrences found (on the sweep's day, or a day `found_on` gives) or no longer."""
+        latest = max([*(o.label for o in found), *self.shown_labels()], default=None)
+        summaries = {o.label: o.summary for o in found}
+        self.trigger_event(
+            self.OccurrencesChanged,
+            on=on.isoformat(),
+            sweep_id=str(sweep_id),
+            found=records(found, on, found_on),
+            resolved=sorted(resolved),
+            summary=summaries.get(latest or "", ""),
+        )
+
+    def merge_into(self, problem: UUID, on: date, sweep_id: UUID) -> None:
+        self.trigger_event(
+            self.MergedInto, on=on.isoformat(), sweep_id=str(sweep_id), problem=str(problem)
         )
 
     def resolved_by_facts(self, on: date, sweep_id: UUID) -> None:
         self.trigger_event(self.ResolvedByFacts, on=on.isoformat(), sweep_id=str(sweep_id))
 
-    def found_again(self, f: Finding, on: date, sweep_id: UUID) -> None:
+    def found_again(self, f: Finding | None, on: date, sweep_id: UUID) -> None:
+        summary = self.summary if f is None else f.summary
         self.trigger_event(
-            self.FoundAgain, on=on.isoformat(), sweep_id=str(sweep_id), summary=f.summary
+            self.FoundAgain, on=on.isoformat(), sweep_id=str(sweep_id), summary=summary
         )
 
     def plan_rectification(
@@ -210,7 +283,7 @@ class Problem(Aggregate):
 
     def record_action(self, action: str, evidence: list[str], by: str, role: str, on: date) -> None:
         self._not_closed()
-        _need_evidence(evidence)
+        need_evidence(evidence)
         self.trigger_event(
             self.ActionRecorded,
             action=action,
@@ -232,7 +305,7 @@ class Problem(Aggregate):
         self._not_closed()
         if role not in closing_roles:
             raise LedgerViolation("ROLE_NOT_AUTHORISED", f"{role} may not close out")
-        _need_evidence(evidence)
+        need_evidence(evidence)
         if not self.actions:
             raise LedgerViolation("RECTIFICATION_REQUIRED", "no rectification action recorded")
         if self.ongoing and self.facts_resolved_on is None:
@@ -249,6 +322,8 @@ class Problem(Aggregate):
         on: date,
         closing_roles: frozenset[str] = CLOSING_ROLES,
     ) -> None:
+        if self.status == MERGED:
+            self._not_closed()
         if self.status != CLOSED:
             raise LedgerViolation("PROBLEM_NOT_CLOSED", f"the problem is {self.status}")
         if role not in closing_roles:
@@ -256,10 +331,28 @@ class Problem(Aggregate):
         self.trigger_event(self.Reopened, reason=reason, by=by, role=role, on=on.isoformat())
 
     def _not_closed(self) -> None:
+        if self.status == MERGED:
+            raise LedgerViolation("PROBLEM_MERGED", f"merged into {self.merged_into}")
         if self.status == CLOSED:
             raise LedgerViolation("PROBLEM_CLOSED", f"closed out on {self.closed_on}")
 
     # --- reading --------------------------------------------------------------------------
+    def shown_labels(self) -> list[str]:
+        """The occurrences the facts showed at the last sweep that judged them."""
+        return sorted(k for k, o in self.occurrences.items() if o["spans"][-1][1] is None)
+
+    def occurrences_on(self, as_of: date) -> list[dict[str, Any]]:
+        """The occurrences as they stood on the day: found by then, not resolved by then."""
+        return occurrences_on(list(self.occurrences.values()), as_of.isoformat())
+
+    def touched_by_people(self) -> bool:
+        """Planned, acted on, closed out or reopened: a person's work is in it."""
+        return (
+            self.plan is not None
+            or bool(self.actions)
+            or any(h[2] != "sweep" for h in self.history)
+        )
+
     def closed_by(self, as_of: date) -> bool:
         """Closed out, on or before the day (and not reopened since)."""
         return self.status == CLOSED and self.closed_on is not None and self.closed_on <= str(as_of)
@@ -275,11 +368,6 @@ class Problem(Aggregate):
     @property
     def township(self) -> str:
         return township_of(str(self.village))
-
-
-def _need_evidence(evidence: list[str]) -> None:
-    if not any(ref.strip() for ref in evidence):
-        raise LedgerViolation("EVIDENCE_REQUIRED", "no evidence reference given")
 
 
 class Sweep(Aggregate):
@@ -300,21 +388,31 @@ class Sweep(Aggregate):
         ran_by: str
 
         def apply(self, s: Any) -> None:
-            for name in (
-                "as_of",
-                "households",
-                "events",
-                "findings",
-                "raised",
-                "resolved",
-                "found_again",
-                "coverage",
-                "found_by_township_area",
-                "params",
-                "ran_by",
-            ):
-                setattr(s, name, getattr(self, name))
+            _keep(self, s)
 
     @classmethod
     def completed(cls, sweep_id: UUID, **facts: Any) -> Sweep:
         return cls._create(cls.Completed, id=sweep_id, **facts)
+
+
+class NationalRun(Aggregate):
+    """A run on the national system's export that changed what dixian holds, as the
+    system's word: an import (its events name the national system; this, who ran it: `by`,
+    `role`) or a comparison landed in the ledger (its summary the dashboard shows)."""
+
+    class Completed(Aggregate.Created):
+        kind: str  # import | compare
+        on: str  # an import's data date, a comparison's as-of day
+        by: str
+        role: str
+        scope: str  # the region it was limited to ("" the whole export)
+        file: str
+        counts: dict[str, Any]  # rows, households, events…; a comparison's differences
+        by_township: dict[str, dict[str, int]]  # a comparison's: township → field → count
+
+        def apply(self, r: Any) -> None:
+            _keep(self, r)
+
+    @classmethod
+    def completed(cls, run_id: UUID, **facts: Any) -> NationalRun:
+        return cls._create(cls.Completed, id=run_id, **facts)

@@ -13,6 +13,8 @@ from services.domain.compliance.county import COVERAGE
 from services.domain.compliance.findings import AREAS, RULES, township_of
 from services.domain.compliance.ledger import (
     CLOSED,
+    MERGED,
+    OCCURRED_AGAIN,
     OPEN,
     RECTIFIED,
     RECTIFYING,
@@ -45,7 +47,7 @@ def state_on(p: Problem, as_of: date) -> dict[str, bool]:
     planned = p.plan is not None and p.plan["on"] <= day
     closed = status == CLOSED
     return {
-        "found": p.raised_on <= day,
+        "found": p.raised_on <= day and status != MERGED,
         "planned": planned,
         "rectified": any(a["on"] <= day for a in p.actions),
         "resolved": status == RESOLVED,
@@ -65,7 +67,9 @@ def status_on(p: Problem, as_of: date) -> str:
     a close-out or a sweep's resolution after the day has not happened yet in it): open
     when raised; rectifying once planned; rectified once an action is recorded; closed
     once closed out (until reopened or found again); resolved when a sweep found the facts
-    no longer show it and it is not closed out (until found again or reopened)."""
+    no longer show it and it is not closed out (until found again or reopened); back to
+    rectifying (or open) from rectified when the lapse occurred again after the action;
+    merged once folded into its household's recurring problem (no row of its own)."""
     return _replay(_steps(p), as_of.isoformat())
 
 
@@ -87,6 +91,10 @@ def _replay(steps: Sequence[tuple[str, str]], day: str) -> str:
             status = (RECTIFYING if planned else OPEN) if status == CLOSED else status
         elif what == "reopened":  # a person's word that it is not done, over the facts'
             status, resolved = (RECTIFYING if planned else OPEN), False
+        elif what == OCCURRED_AGAIN and status == RECTIFIED:
+            status = RECTIFYING if planned else OPEN
+        elif what == MERGED:
+            return MERGED
     return RESOLVED if resolved and status in (OPEN, RECTIFYING) else status
 
 
@@ -123,6 +131,7 @@ def problem_ledger(
             continue
         plan = p.plan if s["planned"] else {}
         resolved = p.facts_resolved_on or ""
+        periods = periods_on(p, as_of)
         rows.append(
             {
                 "problem": problem_id(p),
@@ -145,53 +154,30 @@ def problem_ledger(
                 "overdue": "overdue" if s["overdue"] else "",
                 "resolved_by_facts_on": resolved if resolved <= as_of.isoformat() else "",
                 "closed_on": _closed_on(p, as_of),
+                "periods": periods,
+                "count": max(len(periods), 1),
             }
         )
     return rows
 
 
 PERIOD = re.compile(r"[0-9]{4}(?:-[0-9]{2})?")  # a month (2025-04) or a year (2025)
-# What must be the same for lapses to share a row: all but the period and its days.
-_SAME_ROW = (
-    "rule", "check", "concern", "subject", "township", "village", "responsible_unit", "plan",
-    "deadline", "responsible_person", "status", "overdue",
-)  # fmt: skip
 
 
-def group_lapses(rows: Sequence[Row]) -> list[Row]:
-    """The suspected-problem ledger with the repeated lapses of one subject under one check
-    (R2.1's month after month, R2.2's year after year) in one row: the periods listed, the
-    first due day, every problem id. A lapse planned, rectified or closed apart from the
-    others keeps its own row; a lapse that is not of a period is its own row as before."""
-    out: list[Row] = []
-    groups: dict[tuple[Any, ...], Row] = {}
-    for r in rows:
-        periodic = bool(PERIOD.fullmatch(r["scope"]))
-        row = r | {
-            "problems": [r["problem"]],
-            "periods": [r["scope"]] if periodic else [],
-            "count": 1,
-        }
-        if not periodic:
-            out.append(row)
-            continue
-        same = tuple(r[k] for k in _SAME_ROW)
-        group = groups.get(same)
-        if group is None:
-            groups[same] = row
-            out.append(row)
-            continue
-        group["problems"].append(r["problem"])
-        group["periods"].append(r["scope"])
-        group["count"] += 1
-        group["evidence"] = " ".join(dict.fromkeys(f"{group['evidence']} {r['evidence']}".split()))
-        for key in ("due_on", "raised_on"):
-            group[key] = min(group[key], r[key])
-        for key in ("resolved_by_facts_on", "closed_on"):  # the group's when all of its are
-            group[key] = max(group[key], r[key]) if group[key] and r[key] else ""
-    for group in out:
-        group["periods"].sort()
-    return out
+def periods_on(p: Problem, as_of: date) -> list[str]:
+    """The occurrences of a recurring problem standing on the day (its months, years or
+    days); a problem of one period from before occurrences: that period."""
+    if p.occurrences:
+        return [o["label"] for o in p.occurrences_on(as_of)]
+    scope = scope_of(p)
+    return [scope] if PERIOD.fullmatch(scope) else []
+
+
+# What the rectification ledger lists: the people's steps and the facts' verdicts on them
+# (not the raise, nor the occurrences a sweep adds: the problem ledger shows those).
+RECTIFICATION_STEPS = frozenset(
+    {"planned", "action", "closed out", "reopened", "resolved by the facts", "found again"}
+)
 
 
 def rectification_ledger(
@@ -203,7 +189,7 @@ def rectification_ledger(
         if not _in(p, township, favoritism):
             continue
         for what, on, by, text, evidence in p.history:
-            if what == "raised":
+            if what not in RECTIFICATION_STEPS:
                 continue
             rows.append(
                 {
@@ -331,7 +317,7 @@ def coverage(sweep: Sweep | None, level: str, code: str | None = None) -> list[R
 def _counted(p: Problem, day: date, count_by: str) -> dict[str, bool]:
     s = state_on(p, day)
     if count_by == "due":
-        s["found"] = p.due_on <= day.isoformat()
+        s["found"] = p.due_on <= day.isoformat() and status_on(p, day) != MERGED
     return s
 
 

@@ -23,6 +23,7 @@ CHINA = timezone(timedelta(hours=8))
 ACTOR = {"person_id": NATIONAL_SYSTEM, "role": "department_system"}
 DEPARTMENT = "rural_revitalization"  # the bureau whose system the national system is
 _NAMESPACE = uuid5(NAMESPACE_URL, "urn:dixian:national-import")
+_NAMESPACE_BYTES = _NAMESPACE.bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +188,14 @@ def _member_changed(member: dict[str, Any], today: date, left: bool) -> Planned:
     )
 
 
+def event_uuid(key: str) -> str:
+    """uuid5(_NAMESPACE, key) as text, without building a UUID (a large import makes one
+    an event): the SHA-1 of the namespace and the key, its version and variant bits set."""
+    h = hashlib.sha1(_NAMESPACE_BYTES + key.encode(), usedforsecurity=False).hexdigest()
+    variant = "89ab"[int(h[16], 16) & 3]
+    return f"{h[:8]}-{h[8:12]}-5{h[13:16]}-{variant}{h[17:20]}-{h[20:32]}"
+
+
 @functools.lru_cache(maxsize=4096)
 def _midnight(day: date) -> str:
     return datetime.combine(day, time(), CHINA).isoformat()
@@ -200,7 +209,7 @@ def envelope(
     digest = hashlib.sha256(orjson.dumps(p.payload, option=orjson.OPT_SORT_KEYS)).hexdigest()
     key = f"{batch}:{x.household_id}:{p.event_type}:{recorded.isoformat()}:{digest}"
     return {
-        "event_id": str(uuid5(_NAMESPACE, key)),
+        "event_id": event_uuid(key),
         "event_type": p.event_type,
         "schema_version": 1,
         "household_id": x.household_id,

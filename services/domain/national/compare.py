@@ -126,14 +126,28 @@ class Summary:
     households: int = 0
     agreeing: int = 0
     by_township: dict[str, Counter[str]] = field(default_factory=dict)
+    compared_in: Counter[str] = field(default_factory=Counter)  # township → households
+    agreeing_in: Counter[str] = field(default_factory=Counter)
 
     def add(self, village: str, found: list[Finding]) -> None:
+        township = township_of(village)
         self.households += 1
+        self.compared_in[township] += 1
         if not found:
             self.agreeing += 1
-        counts = self.by_township.setdefault(township_of(village), Counter())
+            self.agreeing_in[township] += 1
+        counts = self.by_township.setdefault(township, Counter())
         for f in found:
             counts[f.check.removeprefix(CHECK_PREFIX)] += 1
+
+    def record(self) -> dict[str, dict[str, int]]:
+        """By township: the households compared and agreeing, and the differences by field
+        (as NationalRun keeps it)."""
+        return {
+            t: {"(households)": self.compared_in[t], "(agreeing)": self.agreeing_in[t]}
+            | dict(sorted(counts.items()))
+            for t, counts in sorted(self.by_township.items())
+        }
 
     def by_field(self) -> Counter[str]:
         total: Counter[str] = Counter()

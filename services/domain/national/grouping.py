@@ -1,9 +1,12 @@
-"""The export's rows grouped by 户编号 as they are read: a household is finished, and handed
-on, once `window` rows have passed without one of its own (the national system exports a
-household's rows together, so this holds only the households being read, whatever the
-file's size). The checks that need the whole file keep compact keys, not rows: each ID
-number's household (the household where it was seen first keeps it) and the households
-already finished (a row of one, further away than the window, is refused, never merged)."""
+"""The export's rows grouped by 户编号. The national system exports a household's rows
+together, so they are grouped as they are read (`add`): a household is finished, and handed
+on, once `window` rows have passed without one of its own — this holds only the households
+being read, whatever the file's size. A row of a household already handed on (the file not
+grouped by household: sorted by another column) raises RowsApart, and the reader starts
+again with the rows kept on disk: each row admitted in the sheet's order (`admit`), each
+household assembled from its rows (`assemble`). The checks that need the whole file keep
+compact keys, not rows: each ID number's household (the household whose row comes first
+keeps it) and the households handed on."""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from events.identity import is_valid_id_number
 from services.domain.national import columns as c
 from services.domain.national.records import (
     BadRow,
@@ -29,14 +33,25 @@ WINDOW = 5000  # rows a household stays open after its last row
 _VILLAGE_CODE = re.compile(r"^[0-9]{12}$")
 
 
+class RowsApart(Exception):
+    """A row of a household handed on already: the file is not grouped by household."""
+
+    def __init__(self, row: int, household_id: str) -> None:
+        super().__init__(row, household_id)
+        self.row, self.household_id = row, household_id
+
+
 @dataclass
 class Grouping:
     """The rows as they are read (`add`), each call giving the households it finished, and
-    the rest at the end (`finish`); the refused rows in `bad`."""
+    the rest at the end (`finish`); or rows admitted (`admit`) and households assembled
+    from them (`assemble`) when the rows are grouped elsewhere. The refused rows in `bad`."""
 
     village_of: VillageOf
     window: int = WINDOW
     bad: list[BadRow] = field(default_factory=list)
+    # imported as they are, for R8.1 to find (a wrong GB 11643 check digit is data)
+    check_digit_wrong: list[BadRow] = field(default_factory=list)
     rows: int = 0
     open: OrderedDict[str, list[MemberRow]] = field(default_factory=OrderedDict)  # oldest first
     last: dict[str, int] = field(default_factory=dict)  # household → its last row's count
@@ -44,7 +59,9 @@ class Grouping:
     owner: dict[str, str] = field(default_factory=dict)  # ID number → household
     memo: list[Any] = field(default_factory=lambda: [None, None, None])
 
-    def add(self, number: int, cells: Sequence[object], h: c.Headers) -> list[View]:
+    def admit(self, number: int, cells: Sequence[object], h: c.Headers) -> MemberRow | None:
+        """The row parsed, and checked against the rows before it in the sheet (an ID
+        number another household's row had first); None if refused (in `bad`)."""
         self.rows += 1
         try:
             r = parse_row(number, cells, h, self.memo)
@@ -52,25 +69,44 @@ class Grouping:
             i = h.index.get("household_id")
             hid = text(cells[i]) if i is not None and i < len(cells) else ""
             self.bad.append(BadRow(number, hid[:64], e.code, e.detail))
+            return None
+        first = self.owner.setdefault(r.member["id_number"], r.household_id)
+        if first != r.household_id:
+            self._refuse(r, "ID_NUMBER_IN_TWO_HOUSEHOLDS", f"该证件号码已见于户{first}")
+            return None
+        return r
+
+    def add(self, number: int, cells: Sequence[object], h: c.Headers) -> list[View]:
+        """RowsApart if the row's household was handed on already."""
+        r = self.admit(number, cells, h)
+        if r is None:
             return self._stale()
         hid = r.household_id
         if hid in self.done:
-            self._refuse(r, "HOUSEHOLD_ROWS_APART", f"该户的其他行已在{self.window}行之前读完")
-            return self._stale()
+            raise RowsApart(number, hid)
         rows = self.open.get(hid)
         if rows is None:
             rows = self.open[hid] = []
         else:
             self.open.move_to_end(hid)  # the most recently seen last
         self.last[hid] = self.rows
-        first = self.owner.setdefault(r.member["id_number"], hid)
-        if first != hid:
-            self._refuse(r, "ID_NUMBER_IN_TWO_HOUSEHOLDS", f"该证件号码已见于户{first}")
-        elif any(k.member["person_id"] == r.member["person_id"] for k in rows):
-            self._refuse(r, "PERSON_ID_REPEATED", f"人编号{r.member['person_id']}重复")
-        else:
+        if not self._repeated(r, rows):
             rows.append(r)
         return self._stale()
+
+    def _repeated(self, r: MemberRow, rows: list[MemberRow]) -> bool:
+        if any(k.member["person_id"] == r.member["person_id"] for k in rows):
+            self._refuse(r, "PERSON_ID_REPEATED", f"人编号{r.member['person_id']}重复")
+            return True
+        return False
+
+    def assemble(self, hid: str, rows: Sequence[MemberRow]) -> View | None:
+        """A household from its admitted rows (in the sheet's order); None if refused."""
+        kept: list[MemberRow] = []
+        for r in rows:
+            if not self._repeated(r, kept):
+                kept.append(r)
+        return self._view(hid, kept)
 
     def _stale(self) -> list[View]:
         views: list[View] = []
@@ -111,6 +147,11 @@ class Grouping:
             for r in rows:
                 self._refuse(r, "VILLAGE_CODE_UNKNOWN", "无法确定该户所在行政村的区划代码")
             return None
+        self.check_digit_wrong += [
+            BadRow(r.row, hid, "ID_NUMBER_CHECK_DIGIT", f"成员{r.member['person_id']}")
+            for r in rows
+            if not is_valid_id_number(r.member["id_number"])
+        ]
         category = f["category"]
         status = "not_monitored"
         if category:

@@ -12,7 +12,7 @@ from operator import itemgetter
 from typing import Any
 
 from events.envelope import HOUSEHOLD_ID_PATTERN
-from events.identity import is_valid_id_number
+from events.identity import is_id_number_shaped
 from services.domain.national import columns as c
 
 # Stable reason codes of a row that cannot be imported (their Chinese: services.i18n).
@@ -29,11 +29,13 @@ ROW_REASONS = (
     "HEAD_MISSING",
     "ID_NUMBER_IN_TWO_HOUSEHOLDS",
     "OUTSIDE_SCOPE",
-    "HOUSEHOLD_ROWS_APART",
 )
 _HOUSEHOLD_ID = re.compile(HOUSEHOLD_ID_PATTERN)
 _VILLAGE_CODE = re.compile(r"^[0-9]{12}")
 _EXCEL_EPOCH = date(1899, 12, 30)
+_DAY = re.compile(r"(\d{4})[-/.年](\d{1,2})(?:[-/.月](\d{1,2})日?)?(?:[ T].*)?")
+_DAY_DIGITS = re.compile(r"(\d{4})(\d{2})(\d{2})")
+_WORDS = re.compile(r"[,，、;；\s]+")
 VillageOf = Callable[[str, dict[str, str]], str | None]
 
 
@@ -105,8 +107,7 @@ def day(value: object, column: str) -> date | None:
     if isinstance(value, int | float) and 20000 < value < 80000:
         return _EXCEL_EPOCH + timedelta(days=int(value))
     s = text(value)
-    m = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})(?:[-/.月](\d{1,2})日?)?(?:[ T].*)?", s)
-    m = m or re.fullmatch(r"(\d{4})(\d{2})(\d{2})", s)
+    m = _DAY.fullmatch(s) or _DAY_DIGITS.fullmatch(s)
     try:
         if m:
             return date(int(m[1]), int(m[2]), int(m[3] or 1))
@@ -172,7 +173,7 @@ def months(value: object) -> int:
 def risks_of(values: Sequence[object]) -> tuple[str, ...]:
     found: list[str] = []
     for v in values:
-        for word in re.split(r"[,，、;；\s]+", text(v)):
+        for word in _WORDS.split(text(v)):
             if not word or word == "无":
                 continue
             code = c.RISKS.get(word)
@@ -189,6 +190,12 @@ HOUSEHOLD_FIELDS = (
 )  # fmt: skip
 
 
+MEMBER_FIELDS = (
+    "household_id", "person_id", "name", "id_number", "relation", "phone", "labour", "health",
+    "school", "migrant_months",
+)  # fmt: skip
+
+
 def parse_row(
     number: int, cells: Sequence[object], h: c.Headers, memo: list[Any] | None = None
 ) -> MemberRow:
@@ -196,44 +203,49 @@ def parse_row(
     previous row's household cells and fields: a household's rows repeat them, so they are
     read once (a row whose household cells differ is read, and refused, on its own)."""
     memo = [None, None, None] if memo is None else memo
-    width = len(cells)
-    if width <= h.width:  # a short row (or a column missing): its cells beyond are empty
-        cells = [*cells, *([None] * (h.width + 1 - width))]
-    at = h.at
-
-    def cell(key: str) -> object:
-        return cells[at[key]]
-
-    hid = text(cell("household_id"))
+    if len(cells) <= h.width:  # a short row (or a column missing): its cells beyond are empty
+        cells = [*cells, *([None] * (h.width + 1 - len(cells)))]
+    if memo[2] is None or memo[2][0] is not h:
+        at = h.at
+        columns = (at["household_id"], *(at[k] for k in HOUSEHOLD_FIELDS), *h.risk_columns)
+        memo[2] = (h, itemgetter(*columns), itemgetter(*(at[k] for k in MEMBER_FIELDS)))
+    hid, pid, name, id_number, relation, phone, labour, health_, school, work = [
+        v.strip() if type(v) is str else v for v in memo[2][2](cells)
+    ]
+    if type(hid) is not str:
+        hid = text(hid)
     if not _HOUSEHOLD_ID.match(hid):
         raise RowRefused("HOUSEHOLD_ID_INVALID", f"户编号「{hid}」不可用")
-    pid, name = text(cell("person_id")), text(cell("name"))
+    if type(pid) is not str:
+        pid = text(pid)
     if not pid:
         raise RowRefused("PERSON_ID_MISSING", "人编号为空")
+    if type(name) is not str:
+        name = text(name)
     if not name:
         raise RowRefused("NAME_MISSING", "姓名为空")
-    id_number = text(cell("id_number")).upper()
-    if not is_valid_id_number(id_number):
-        raise RowRefused("ID_NUMBER_INVALID", "证件号码不是有效的18位身份证号码")
-    relation = text(cell("relation"))
-    phone = text(cell("phone")) or None
+    id_number = (id_number if type(id_number) is str else text(id_number)).upper()
+    if not is_id_number_shaped(id_number):  # a wrong check digit is data: R8.1 finds it
+        detail = f"证件号码共{len(id_number)}个字符，不是17位数字加一位数字或X"
+        raise RowRefused("ID_NUMBER_INVALID", detail)
+    if type(relation) is not str:
+        relation = text(relation)
+    phone = phone if type(phone) is str else text(phone)
+    labour = c.LABOUR.get(labour) if labour else "none"  # type: ignore[call-overload]
     member = {
         "person_id": pid,
         "name": name,
         "id_number": id_number,
         "relation_to_head": c.RELATIONS.get(relation, relation or "other"),
-        "labour_capacity": coded(c.LABOUR, cell("labour"), "labour", "none"),
-        "health": health(cell("health")),
-        "in_school": text(cell("school")) not in c.NOT_IN_SCHOOL,
+        "labour_capacity": labour or coded(c.LABOUR, memo[2][2](cells)[6], "labour"),
+        "health": "healthy" if health_ == "健康" else health(health_),
+        "in_school": (school if type(school) is str else text(school)) not in c.NOT_IN_SCHOOL,
         "phone": phone[:32] if phone else None,
-        "migrant_work_months": months(cell("migrant_months")),
+        "migrant_work_months": work if type(work) is int and 0 <= work <= 12 else months(work),
     }
-    if memo[2] is None or memo[2][0] is not h:
-        columns = (at["household_id"], *(at[k] for k in HOUSEHOLD_FIELDS), *h.risk_columns)
-        memo[2] = (h, itemgetter(*columns))
     raw = memo[2][1](cells)
     if memo[0] != raw:
-        memo[:2] = [raw, _household(cells, h, cell)]
+        memo[:2] = [raw, _household(cells, h, lambda key: cells[h.at[key]])]
     return MemberRow(number, hid, member, memo[1])
 
 

@@ -127,7 +127,9 @@ def _list(store: EventStore, settings: Settings, args: argparse.Namespace) -> in
         print_json(nulls(rows[: args.limit]))
         return 0
     shown = [r | {"problem": r["problem"][:8]} for r in rows[: args.limit]]
-    columns = ["problem", "rule", "check", "subject", "due_on", "status", "overdue", "summary"]
+    shown = [r | {"periods": " ".join(r["periods"])} for r in shown]
+    columns = ["problem", "rule", "check", "subject", "due_on", "status", "overdue", "summary",
+               "periods"]  # fmt: skip
     print(render(shown, columns, limit=60))
     print(f"{len(rows)} problems" + (f" ({len(shown)} shown)" if len(shown) < len(rows) else ""))
     return 0
@@ -155,6 +157,7 @@ def _show(store: EventStore, settings: Settings, args: argparse.Namespace) -> in
                     for w, on, by, text, ev in p.history
                 ],
                 "evidence": list(p.evidence),
+                "occurrences": sorted(p.occurrences.values(), key=lambda o: o["label"]),
             }
         )
         return 0
@@ -163,6 +166,11 @@ def _show(store: EventStore, settings: Settings, args: argparse.Namespace) -> in
     print(f"  summary      {p.summary}")
     print(f"  due on       {p.due_on}; responsible: {p.responsible}")
     print(f"  status       {p.status}" + (f"; plan: {p.plan}" if p.plan else ""))
+    if p.occurrences:
+        print(f"  occurrences  {len(p.occurrences)}")
+    for o in sorted(p.occurrences.values(), key=lambda o: o["label"]):
+        spans = ", ".join(f"{f}..{r or ''}" for f, r in o["spans"])
+        print(f"    {o['label']:<10} due {o['due_on']}  found {spans}")
     print("  history")
     for what, on, by, text, evidence in p.history:
         print(f"    {on}  {what:<22} {by:<20} {text} {' '.join(evidence)}".rstrip())

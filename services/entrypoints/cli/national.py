@@ -5,6 +5,7 @@ cases in services.usecases.national do the work; this module reads arguments and
 from __future__ import annotations
 
 import argparse
+import getpass
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +49,7 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
             ):
                 o = import_national(
                     s, store, args.file, args.batch, args.as_of, args.dry_run, key,
-                    village_of, reading, sending,
+                    village_of, reading, sending, by=args.by,
                 )  # fmt: skip
         except Refused as e:
             raise CommandError(e.code, e.detail) from None
@@ -81,8 +82,9 @@ def cmd_compare(settings: Settings, args: argparse.Namespace) -> int:
         try:
             with Progress(f"read {args.file.name}", "rows") as reading:
                 o = compare_national(
-                    store, args.file, as_of, village_of, reading, not args.no_ledger
-                )
+                    store, args.file, as_of, village_of, reading, not args.no_ledger,
+                    by=args.by,
+                )  # fmt: skip
         except Refused as e:
             raise CommandError(e.code, e.detail) from None
     print(
@@ -112,6 +114,7 @@ def add_national_parsers(sub: Any) -> None:
         "--batch", default=DEFAULT_BATCH, help="the declared historical import's batch id"
     )
     national.add_argument("--key", type=Path, help="national_system's Ed25519 key (signing)")
+    _by(national, "imports")
     national.set_defaults(func=cmd_import)
 
     cmp_ = sub.add_parser("compare", help="compare another system's export with dixian")
@@ -122,4 +125,20 @@ def add_national_parsers(sub: Any) -> None:
     national.add_argument(
         "--no-ledger", action="store_true", help="report only; raise nothing in the ledger"
     )
+    _by(national, "compares")
     national.set_defaults(func=cmd_compare)
+
+
+def _login() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name (a container's user without a name)
+        return "operator"
+
+
+def _by(parser: Any, verb: str) -> None:
+    parser.add_argument(
+        "--by",
+        default=_login(),
+        help=f"who {verb} (recorded with the run; default: the login name)",
+    )

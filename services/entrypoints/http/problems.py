@@ -68,6 +68,7 @@ REASONS: dict[str, tuple[int, str]] = {
     ),
     "PROBLEM_CLOSED": (409, "问题已销号，请先重新打开。"),
     "PROBLEM_NOT_CLOSED": (409, "只有已销号的问题才能重新打开。"),
+    "PROBLEM_MERGED": (409, "该问题已按户归并到同一规则、同一原因的问题中，请处理该问题。"),
     "DEADLINE_BEFORE_PLAN": (422, "整改期限不能早于制定计划的日期。"),
     "LEDGER_CHANGED_MEANWHILE": (
         409,

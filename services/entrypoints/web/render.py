@@ -20,7 +20,7 @@ from services.domain.places import Places
 from services.domain.roles import ROLE_LABELS, Permission, Principal
 from services.entrypoints.web import TEMPLATES_DIR
 from services.i18n import label, t
-from services.i18n.summaries import summarise
+from services.i18n.summaries import periods_label, summarise
 from services.usecases.compliance.sweep import CHINA
 from services.usecases.compliance.workbooks import step_text
 
@@ -90,6 +90,7 @@ ENV.filters.update(
     place=_place,
     phase_short=_phase_short,
     summary=_summary,
+    periods=lambda labels: periods_label(labels or ()),
     step_text=lambda text, step, check: step_text(step, text, check),
     q=lambda v: quote(str(v), safe=""),
 )

@@ -14,8 +14,9 @@ from uuid import UUID, uuid4
 from services.adapters.compliance_store import load_problems, save
 from services.adapters.eventstore import EventStore
 from services.domain.compliance.engine import Evaluation
-from services.domain.compliance.ledger import Problem, Sweep
+from services.domain.compliance.ledger import Sweep
 from services.domain.compliance.params import ComplianceParams
+from services.domain.compliance.upkeep import Upkeep
 from services.domain.national.compare import CHECK_PREFIX as NATIONAL_CHECKS
 from services.usecases.compliance.parallel import evaluate_store
 
@@ -46,29 +47,17 @@ def run_sweep(
     progress: Any = None,
 ) -> SweepOutcome:
     evaluation = evaluate_store(store, as_of, params, workers, progress=progress)
-    problems = load_problems(store)
     sid = uuid4()  # each run is an act of its own, even of the same day
-    changed: dict[UUID, Problem] = {}
-    raised = resolved = again = 0
-    found = set()
+    upkeep = Upkeep(load_problems(store), as_of, sid)
     for f in evaluation.findings:
-        found.add(f.problem_id)
-        p = problems.get(f.problem_id)
-        if p is None:
-            changed[f.problem_id] = Problem.raise_from(f, as_of, sid)
-            raised += 1
-        elif p.facts_resolved_on is not None and p.facts_resolved_on <= as_of.isoformat():
-            p.found_again(f, as_of, sid)
-            changed[p.id] = p
-            again += 1
-    for pid, p in problems.items():
-        if pid in found or p.facts_resolved_on is not None or p.raised_on > as_of.isoformat():
-            continue
-        if p.check.startswith(NATIONAL_CHECKS):
-            continue  # found by comparing an export: the next comparison resolves it
-        p.resolved_by_facts(as_of, sid)  # a correction, or a standing condition remedied
-        changed[pid] = p
-        resolved += 1
+        upkeep.finding(f)
+    upkeep.unfound(skip=NATIONAL_CHECKS)  # an export's: the next comparison resolves it
+    changed, raised, resolved, again = (
+        upkeep.changed,
+        upkeep.raised,
+        upkeep.resolved,
+        upkeep.found_again,
+    )
     by_area: dict[str, Counter[str]] = {}
     for f in evaluation.findings:
         by_area.setdefault(f.township or "(department)", Counter())[f.area] += 1

@@ -103,7 +103,7 @@ def ledger_sheets(
         for code in townships
         for row in reports.screening_task_ledger(problems, sweep, as_of, code)
     ]
-    found = reports.group_lapses(reports.problem_ledger(problems, as_of, township, favoritism))
+    found = reports.problem_ledger(problems, as_of, township, favoritism)
     by_id = {reports.problem_id(p): p for p in problems}
     short = abbreviated(by_id)
     steps = reports.rectification_ledger(problems, township, favoritism)
@@ -190,7 +190,7 @@ def _problem(
             "responsible_unit": responsible(str(r["responsible_unit"]), names),
             "status": label("status", r["status"]),
             "is_overdue": t("word.yes") if r["overdue"] else "",
-            "problem": " ".join(short[i] for i in r["problems"]),
+            "problem": short[r["problem"]],
         }
     )
 
@@ -217,7 +217,14 @@ def step_text(step: str, text: str, check: str) -> str:
         return t("ledger_text.planned", plan=m["plan"], deadline=m["deadline"])
     if step in ("raised", "found again"):
         return summarise(check, text).text
+    if step in OCCURRENCE_STEPS:  # the labels of the months, years or days
+        return periods_label(text.split())
+    if step == "merged":
+        return t("ledger_text.merged", problem=text[:8])
     return text
+
+
+OCCURRENCE_STEPS = ("occurrences found", "occurrences resolved", "occurred again")
 
 
 def subject(p: Problem, names: Names) -> str:

@@ -14,7 +14,8 @@ from uuid import UUID, uuid4
 from services.adapters.compliance_store import load_problems, save
 from services.adapters.eventstore import EventStore
 from services.domain.compliance.findings import Finding, township_of
-from services.domain.compliance.ledger import Problem
+from services.domain.compliance.ledger import NationalRun, Problem
+from services.domain.compliance.upkeep import Upkeep
 from services.domain.national.compare import CHECK_PREFIX, Summary, findings_of
 from services.domain.national.differences import differences
 from services.domain.national.records import View, VillageOf
@@ -23,6 +24,7 @@ from services.usecases.national.reading import (
     ExportStream,
     households_of_villages,
     known_views,
+    regrouped,
 )
 from services.usecases.national.report import report_path, write_compare_report
 
@@ -53,21 +55,31 @@ def compare_national(
     progress: Any = None,
     record: bool = True,
     within: str = "",
+    by: str = "operator",
+    role: str = "operator",
 ) -> CompareOutcome:
-    """Compare, land the differences in the ledger (unless `record` is off), write the report."""
-    export = ExportStream(path, village_of, progress, within=within)
-    outcome = CompareOutcome(export, as_of, uuid4())
-    ids: set[str] = set()
-    villages: set[str] = set()
-    chunk: list[View] = []
-    for view in export:  # a chunk of households at a time: the file is never held whole
-        ids.add(view.household_id)
-        villages.add(view.village_code)
-        chunk.append(view)
-        if len(chunk) >= CHUNK:
-            _compare(store, outcome, chunk, path.name)
-            chunk = []
-    _compare(store, outcome, chunk, path.name)
+    """Compare, land the differences in the ledger (unless `record` is off) with the record
+    of the run (NationalRun: who ran it, its summary by township and field), write the
+    report."""
+
+    def attempt(grouped: bool) -> tuple[CompareOutcome, set[str], set[str]]:
+        export = ExportStream(path, village_of, progress, within=within, grouped=grouped)
+        outcome = CompareOutcome(export, as_of, uuid4())
+        ids: set[str] = set()
+        villages: set[str] = set()
+        chunk: list[View] = []
+        for view in export:  # a chunk of households at a time: the file is never held whole
+            ids.add(view.household_id)
+            villages.add(view.village_code)
+            chunk.append(view)
+            if len(chunk) >= CHUNK:
+                _compare(store, outcome, chunk, path.name)
+                chunk = []
+        _compare(store, outcome, chunk, path.name)
+        return outcome, ids, villages
+
+    outcome, ids, villages = regrouped(attempt)  # nothing landed before the file is read
+    export = outcome.export
     unreadable = {b.household_id for b in export.bad}  # not absent: its rows were refused
     absent = set(households_of_villages(store, villages)) - ids - unreadable
     known = known_views(store, absent, as_of)
@@ -79,7 +91,18 @@ def compare_national(
         outcome.summary.add(k.village_code, found)
         outcome.findings.extend(found)
     if record:
-        _land(store, outcome, ids | absent)
+        changed = _land(store, outcome, ids | absent)
+        o = outcome
+        run = NationalRun.completed(
+            o.run_id, kind="compare", on=as_of.isoformat(), by=by, role=role, scope=within,
+            file=path.name, by_township=o.summary.record(),
+            counts={
+                "households": o.summary.households, "agreeing": o.summary.agreeing,
+                "differences": len(o.findings), "rows_refused": len(export.bad),
+                "raised": o.raised, "found_again": o.found_again, "resolved": o.resolved,
+            },
+        )  # fmt: skip
+        save(store, [*changed, run])  # the run with what it changed, or nothing at all
     outcome.report = write_compare_report(report_path(path, "比对报告"), outcome)
     return outcome
 
@@ -95,22 +118,17 @@ def _compare(store: EventStore, o: CompareOutcome, views: list[View], source: st
         o.findings.extend(found)
 
 
-def _land(store: EventStore, o: CompareOutcome, compared: set[str]) -> None:
+def _land(store: EventStore, o: CompareOutcome, compared: set[str]) -> list[Problem]:
     """The findings into the ledger: new problems raised, resolved ones found again, and the
-    comparison's earlier problems of these households that it no longer finds resolved."""
+    comparison's earlier problems of these households that it no longer finds resolved
+    (the problems changed, to be saved)."""
     problems = load_problems(store)
-    changed: dict[UUID, Problem] = {}
-    found = set()
+    upkeep = Upkeep(dict(problems), o.as_of, o.run_id)
     for f in o.findings:
-        found.add(f.problem_id)
-        p = problems.get(f.problem_id)
-        if p is None:
-            changed[f.problem_id] = Problem.raise_from(f, o.as_of, o.run_id)
-            o.raised += 1
-        elif p.facts_resolved_on is not None:
-            p.found_again(f, o.as_of, o.run_id)
-            changed[p.id] = p
-            o.found_again += 1
+        upkeep.finding(f)
+    o.raised += upkeep.raised
+    o.found_again += upkeep.found_again
+    changed, found = upkeep.changed, upkeep.found
     for pid, p in problems.items():
         if (
             pid not in found
@@ -122,5 +140,4 @@ def _land(store: EventStore, o: CompareOutcome, compared: set[str]) -> None:
             p.resolved_by_facts(o.as_of, o.run_id)
             changed[pid] = p
             o.resolved += 1
-    if changed:
-        save(store, changed.values())
+    return list(changed.values())

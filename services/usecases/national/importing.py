@@ -1,7 +1,9 @@
 """`dixian import national`: the export's households made in dixian by events published
 through Kafka as a declared historical import — all of a household dixian does not know,
 only the changes of one it knows — and the validation report beside the file. The export is
-read, planned and published as a stream: its memory does not grow with the file."""
+read and planned as a stream, its messages spooled to a temporary file and published once
+the file is read through (an export found not grouped by household is read again, nothing
+sent yet): its memory does not grow with the file."""
 
 from __future__ import annotations
 
@@ -14,18 +16,22 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
+from uuid import uuid4
 
 import orjson
 from aiokafka import AIOKafkaProducer
 
 from services.adapters.attestation import sign
+from services.adapters.compliance_store import save
 from services.adapters.eventstore import EventStore
 from services.adapters.kafka_security import kafka_kwargs
+from services.adapters.row_spill import Spool
+from services.domain.compliance.ledger import NationalRun
 from services.domain.national import NATIONAL_SYSTEM
 from services.domain.national.changes import Unimportable, envelope, plan
 from services.domain.national.records import View, VillageOf
 from services.settings import Settings
-from services.usecases.national.reading import ExportStream, known_views
+from services.usecases.national.reading import ExportStream, known_views, regrouped
 from services.usecases.national.report import report_path, write_import_report
 
 IN_FLIGHT = 20_000  # messages awaited at once
@@ -108,9 +114,14 @@ def plan_import(
     within: str = "",
 ) -> ImportOutcome:
     """The export read and the events it takes, serialized and kept (nothing is sent)."""
-    o = ImportOutcome(ExportStream(path, village_of, progress, reader, within), batch)
-    o.messages = list(planned_messages(store, o, as_of))
-    return o
+
+    def attempt(grouped: bool) -> ImportOutcome:
+        stream = ExportStream(path, village_of, progress, reader, within, grouped)
+        o = ImportOutcome(stream, batch)
+        o.messages = list(planned_messages(store, o, as_of))
+        return o
+
+    return regrouped(attempt)
 
 
 async def publish(
@@ -156,6 +167,20 @@ async def publish(
     return n
 
 
+def _run(o: ImportOutcome, path: Path, by: str, role: str, within: str) -> NationalRun:
+    e = o.export
+    return NationalRun.completed(
+        uuid4(), kind="import", on=(o.recorded_on or date.today()).isoformat(), by=by,
+        role=role, scope=within, file=path.name, by_township={},
+        counts={
+            "batch": o.batch, "rows": e.rows, "rows_refused": len(e.bad),
+            "check_digit_wrong": len(e.check_digit_wrong), "households_new": o.new,
+            "households_changed": o.changed, "households_unchanged": o.unchanged,
+            "events": o.planned, "published": o.published,
+        },
+    )  # fmt: skip
+
+
 def import_national(
     settings: Settings,
     store: EventStore | None,
@@ -168,17 +193,29 @@ def import_national(
     reading: Any = None,
     sending: Any = None,
     within: str = "",
+    by: str = "operator",
+    role: str = "operator",
 ) -> ImportOutcome:
-    """Read, plan and (unless a dry run) publish as the export is read, then write the
-    validation report."""
+    """Read and plan (the messages spooled), then, unless a dry run, publish and record who
+    imported what (NationalRun, in the store beside the ledger: the events' actor stays the
+    national system, whose decisions they are); then write the validation report."""
     started = time.perf_counter()
-    o = ImportOutcome(ExportStream(path, village_of, reading, "auto", within), batch)
-    messages = planned_messages(store, o, as_of)
-    if dry_run:
-        for _ in messages:
-            pass
-    else:
-        o.published = asyncio.run(publish(settings, messages, key, sending))
+    with Spool() as spool:
+
+        def attempt(grouped: bool) -> ImportOutcome:
+            spool.clear()
+            stream = ExportStream(path, village_of, reading, "auto", within, grouped)
+            o = ImportOutcome(stream, batch)
+            for hid, value in planned_messages(store, o, as_of):
+                if not dry_run:
+                    spool.write(hid, value)
+            return o
+
+        o = regrouped(attempt)
+        if not dry_run:
+            o.published = asyncio.run(publish(settings, spool.read(), key, sending, o.planned))
     o.seconds = time.perf_counter() - started
+    if not dry_run and store is not None:
+        save(store, [_run(o, path, by, role, within)])
     o.report = write_import_report(report_path(path), o)
     return o

@@ -101,8 +101,9 @@ class NationalJobs:
         try:
             if request.kind == "compare":
                 o = compare_national(
-                    store, path, request.as_of or today(), None, reading, True, who.scope
-                )
+                    store, path, request.as_of or today(), None, reading, True, who.scope,
+                    who.name, who.role.value,
+                )  # fmt: skip
                 result = {
                     "households": o.summary.households,
                     "agreeing": o.summary.agreeing,
@@ -117,6 +118,7 @@ class NationalJobs:
                 i = import_national(
                     self.settings, store, path, BATCH, request.as_of,
                     request.kind == "dry_run", None, None, reading, sending, who.scope,
+                    who.name, who.role.value,
                 )  # fmt: skip
                 result = {
                     "rows": i.export.rows,

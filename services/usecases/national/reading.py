@@ -3,27 +3,30 @@ dixian knows of its households — the two sides the import and the comparison b
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 
 from services.adapters.eventstore import EventStore
 from services.adapters.national_export import Export, open_export
+from services.adapters.row_spill import RowSpill
 from services.domain.compliance.facts import RecordedEvent
 from services.domain.events import TOPIC_PREFIX
 from services.domain.household import household_uuid
+from services.domain.national import grouping as g
 from services.domain.national.columns import Headers
-from services.domain.national.grouping import Grouping
+from services.domain.national.grouping import Grouping, RowsApart
 from services.domain.national.known import known_view
 from services.domain.national.records import BadRow, View, VillageOf
 from services.domain.national.records import village_from_number as default_village_of
 from services.usecases.errors import Refused
 
 CHUNK = 5000
+T = TypeVar("T")
 
 
 class ExportRefused(Refused):
@@ -33,7 +36,12 @@ class ExportRefused(Refused):
 class ExportStream:
     """An export being read: its households, as each is finished (iterate once), and what
     the reading found so far — the rows read, the refused rows (in the sheet's order once
-    the stream is read through), the households and the latest data date."""
+    the stream is read through), the households and the latest data date.
+
+    `grouped`: the rows are grouped as they are read, and a row of a household handed on
+    already raises RowsApart (see `regrouped`); else each row is kept on disk under its
+    household (services.adapters.row_spill) and the households are assembled once the file
+    is read through, in the order of their first rows — either way in flat memory."""
 
     def __init__(
         self,
@@ -42,6 +50,7 @@ class ExportStream:
         progress: Any = None,
         reader: str = "auto",
         within: str = "",
+        grouped: bool = True,
     ) -> None:
         try:
             export: Export = open_export(path, reader)
@@ -53,10 +62,19 @@ class ExportStream:
             )
         self.path, self.headers, self.reader = path, export.headers, export.reader
         self._export, self._progress, self._within = export, progress, within
-        self._grouping = Grouping(village_of or default_village_of)
+        self._grouping = Grouping(village_of or default_village_of, window=g.WINDOW)
         self.bad: list[BadRow] = self._grouping.bad
         self.households = 0
         self.data_date: date | None = None
+        self.grouped = grouped
+        self._outside: set[str] = set()
+
+    @property
+    def check_digit_wrong(self) -> list[BadRow]:
+        """The members imported with an ID number whose GB 11643 check digit is wrong (R8.1
+        finds them once imported), in the sheet's order."""
+        noted = self._grouping.check_digit_wrong
+        return sorted((b for b in noted if b.household_id not in self._outside), key=_row)
 
     @property
     def rows(self) -> int:
@@ -64,6 +82,16 @@ class ExportStream:
         return self._grouping.rows
 
     def __iter__(self) -> Iterator[View]:
+        if self.grouped:
+            yield from self._grouped()
+        else:
+            with RowSpill() as spill:
+                yield from self._spilled(spill)
+        self.bad.sort(key=_row)
+        if self._progress is not None:
+            self._progress.update(self.rows, self.rows)
+
+    def _grouped(self) -> Iterator[View]:
         grouping, headers, progress = self._grouping, self.headers, self._progress
         total = self._export.total_rows
         for number, cells in self._export.rows:
@@ -73,13 +101,25 @@ class ExportStream:
             if progress is not None and grouping.rows % 5000 == 0:
                 progress.update(grouping.rows, total)
         yield from self._kept(grouping.finish())
-        self.bad.sort(key=lambda b: b.row)
-        if progress is not None:
-            progress.update(grouping.rows, grouping.rows)
+
+    def _spilled(self, spill: RowSpill) -> Iterator[View]:
+        grouping, headers, progress = self._grouping, self.headers, self._progress
+        total = self._export.total_rows
+        for number, cells in self._export.rows:
+            r = grouping.admit(number, cells, headers)
+            if r is not None:
+                spill.put(r.household_id, number, r)
+            if progress is not None and grouping.rows % 5000 == 0:
+                progress.update(grouping.rows, total)
+        for rows in spill.households():
+            view = grouping.assemble(rows[0].household_id, rows)
+            if view is not None:
+                yield from self._kept([view])
 
     def _kept(self, views: list[View]) -> Iterator[View]:
         for v in views:
             if not v.village_code.startswith(self._within):
+                self._outside.add(v.household_id)
                 self.bad += [
                     BadRow(n, v.household_id, "OUTSIDE_SCOPE", "该户不在本账号的管辖范围内")
                     for n in v.rows.values()
@@ -101,10 +141,20 @@ class ReadExport:
     households: list[View]
     bad: list[BadRow]
     reader: str
+    check_digit_wrong: list[BadRow]
 
     @property
     def data_date(self) -> date | None:
         return max((v.data_date for v in self.households if v.data_date), default=None)
+
+
+def regrouped(attempt: Callable[[bool], T]) -> T:
+    """`attempt(True)`, reading the export grouped as it comes; if its rows turn out not to
+    be grouped by household (RowsApart, before anything was acted on), `attempt(False)`."""
+    try:
+        return attempt(True)
+    except RowsApart:
+        return attempt(False)
 
 
 def read_export(
@@ -117,9 +167,20 @@ def read_export(
     """Every row of the export, as households and refused rows; ExportRefused if its header
     lacks a required column (named, before anything is read further). A household outside
     `within` (a region code: the reader's scope) is refused, each of its rows."""
-    stream = ExportStream(path, village_of, progress, reader, within)
-    views = list(stream)
-    return ReadExport(path, stream.headers, stream.rows, views, stream.bad, stream.reader)
+
+    def attempt(grouped: bool) -> tuple[ExportStream, list[View]]:
+        stream = ExportStream(path, village_of, progress, reader, within, grouped)
+        return stream, list(stream)
+
+    stream, views = regrouped(attempt)
+    return ReadExport(
+        path, stream.headers, stream.rows, views, stream.bad, stream.reader,
+        stream.check_digit_wrong,
+    )  # fmt: skip
+
+
+def _row(b: BadRow) -> int:
+    return b.row
 
 
 def known_views(

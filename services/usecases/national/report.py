@@ -40,6 +40,7 @@ def write_import_report(path: Path, o: Any) -> Path:
         (_n("rows"), e.rows),
         (_n("rows_imported"), o.rows_imported),
         (_n("rows_bad"), len(e.bad)),
+        (_n("check_digit_wrong"), len(e.check_digit_wrong)),
         (_n("households"), o.new + o.changed + o.unchanged),
         (_n("households_new"), o.new),
         (_n("households_changed"), o.changed),
@@ -55,6 +56,13 @@ def write_import_report(path: Path, o: Any) -> Path:
         [Column("行号", "int"), Column("户编号"), Column("原因"), Column("详情", max_width=60)],
         [[b.row, b.household_id, label("national_reason", b.code), b.detail] for b in e.bad],
     )
+    wrong = e.check_digit_wrong
+    noted = Sheet(
+        _n("check_digit_sheet"),
+        f"{_n('check_digit_wrong')}（共{len(wrong)}人）",
+        [Column("行号", "int"), Column("户编号"), Column("成员")],
+        [[b.row, b.household_id, b.detail] for b in wrong],
+    )
     left = Sheet(
         _n("unimportable"),
         _n("unimportable"),
@@ -69,7 +77,7 @@ def write_import_report(path: Path, o: Any) -> Path:
             for u in o.unimportable
         ],
     )
-    return write_workbook(path, [_counts(title, pairs), bad, left])
+    return write_workbook(path, [_counts(title, pairs), bad, left, noted])
 
 
 def write_compare_report(path: Path, o: Any) -> Path:

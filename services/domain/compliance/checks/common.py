@@ -6,7 +6,12 @@ from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 
 from services.domain.compliance.facts import Case, HouseholdFacts
-from services.domain.compliance.findings import Finding, township_government, village_committee
+from services.domain.compliance.findings import (
+    Finding,
+    Occurrence,
+    township_government,
+    village_committee,
+)
 
 
 def household_finding(
@@ -22,23 +27,28 @@ def household_finding(
     responsible: str | None = None,
     concern: str | None = None,
     subject: tuple[str, str] | None = None,
+    occurrence: str = "",
 ) -> Finding:
     """A finding from one household's facts, about the household unless `subject` names
-    another (subject type, id): a department that pushed late, a cadre's relative."""
+    another (subject type, id): a department that pushed late, a cadre's relative. With
+    `occurrence` (a month, a year) it is one occurrence of a recurring lapse: the engine
+    merges a key's occurrences into one problem."""
     subject_type, subject_id = subject or ("household", h.household_id)
+    evidence = tuple(dict.fromkeys(evidence))
     return Finding(
         rule_id=rule_id,
         check=check,
         subject_type=subject_type,
         subject=subject_id,
         village=h.village,
-        evidence=tuple(dict.fromkeys(evidence)),
+        evidence=evidence,
         due_on=due_on,
         responsible=responsible or village_committee(h.village),
         summary=summary,
         scope=scope,
         ongoing=ongoing,
         concern=concern,
+        occurrences=(Occurrence(occurrence, due_on, evidence, summary),) if occurrence else (),
     )
 
 

@@ -43,7 +43,7 @@ def check_r2_1_monthly_visits(
                 last,
                 f"not visited in {first:%Y-%m}"
                 + (f" (last visit {before[0][0]})" if before else " (never visited)"),
-                scope=f"{first:%Y-%m}",
+                occurrence=f"{first:%Y-%m}",
             )
 
 
@@ -64,7 +64,7 @@ def check_r2_2_yearly_screening(
                 [h.registered_event],
                 end,
                 f"not screened in {year}",
-                scope=str(year),
+                occurrence=str(year),
             )
 
 

@@ -27,7 +27,8 @@ browser:
 	@if command -v chromium >/dev/null && dpkg -s fonts-noto-cjk chromium-l10n >/dev/null 2>&1; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		echo "installing $(BROWSER_PACKAGES) for the browser tests"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES) >/dev/null; \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES) >/dev/null; } \
+		|| { command -v chromium >/dev/null && dpkg -s fonts-noto-cjk >/dev/null 2>&1; }; \
 	elif command -v chromium >/dev/null && dpkg -s fonts-noto-cjk >/dev/null 2>&1; then :; \
 	else echo "the browser tests need Chromium and CJK fonts: apt-get install -y $(BROWSER_PACKAGES)"; exit 1; fi
 

@@ -7,7 +7,7 @@ import logging
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from typing import Any, Protocol
 
 import psycopg
@@ -18,6 +18,7 @@ from psycopg.rows import tuple_row
 from psycopg_pool import ConnectionPool
 
 from services.adapters.eventstore import EventStore
+from services.adapters.read_ahead import Put, read_ahead
 from services.adapters.schema_lock import make_schema
 from services.adapters.storable import storable
 from services.domain.events import TOPIC_PREFIX
@@ -114,13 +115,20 @@ class PositionMoved(Exception):
 
 class ProjectionRunner:
     def __init__(
-        self, store: EventStore, pool: ConnectionPool, projection: Projection, batch_size: int
+        self,
+        store: EventStore,
+        pool: ConnectionPool,
+        projection: Projection,
+        batch_size: int,
+        reads_ahead: bool = False,
     ) -> None:
         self.store = store
         self.pool = pool
         self.projection = projection
         self.batch_size = batch_size
         self.caught_up_at: float | None = None  # when it last had nothing left to read
+        # A rebuild's runner reads the next batch in a thread while this one is applied.
+        self.reads_ahead = reads_ahead
 
     def reads_raw(self) -> bool:
         """Whether the projection reads the stored records rather than decoded events."""
@@ -175,7 +183,31 @@ class ProjectionRunner:
         start = self.position()
         if upto is not None and start >= upto:
             return 0
-        notifications = self._read(start, upto)
+        return self._commit(start, self._read(start, upto))
+
+    def _ahead(self, upto: int | None) -> Iterator[int]:
+        """`run_once` batch after batch, the next batch read by a thread while this one is
+        applied (the read's wait on the database overlaps the batch's work); yields each
+        batch's count."""
+        start = self.position()
+        if upto is not None and start >= upto:
+            return
+
+        def read(put: Put) -> None:
+            at = start
+            while batch := self._read(at, upto):
+                if not put(batch):
+                    return
+                at = batch[-1].id
+
+        with closing(read_ahead(read, depth=1, name=f"{self.projection.name}-read")) as batches:
+            for batch in batches:  # (a failed batch stops the reader: `closing`)
+                yield self._commit(start, batch)
+                start = batch[-1].id
+
+    def _commit(self, start: int, notifications: list[Notification]) -> int:
+        """Apply a batch read after position `start` and move the position past it, in one
+        transaction; return its count."""
         if not notifications:
             return 0
         topics = self.topics()
@@ -273,17 +305,19 @@ class ProjectionRunner:
         if progress is not None:  # where it will stop: `upto`, or the store's head now
             head = upto if upto is not None else (self.store.recorder.max_notification_id() or 0)
         while True:
+            batches = (
+                self._ahead(upto) if self.reads_ahead else iter(lambda: self.run_once(upto), 0)
+            )
             try:
-                n = self.run_once(upto)
+                for n in batches:
+                    total += n
+                    if progress is not None:
+                        at = self.position()
+                        head = max(head, at)
+                        progress.update(at, head)
             except PositionMoved:
                 continue
-            if n == 0:
-                return total
-            total += n
-            if progress is not None:
-                at = self.position()
-                head = max(head, at)
-                progress.update(at, head)
+            return total
 
     def run_until(self, stop: threading.Event, poll_seconds: float) -> None:
         """Tail the store until asked to stop; after a failure, wait longer each time."""

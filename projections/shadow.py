@@ -17,7 +17,11 @@ from psycopg_pool import ConnectionPool
 
 from projections.runner import Projection, ProjectionRunner, Reporter
 from services.adapters.eventstore import EventStore
-from services.adapters.household_cache import seldom_young_collections
+from services.adapters.household_cache import (
+    REBUILD_YOUNG,
+    seldom_young_collections,
+    young_collections_every,
+)
 
 SHADOW = "dixian_shadow"  # the schema a projection is rebuilt in
 # A rebuild reads in larger batches than a tailing runner: a household's row is then read
@@ -182,9 +186,15 @@ class ShadowRebuild:
         live = ProjectionRunner(self.store, self.pool, self.projection, self.batch)
         live.setup()
         tables = tuple(self.projection.tables)
-        with _shadow(self.url) as conn:
+        with _shadow(self.url) as conn, young_collections_every(REBUILD_YOUNG):
             batch = max(self.batch, REBUILD_BATCH)
-            shadow = ProjectionRunner(self.store, _Connection(conn), self.projection, batch)  # type: ignore[arg-type]
+            shadow = ProjectionRunner(
+                self.store,
+                _Connection(conn),  # type: ignore[arg-type]
+                self.projection,
+                batch,
+                reads_ahead=True,
+            )
             shadow.setup()
             if getattr(self.projection, "bulk_load", False):
                 self._deferred = (conn, _drop_indexes(conn, tables))

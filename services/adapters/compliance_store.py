@@ -4,8 +4,6 @@ the ledger's new events in one transaction."""
 
 from __future__ import annotations
 
-import queue
-import threading
 from collections.abc import Iterable, Iterator
 from typing import Any
 from uuid import UUID
@@ -16,6 +14,7 @@ from eventsourcing.persistence import IntegrityError, StoredEvent
 from psycopg.rows import tuple_row
 
 from services.adapters.eventstore import EventStore
+from services.adapters.read_ahead import Put, read_ahead
 from services.domain.compliance.facts import RecordedEvent
 from services.domain.compliance.ledger import (
     LEDGER_TOPIC_PREFIX,
@@ -89,50 +88,28 @@ def decoded(history: list[bytes]) -> list[RecordedEvent]:
 def _prefetched(store: EventStore, topics: str, chunk: int = 5000) -> Iterator[tuple[Any, bytes]]:
     """(originator id, state) of the matching events, read by a thread a few chunks ahead
     (the network wait overlaps the caller's work; memory stays a few chunks)."""
-    chunks: queue.Queue[Any] = queue.Queue(maxsize=4)
-    stop = threading.Event()
 
-    def put(item: Any) -> bool:
-        while not stop.is_set():
-            try:
-                chunks.put(item, timeout=0.5)
-                return True
-            except queue.Full:
-                continue
-        return False
+    def read(put: Put) -> None:
+        # binary tuples, a chunk at a time: half the cost of text rows as dicts
+        with (
+            store.connection() as conn,
+            conn.transaction(),
+            conn.cursor(name="compliance_prefetch", row_factory=tuple_row, binary=True) as cur,
+        ):
+            # the transaction waits on its reader by design (four chunks ahead, no more):
+            # a slow sweep on a busy machine must not be cut off as idle in it
+            conn.execute("SET LOCAL idle_in_transaction_session_timeout = 0")
+            cur.execute(
+                f"SELECT originator_id, state FROM {store.events_table} WHERE topic LIKE %s "
+                "ORDER BY originator_id, originator_version",
+                (topics,),
+            )
+            while rows := cur.fetchmany(chunk):
+                if not put(rows):
+                    return
 
-    def read() -> None:
-        try:  # binary tuples, a chunk at a time: half the cost of text rows as dicts
-            with (
-                store.connection() as conn,
-                conn.transaction(),
-                conn.cursor(name="compliance_prefetch", row_factory=tuple_row, binary=True) as cur,
-            ):
-                # the transaction waits on its reader by design (four chunks ahead, no more):
-                # a slow sweep on a busy machine must not be cut off as idle in it
-                conn.execute("SET LOCAL idle_in_transaction_session_timeout = 0")
-                cur.execute(
-                    f"SELECT originator_id, state FROM {store.events_table} WHERE topic LIKE %s "
-                    "ORDER BY originator_id, originator_version",
-                    (topics,),
-                )
-                while rows := cur.fetchmany(chunk):
-                    if not put(rows):
-                        return
-            put(None)
-        except BaseException as e:  # handed to the caller, raised there
-            put(e)
-
-    reader = threading.Thread(target=read, name="compliance-read", daemon=True)
-    reader.start()
-    try:
-        while (item := chunks.get()) is not None:
-            if isinstance(item, BaseException):
-                raise item
-            yield from item
-    finally:
-        stop.set()
-        reader.join()
+    for rows in read_ahead(read, depth=4, name="compliance-read"):
+        yield from rows
 
 
 def _fold(events: Iterable[Any]) -> dict[UUID, Any]:

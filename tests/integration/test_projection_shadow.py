@@ -46,6 +46,21 @@ def test_an_untouched_projection_matches_its_rebuild(
     assert result.position == store.recorder.max_notification_id()
 
 
+@pytest.mark.parametrize("name", sorted(PROJECTIONS))
+def test_a_rebuild_in_many_batches_read_ahead_matches_the_live_projection(
+    settings: Settings,
+    store: EventStore,
+    projected: ConnectionPool,
+    name: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("projections.shadow.REBUILD_BATCH", 7)  # (20,000: one batch here)
+    result = shadow(settings, store, projected, name).rebuild()
+    assert result.ok, [str(d) for d in result.differences]
+    assert result.position == store.recorder.max_notification_id()
+    assert shadow(settings, store, projected, name).verify().ok
+
+
 def test_a_row_edited_in_sql_is_named_with_what_it_says_and_what_the_events_say(
     settings: Settings, store: EventStore, projected: ConnectionPool
 ) -> None:

@@ -117,26 +117,77 @@ def _compare(
     rows = 0
     for table in tables:
         columns = _columns(conn, table)
-        keys = _key_columns(conn, table) or columns[:1]
-        cols = sql.SQL(", ").join(sql.Identifier(c) for c in columns)
-        live = sql.Identifier("public", table)
-        rebuilt = sql.Identifier(SHADOW, table)
-        rows += conn.execute(sql.SQL("SELECT count(*) FROM {}").format(rebuilt)).fetchone()[0]
-        with conn.cursor(row_factory=psycopg.rows.dict_row) as cur:
-            for a, b, side in ((live, rebuilt, "live"), (rebuilt, live, "rebuilt")):
-                cur.execute(
-                    sql.SQL("SELECT {c} FROM {a} EXCEPT ALL SELECT {c} FROM {b} LIMIT {n}").format(
-                        c=cols, a=a, b=b, n=sql.Literal(most)
-                    )
-                )
-                for row in cur.fetchall():
-                    key = "/".join(str(row[k]) for k in keys)
-                    other = next((d for d in found if d.table == table and d.key == key), None)
-                    if other is None:
-                        other = Difference(table, key, None, None)
-                        found.append(other)
-                    setattr(other, side, row)
+        keys = _key_columns(conn, table)
+        rows += conn.execute(
+            sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(SHADOW, table))
+        ).fetchone()[0]
+        if keys:
+            found += _joined(conn, table, columns, keys, most)
+        else:
+            found += _excepted(conn, table, columns, columns[:1], most)
     return rows, found
+
+
+def _joined(
+    conn: psycopg.Connection[Any], table: str, columns: list[str], keys: list[str], most: int
+) -> list[Difference]:
+    """A table with a primary key, compared in one pass: the live rows joined to the
+    rebuilt ones by their keys (two passes of `EXCEPT ALL` took twice as long)."""
+
+    def side(alias: str) -> sql.Composable:
+        return sql.SQL(", ").join(sql.Identifier(alias, c) for c in columns)
+
+    query = sql.SQL(
+        "SELECT {l}, {r} FROM {live} l FULL JOIN {rebuilt} r ON {on} "
+        "WHERE ROW({l}) IS DISTINCT FROM ROW({r}) LIMIT {n}"
+    ).format(
+        l=side("l"),
+        r=side("r"),
+        live=sql.Identifier("public", table),
+        rebuilt=sql.Identifier(SHADOW, table),
+        on=sql.SQL(" AND ").join(
+            sql.SQL("{} = {}").format(sql.Identifier("l", k), sql.Identifier("r", k)) for k in keys
+        ),
+        n=sql.Literal(most),
+    )
+    found = []
+    width = len(columns)
+    with conn.cursor(row_factory=psycopg.rows.tuple_row) as cur:
+        selected = cur.execute(query).fetchall()
+    for values in selected:
+        live = dict(zip(columns, values[:width], strict=True))
+        rebuilt = dict(zip(columns, values[width:], strict=True))
+        present = [r if r[keys[0]] is not None else None for r in (live, rebuilt)]  # keys: NOT NULL
+        shown = present[0] or present[1]
+        assert shown is not None
+        key = "/".join(str(shown[k]) for k in keys)
+        found.append(Difference(table, key, present[0], present[1]))
+    return found
+
+
+def _excepted(
+    conn: psycopg.Connection[Any], table: str, columns: list[str], keys: list[str], most: int
+) -> list[Difference]:
+    """A table without a primary key: the rows of either side the other lacks."""
+    found: list[Difference] = []
+    cols = sql.SQL(", ").join(sql.Identifier(c) for c in columns)
+    live = sql.Identifier("public", table)
+    rebuilt = sql.Identifier(SHADOW, table)
+    with conn.cursor(row_factory=psycopg.rows.dict_row) as cur:
+        for a, b, side in ((live, rebuilt, "live"), (rebuilt, live, "rebuilt")):
+            cur.execute(
+                sql.SQL("SELECT {c} FROM {a} EXCEPT ALL SELECT {c} FROM {b} LIMIT {n}").format(
+                    c=cols, a=a, b=b, n=sql.Literal(most)
+                )
+            )
+            for row in cur.fetchall():
+                key = "/".join(str(row[k]) for k in keys)
+                other = next((d for d in found if d.key == key), None)
+                if other is None:
+                    other = Difference(table, key, None, None)
+                    found.append(other)
+                setattr(other, side, row)
+    return found
 
 
 def _drop_indexes(conn: psycopg.Connection[Any], tables: tuple[str, ...]) -> list[str]:

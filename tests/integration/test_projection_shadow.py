@@ -86,6 +86,31 @@ def test_a_deleted_trail_row_is_named_as_missing(
     assert difference.key == "5" and "missing from the live table" in str(difference)
 
 
+def test_a_row_added_in_sql_is_named_as_not_in_a_rebuild(
+    settings: Settings, store: EventStore, projected: ConnectionPool
+) -> None:
+    with store.connection() as conn:
+        conn.execute(
+            "INSERT INTO audit_leaves SELECT leaf_index + 1000000, notification_id + 1000000, "
+            "leaf_hash FROM audit_leaves WHERE leaf_index = 0"
+        )
+    [difference] = shadow(settings, store, projected, "audit_log").verify().differences
+    assert (difference.table, difference.key) == ("audit_leaves", "1000000")
+    assert "in the live table, not in a rebuild" in str(difference)
+
+
+def test_a_table_without_its_primary_key_is_still_compared_row_by_row(
+    settings: Settings, store: EventStore, projected: ConnectionPool
+) -> None:
+    with store.connection() as conn:  # (as a table altered by hand might be)
+        conn.execute("ALTER TABLE audit_trail DROP CONSTRAINT audit_trail_pkey")
+        conn.execute("UPDATE audit_trail SET actor_role = 'x' WHERE position = 5")
+        conn.execute("DELETE FROM audit_trail WHERE position = 6")
+    differences = shadow(settings, store, projected, "audit_trail").verify().differences
+    assert sorted(d.key for d in differences) == ["5", "6"]
+    assert "actor_role='x'" in str(next(d for d in differences if d.key == "5"))
+
+
 def test_a_rebuild_reports_the_edit_it_undoes_and_is_never_empty_while_it_swaps(
     settings: Settings, store: EventStore, projected: ConnectionPool
 ) -> None:

@@ -71,21 +71,30 @@ class AuditTrail:
                 s = store.plain(n)
                 if s is None:  # what only the library decodes (an upcast, a cipher)
                     s = vars(store.decode(n))
+                household, event_type, source, actor, role, attestation = storable_texts(
+                    s["household_id"],
+                    s["event_type"],
+                    s["source_system"],
+                    s["actor_id"],
+                    s["actor_role"],
+                    s["attestation"],
+                )
                 copy.write_row(
                     (
                         position,
-                        *storable_texts(s["household_id"]),
+                        household,
                         s["event_id"],
-                        *storable_texts(s["event_type"]),
+                        event_type,
                         n.topic[len(TOPIC_PREFIX) :],
                         s["schema_version"],
                         n.originator_version,
                         s["occurred_at"],
                         s["recorded_at"],
                         s["timestamp"],
-                        *storable_texts(
-                            s["source_system"], s["actor_id"], s["actor_role"], s["attestation"]
-                        ),
+                        source,
+                        actor,
+                        role,
+                        attestation,
                         masked_json(s["facts"]),  # on the record only
                     )
                 )

@@ -20,7 +20,7 @@ from services.domain.places import Places
 from services.domain.reads import read_kind
 from services.domain.roles import ROLE_LABELS, Permission, Principal
 from services.entrypoints.web import TEMPLATES_DIR
-from services.i18n import label, t
+from services.i18n import has, label, t
 from services.i18n.summaries import periods_label, summarise
 from services.usecases.compliance.sweep import CHINA
 from services.usecases.compliance.workbooks import step_text
@@ -89,7 +89,7 @@ ENV = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-ENV.globals.update(t=t, label=label, P=P)
+ENV.globals.update(t=t, label=label, has=has, P=P)
 ENV.filters.update(
     read_what=_read_what,
     percent=_percent,

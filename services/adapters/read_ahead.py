@@ -21,26 +21,26 @@ _END = object()
 
 
 def read_ahead(read: Callable[[Put], None], depth: int, name: str) -> Iterator[Any]:
-    """The chunks `read(put)` puts, in order, read by a thread at most `depth` chunks
-    ahead; `read` returns when it has put the last one, or when `put` returns False."""
-    chunks: queue.Queue[Any] = queue.Queue(maxsize=depth)
+    """The chunks `read(put)` puts, in order, read by a thread at most `depth` chunks ahead
+    of the one the caller has (those read and the one being read: memory holds `depth` + 1
+    chunks); `read` returns when it has put the last one, or when `put` returns False."""
+    chunks: queue.Queue[Any] = queue.Queue()
+    room = threading.Semaphore(depth - 1)  # the reads it may start before the caller asks
     stop = threading.Event()
 
     def put(item: Any) -> bool:
-        while not stop.is_set():
-            try:
-                chunks.put(item, timeout=0.5)
-                return True
-            except queue.Full:
-                continue
+        chunks.put(item)
+        while not stop.is_set():  # the next read waits for room
+            if room.acquire(timeout=0.5):
+                return not stop.is_set()
         return False
 
     def run() -> None:
         try:
             read(put)
-            put(_END)
+            chunks.put(_END)
         except BaseException as e:  # handed to the caller, raised there
-            put(_Failed(e))
+            chunks.put(_Failed(e))
 
     reader = threading.Thread(target=run, name=name, daemon=True)
     reader.start()
@@ -48,7 +48,9 @@ def read_ahead(read: Callable[[Put], None], depth: int, name: str) -> Iterator[A
         while (item := chunks.get()) is not _END:
             if isinstance(item, _Failed):
                 raise item.error
+            room.release()  # the next chunk is read while the caller works on this one
             yield item
     finally:
         stop.set()
+        room.release()  # a reader waiting for room hears it at once
         reader.join()

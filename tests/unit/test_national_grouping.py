@@ -79,7 +79,7 @@ def test_a_row_of_a_household_handed_on_already_raises_rows_apart() -> None:
 def test_rows_admitted_then_assembled_make_the_same_households_and_refusals() -> None:
     """The rows grouped elsewhere (on disk, by household): in a sheet whose households'
     rows are all apart, the same households as in the sheet grouped by household, each row
-    checked in the sheet's order (the ID number kept by the row that comes first)."""
+    checked in the sheet's order (an ID number kept by the household of the lower number)."""
     grouped = [row(h, p, "户主" if p == 1 else "之子") for h in range(1, 9) for p in (1, 2, 3)]
     grouped += [row(9, 1, "户主", same_id_as=12), row(10, 2)]
     sheet = grouped[1::2] + grouped[::2]  # household 1's second member on row 2

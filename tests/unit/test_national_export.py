@@ -7,6 +7,8 @@ from __future__ import annotations
 import collections
 import json
 import random
+import re
+import zipfile
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -118,6 +120,46 @@ def test_a_wrong_check_digit_is_imported_as_is_and_only_a_malformed_number_refus
     assert {b.row: b.code for b in export.bad} == {4: "ID_NUMBER_INVALID", 5: "ID_NUMBER_INVALID"}
     assert "17个字符" in export.bad[0].detail and good[:10] not in export.bad[0].detail
     assert [b.row for b in export.check_digit_wrong] == [3]  # p2 only: p5's X is right
+
+
+@pytest.mark.parametrize("reader", ["stream", "calamine", "openpyxl"])
+def test_an_id_number_in_a_number_cell_is_refused_not_read_with_its_digits_lost(
+    tmp_path: Path, reader: str
+) -> None:
+    """A sheet's numbers are doubles: an 18-digit ID number typed as a number has lost its
+    last digits (the float of 110101199003074514 prints 110101199003074512), so a number
+    cell is refused, even when the file's XML spells every digit; the same digits as text
+    are imported as they are, and a 16-digit 户编号 in a number cell still reads."""
+    good = "110101199003074514"
+    book = Workbook()
+    book.active.append(["户编号", "人编号", "姓名", "证件号码", "与户主关系", "户类型"])
+    book.active.append(["6103261012010001", "p1", "张三", good, "户主", "一般农户"])
+    book.active.append(["6103261012010002", "p2", "李四", int(good), "户主", "一般农户"])
+    book.active.append([6103261012010003, "p3", "王五", 1.5, "户主", "一般农户"])
+    book.active.append(["6103261012010004", "p4", "赵六", int(good) + 1, "户主", "一般农户"])
+    book.save(tmp_path / "written.xlsx")
+    with (
+        zipfile.ZipFile(tmp_path / "written.xlsx") as z,
+        zipfile.ZipFile(tmp_path / "x.xlsx", "w") as out,
+    ):
+        for item in z.infolist():
+            data = z.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":  # every digit, as some writers do
+                spelled = re.sub(rb'(<c r="D5" t="n"><v>)[^<]*', rb"\g<1>110101199003074515", data)
+                assert spelled != data
+                data = spelled
+            out.writestr(item, data)
+    export = read_export(tmp_path / "x.xlsx", reader=reader)
+    assert export.reader == reader
+    members = {p: m["id_number"] for v in export.households for p, m in v.members.items()}
+    assert members == {"p1": good}
+    assert export.households[0].household_id == "6103261012010001"
+    assert {b.row: (b.household_id, b.code) for b in export.bad} == {
+        3: ("6103261012010002", "ID_NUMBER_INVALID"),
+        4: ("6103261012010003", "ID_NUMBER_INVALID"),
+        5: ("6103261012010004", "ID_NUMBER_INVALID"),
+    }
+    assert all("以数值而非文本保存" in b.detail for b in export.bad)
 
 
 def test_r81_finds_each_member_imported_with_a_wrong_check_digit_and_no_other(

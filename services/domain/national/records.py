@@ -37,6 +37,9 @@ _DAY = re.compile(r"(\d{4})[-/.年](\d{1,2})(?:[-/.月](\d{1,2})日?)?(?:[ T].*)
 _DAY_DIGITS = re.compile(r"(\d{4})(\d{2})(\d{2})")
 _WORDS = re.compile(r"[,，、;；\s]+")
 VillageOf = Callable[[str, dict[str, str]], str | None]
+# An ID number in a number cell: a sheet's numbers are doubles, exact to 15 digits, so its
+# last digits are lost (610326197601010016 reads 610326197601010048) whichever reader
+NUMERIC_ID_NUMBER = "证件号码以数值而非文本保存，超过15位的数字已失真，应以文本保存"
 
 
 class RowRefused(Exception):
@@ -224,7 +227,11 @@ def parse_row(
         name = text(name)
     if not name:
         raise RowRefused("NAME_MISSING", "姓名为空")
-    id_number = (id_number if type(id_number) is str else text(id_number)).upper()
+    if type(id_number) is not str:
+        if isinstance(id_number, int | float) and not isinstance(id_number, bool):
+            raise RowRefused("ID_NUMBER_INVALID", NUMERIC_ID_NUMBER)  # its digits lost
+        id_number = text(id_number)
+    id_number = id_number.upper()
     if not is_id_number_shaped(id_number):  # a wrong check digit is data: R8.1 finds it
         detail = f"证件号码共{len(id_number)}个字符，不是17位数字加一位数字或X"
         raise RowRefused("ID_NUMBER_INVALID", detail)

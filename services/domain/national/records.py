@@ -3,6 +3,7 @@ refused with a stable reason (grouped into households by services.domain.nationa
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -107,6 +108,13 @@ def day(value: object, column: str) -> date | None:
         return value.date()
     if isinstance(value, date):
         return value
+    found = _day_of(value) if type(value) is str or type(value) is float else _day(value)
+    if found is None:
+        raise RowRefused("DATE_INVALID", f"{c.header_name(column)}「{text(value)}」不是日期")
+    return found
+
+
+def _day(value: object) -> date | None:
     if isinstance(value, int | float) and 20000 < value < 80000:
         return _EXCEL_EPOCH + timedelta(days=int(value))
     s = text(value)
@@ -116,7 +124,10 @@ def day(value: object, column: str) -> date | None:
             return date(int(m[1]), int(m[2]), int(m[3] or 1))
     except ValueError:
         pass
-    raise RowRefused("DATE_INVALID", f"{c.header_name(column)}「{s}」不是日期")
+    return None
+
+
+_day_of = functools.lru_cache(maxsize=8192)(_day)  # an export repeats its days
 
 
 def yes(value: object, column: str) -> bool | None:
@@ -239,6 +250,8 @@ def parse_row(
         relation = text(relation)
     phone = phone if type(phone) is str else text(phone)
     labour = c.LABOUR.get(labour) if labour else "none"  # type: ignore[call-overload]
+    if type(work) is float and work.is_integer():  # calamine's numbers: 3.0
+        work = int(work)
     member = {
         "person_id": pid,
         "name": name,

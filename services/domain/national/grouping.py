@@ -3,16 +3,15 @@ together, so they are grouped as they are read (`add`): a household is finished,
 on, once `window` rows have passed without one of its own — this holds only the households
 being read, whatever the file's size. A row of a household already handed on (the file not
 grouped by household: sorted by another column) raises RowsApart, and the reader starts
-again with the rows kept on disk: each row admitted in the sheet's order (`admit`), each
-household assembled from its rows (`assemble`). The checks that need the whole file keep
+again with the rows kept on disk and read back sorted by household number. The checks that need the whole file keep
 compact keys, not rows: each ID number's household and the households handed on.
 
 An ID number in two households is kept by the household whose number comes first (shorter,
 then lower: `_order`), whatever the rows' order in the file; the other household's row is
 refused. Grouped as read, a household is handed on before the file is read through: if a
 household of a lower number then shows an ID number one handed on kept (OwnerChanged, a
-RowsApart), the reader starts again with the rows on disk, where every ID number's owner is
-known before any household is assembled."""
+RowsApart), the reader starts again with the rows on disk, read back in the order of their
+households' numbers: the first household to show an ID number is then its owner."""
 
 from __future__ import annotations
 

@@ -16,6 +16,7 @@ from uuid import uuid5
 
 import orjson
 import pytest
+import python_calamine
 from fakes import process_in_memory
 from openpyxl import Workbook, load_workbook
 
@@ -306,8 +307,20 @@ def test_a_shuffled_export_makes_the_same_households_events_and_refusals(
     out, truth = exports
     monkeypatch.setattr("services.domain.national.grouping.WINDOW", 10)  # the small county's
     path = shuffled(out / truth["export"], tmp_path / "shuffled.xlsx", seed=11)
+    loaded: list[str] = []
+
+    workbook = python_calamine.CalamineWorkbook
+
+    class Counted:
+        @staticmethod
+        def from_path(p: str) -> Any:
+            loaded.append(p)
+            return workbook.from_path(p)
+
+    monkeypatch.setattr(python_calamine, "CalamineWorkbook", Counted)
     mixed = plan_import(None, path, "national-test", reader=reader)
     assert not mixed.export.grouped  # found apart, read again from the rows kept on disk
+    assert len(loaded) == (reader == "calamine")  # its sheet loaded once, for both readings
     sorted_ = plan_import(None, out / truth["export"], "national-test")
     assert sorted_.export.grouped
     assert events_of(mixed.messages) == events_of(sorted_.messages)

@@ -3,8 +3,9 @@ together, so they are grouped as they are read (`add`): a household is finished,
 on, once `window` rows have passed without one of its own — this holds only the households
 being read, whatever the file's size. A row of a household already handed on (the file not
 grouped by household: sorted by another column) raises RowsApart, and the reader starts
-again with the rows kept on disk and read back sorted by household number. The checks that need the whole file keep
-compact keys, not rows: each ID number's household and the households handed on.
+again with the rows kept on disk and read back sorted by household number. The checks that
+need the whole file keep compact keys, not rows: each ID number's household and the
+households handed on.
 
 An ID number in two households is kept by the household whose number comes first (shorter,
 then lower: `_order`), whatever the rows' order in the file; the other household's row is

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 import orjson
 
 from services.adapters.eventstore import EventStore
-from services.adapters.national_export import Export, open_export
+from services.adapters.national_export import Export, keeping_sheets, open_export
 from services.adapters.row_spill import RowSpill
 from services.domain.compliance.facts import RecordedEvent
 from services.domain.events import TOPIC_PREFIX
@@ -155,10 +155,11 @@ class ReadExport:
 def regrouped(attempt: Callable[[bool], T]) -> T:
     """`attempt(True)`, reading the export grouped as it comes; if its rows turn out not to
     be grouped by household (RowsApart, before anything was acted on), `attempt(False)`."""
-    try:
-        return attempt(True)
-    except RowsApart:
-        return attempt(False)
+    with keeping_sheets():  # a sheet calamine holds whole is not loaded again
+        try:
+            return attempt(True)
+        except RowsApart:
+            return attempt(False)
 
 
 def read_export(

@@ -124,5 +124,7 @@ def _numbered(
     rows: Iterator[Sequence[Any]], header_row: int
 ) -> Iterator[tuple[int, Sequence[Any]]]:
     for number, row in enumerate(rows, start=header_row + 1):
-        if any(v not in (None, "") for v in row):  # an empty row is not a record
-            yield number, row
+        for v in row:  # an empty row is not a record
+            if v is not None and v != "":
+                yield number, row
+                break

@@ -84,13 +84,7 @@ def test_rows_admitted_then_assembled_make_the_same_households_and_refusals() ->
     grouped += [row(9, 1, "户主", same_id_as=12), row(10, 2)]
     sheet = grouped[1::2] + grouped[::2]  # household 1's second member on row 2
     g = Grouping(village_from_number)
-    admitted: dict[str, list[MemberRow]] = {}
-    for n, cells in enumerate(sheet, start=2):
-        r = g.admit(n, cells, HEADERS)
-        if r is not None:
-            admitted.setdefault(r.household_id, []).append(r)
-    views = [g.assemble(hid, rows) for hid, rows in admitted.items()]
-    made = {v.household_id[-4:]: sorted(v.members) for v in views if v is not None}
+    made = {v.household_id[-4:]: sorted(v.members) for v in _admit_then_assemble(g, sheet)}
     assert made == {
         v.household_id[-4:]: sorted(v.members) for v in _views(grouped)
     }  # fmt: skip
@@ -106,31 +100,36 @@ def _views(rows: list[list[str]]) -> list[View]:
     return views + g.finish()
 
 
-def _outcome(g: Grouping, views: list[View]) -> tuple[dict[str, list[str]], set[tuple]]:
+def _admit_then_assemble(g: Grouping, sheet: list[list[str]]) -> list[View]:
+    """Every row admitted, then each household assembled from its rows."""
+    admitted: dict[str, list[MemberRow]] = {}
+    for n, cells in enumerate(sheet, start=2):
+        r = g.admit(n, cells, HEADERS)
+        if r is not None:
+            admitted.setdefault(r.household_id, []).append(r)
+    views = [g.assemble(hid, rows) for hid, rows in admitted.items()]
+    return [v for v in views if v is not None]
+
+
+def _outcome(
+    g: Grouping, sheet: list[list[str]], views: list[View]
+) -> tuple[dict[str, list[str]], set[tuple]]:
     """The households made (their members) and the refused rows, by household and person
     number (not row number: the rows' order differs), with their reasons."""
     made = {v.household_id[-4:]: sorted(v.members) for v in views}
-    person = {n: cells[1] for n, cells in enumerate(g.sheet, start=2)}  # type: ignore[attr-defined]
+    person = {n: cells[1] for n, cells in enumerate(sheet, start=2)}
     return made, {(b.household_id[-4:], person[b.row], b.code, b.detail) for b in g.bad}
 
 
 def _grouped(rows: list[list[str]], window: int) -> tuple[dict[str, list[str]], set[tuple]]:
     g = Grouping(village_from_number, window=window)
-    g.sheet = rows  # type: ignore[attr-defined]
     views = [v for n, cells in enumerate(rows, start=2) for v in g.add(n, cells, HEADERS)]
-    return _outcome(g, views + g.finish())
+    return _outcome(g, rows, views + g.finish())
 
 
 def _assembled(rows: list[list[str]]) -> tuple[dict[str, list[str]], set[tuple]]:
     g = Grouping(village_from_number)
-    g.sheet = rows  # type: ignore[attr-defined]
-    admitted: dict[str, list[MemberRow]] = {}
-    for n, cells in enumerate(rows, start=2):
-        r = g.admit(n, cells, HEADERS)
-        if r is not None:
-            admitted.setdefault(r.household_id, []).append(r)
-    views = [g.assemble(hid, rows) for hid, rows in admitted.items()]
-    return _outcome(g, [v for v in views if v is not None])
+    return _outcome(g, rows, _admit_then_assemble(g, rows))
 
 
 def test_an_id_number_in_two_households_is_kept_by_the_lower_number_in_any_order() -> None:

@@ -101,6 +101,18 @@ async def test_a_witness_co_signs_the_published_checkpoints_and_alarms_on_a_re_s
         )
     assert witnessed(store, s.witness_keys()).by_size == seen.by_size
     assert await collect_cosignatures(s, store) == 0  # read from where it ended: nothing new
+    # An inspector's proof rests on the checkpoint the witness co-signed, and says so offline.
+    with store.connection() as conn:
+        event_id = conn.execute(
+            "SELECT event_id FROM audit_trail WHERE event_type = 'visit_recorded' "
+            "ORDER BY position LIMIT 1"
+        ).fetchone()["event_id"]  # no personal data: no read recorded, the log stays as signed
+    proof = tmp_path / "proof.json"
+    assert await asyncio.to_thread(main, ["audit", "prove", str(event_id), "-o", str(proof)]) == 0
+    check = ["audit", "verify-proof", str(proof), "--witness", f"inspectors={key}"]
+    capsys.readouterr()
+    assert await asyncio.to_thread(main, check) == 0
+    assert "co-signed by inspectors" in capsys.readouterr().out
     assert await asyncio.to_thread(main, witness) == 0  # nothing new to co-sign, none to send
     assert "sent" not in capsys.readouterr().out
 

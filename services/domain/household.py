@@ -66,7 +66,8 @@ def _fail(code: str, detail: str) -> LifecycleViolation:
 
 
 def _facts(payload: BaseModel, **extra: Any) -> dict[str, Any]:
-    return payload.model_dump(mode="json") | extra
+    dump = payload.__pydantic_serializer__.to_python  # model_dump, without its keywords
+    return dump(payload, mode="json") | extra  # type: ignore[no-any-return]
 
 
 class Household(Aggregate):
@@ -97,9 +98,8 @@ class Household(Aggregate):
         return h
 
     def _record(self, event_class: type[ev.HouseholdEvent], meta: Meta, facts: Any) -> None:
-        """What the library's trigger_event does — the next event, applied, pending — with
-        the same event (its class, its `__dict__` in field order) built without keyword
-        copies and the frozen dataclass's `__init__` (a third of deciding, before)."""
+        """The library's trigger_event — the next event, applied, pending — with the same
+        event (its class, its `__dict__` in field order) built without its keyword copies."""
         if isinstance(facts, BaseModel):
             facts = _facts(facts)
         m = meta

@@ -27,9 +27,9 @@ class OffsetGap(Exception):
         self.gaps = gaps  # (topic, partition) → (stored next offset, the batch's first)
 
 
-@dataclass(frozen=True, slots=True)
-class RawMessage:
-    """A Kafka record as it arrived: the intake keeps its bytes whatever happens."""
+class RawMessage(NamedTuple):
+    """A Kafka record as it arrived: the intake keeps its bytes whatever happens.
+    (Immutable; a named tuple, made per record at a third of a frozen dataclass's cost.)"""
 
     topic: str
     partition: int

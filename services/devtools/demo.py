@@ -353,7 +353,7 @@ def report(store: EventStore, run: str, messages: list[Any], before: int) -> boo
             "invalid one with its reason"
         )
     hid = f"{VILLAGE}{run}001"
-    record_read(store, "dixian-demo", "the demo's summary", hid, "household history")
+    record_read(store, "dixian-demo", "演示运行的摘要", hid, "household history")
     print(f"\nhistory of household {hid}:")
     for h in household_history(store, hid):
         print(

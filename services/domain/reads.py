@@ -11,6 +11,20 @@ from eventsourcing.domain import Aggregate
 
 TOPIC_PREFIX = f"{__name__}:"
 
+# What was read, as the record says it (`what`): one of these kinds, then what it names (a
+# proof's event id). The words stay as recorded, for the records already in the store; the
+# pages show each kind in Chinese (`read_kind`, the catalogue's `read` section).
+READ_KINDS = ("household history", "household search by name", "public notice", "audit prove")
+
+
+def read_kind(what: str) -> tuple[str, str]:
+    """A record's `what` as (kind, detail): `audit prove E1` → ("audit prove", "E1"); a text
+    of no known kind is its own detail."""
+    for kind in READ_KINDS:
+        if what == kind or what.startswith(kind + " "):
+            return kind, what[len(kind) :].strip()
+    return "", what
+
 
 class PersonalDataRead(Aggregate):
     """One read, recorded before the data is shown."""

@@ -287,6 +287,14 @@ PROJECTIONS = {
     "personal_data_reads": "个人信息查阅记录",
 }
 
+# What a personal-data read looked at (services/domain/reads.py READ_KINDS).
+READS = {
+    "household history": "查看农户档案",
+    "household search by name": "按姓名查找农户",
+    "public notice": "打印村内公示",
+    "audit prove": "导出收录证明",
+}
+
 WORDS = {"yes": "是", "no": "否", "and": "、", "span": "{first}至{last}"}
 
 # How the ledgers name the unit responsible (Finding.responsible).
@@ -319,6 +327,7 @@ def _flat() -> dict[str, str]:
         "event_type": EVENT_TYPES,
         "source_system": SOURCE_SYSTEMS,
         "projection": PROJECTIONS,
+        "read": READS,
         "sheet": SHEETS,
         "title": TITLES,
         "column": COLUMNS,

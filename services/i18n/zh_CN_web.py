@@ -42,6 +42,13 @@ WEB = {
     "national.status_done": "已完成",
     "national.status_refused": "未能进行",
     "national.status_failed": "出错",
+    "national.status_interrupted": "已中断",
+    "national.code_INTERRUPTED": (
+        "服务在处理期间停止，任务没有完成，上传的文件已删除；"
+        "请重新上传（导入可以重复进行，已写入的不会重复写入）"
+    ),
+    "national.code_INTERNAL_ERROR": "处理时发生意外错误，已记入服务日志；请联系运维人员",
+    "national.code_EXPORT_UNREADABLE": "文件无法读取：不是有效的 .xlsx 工作簿",
     "national.step_read": "已读行数",
     "national.step_publish": "已发送事件数",
     "national.result_rows": "文件数据行数",

@@ -30,3 +30,23 @@ def test_each_state_of_the_log_is_said_in_chinese() -> None:
     )
     assert "校验未通过" in stuck and "有 2 条事件十分钟以上仍未进入审计日志" in stuck
     assert "校验通过" not in stuck and "UNLOGGED_TAIL" in stuck
+
+
+def test_each_read_says_in_chinese_what_was_read() -> None:
+    """The reads' table shows what a record says was read in Chinese (the record keeps its
+    words): a proof's export names its event, an unknown kind is shown as recorded."""
+    rows = [
+        {"read_at": 1.0, "reader": "审计员", "household_id": "H1", "what": what, "purpose": "核查"}
+        for what in ("audit prove 0f3c", "household history", "public notice", "别的查阅")
+    ]
+    html = ENV.get_template("audit.html").render(
+        request=None, who=None, role_label="", csrf="", menu=[], path="/audit",
+        places=None, verification={"ok": None, "pending": True, "verified_at": None},
+        checkpoints=[], published={}, inspector=True, event="", actor="", source="",
+        household="", done=[], reads=rows,
+    )  # fmt: skip
+    table = html[html.index('<table class="striped" id="reads">') :]
+    table = table[: table.index("</table>")]
+    for shown in ("导出收录证明 0f3c", "查看农户档案", "打印村内公示", "别的查阅"):
+        assert f"<td>{shown}</td>" in table
+    assert "audit prove" not in table and "household history" not in table

@@ -17,9 +17,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from services.domain.places import Places
+from services.domain.reads import read_kind
 from services.domain.roles import ROLE_LABELS, Permission, Principal
 from services.entrypoints.web import TEMPLATES_DIR
-from services.i18n import label, t
+from services.i18n import has, label, t
 from services.i18n.summaries import periods_label, summarise
 from services.usecases.compliance.sweep import CHINA
 from services.usecases.compliance.workbooks import step_text
@@ -76,14 +77,21 @@ def _summary(check: str, stored: str) -> str:
     return summarise(check, stored).text
 
 
+def _read_what(what: str) -> str:
+    """A personal-data read's `what` in Chinese: its kind's label, then what it names."""
+    kind, detail = read_kind(what or "")
+    return " ".join(x for x in (label("read", kind), detail) if x)
+
+
 ENV = Environment(
     loader=FileSystemLoader(TEMPLATES_DIR),
     autoescape=select_autoescape(["html"]),
     trim_blocks=True,
     lstrip_blocks=True,
 )
-ENV.globals.update(t=t, label=label, P=P)
+ENV.globals.update(t=t, label=label, has=has, P=P)
 ENV.filters.update(
+    read_what=_read_what,
     percent=_percent,
     local=_local,
     percent_number=_percent_number,

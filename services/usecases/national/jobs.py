@@ -25,6 +25,11 @@ from services.usecases.national.importing import import_national
 
 log = logging.getLogger("dixian.national")
 KINDS = ("import", "compare", "dry_run")
+# A running job says it is alive this often; one silent for STALE_SECONDS died with its
+# process (a restart, a killed worker): it is marked interrupted and its upload deleted.
+HEARTBEAT_SECONDS = 10.0
+STALE_SECONDS = 60.0
+UNFINISHED = ("queued", "running")
 BATCH = "national-system"
 _SAFE = re.compile(r"[^0-9A-Za-z_.\-\u4e00-\u9fff]")
 
@@ -57,17 +62,52 @@ class NationalJobs:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.root = settings.data_dir / "national-jobs"
+        self._lock = threading.Lock()  # a job's thread and its heartbeat write one file
+        self.reap()
+
+    def reap(self) -> None:
+        """Mark every job whose process died interrupted, and delete its upload: the
+        export holds every member's ID number and phone (run when the app starts)."""
+        if self.root.is_dir():
+            for status in self.root.glob("*/status.json"):
+                try:
+                    self._interrupted(UUID(status.parent.name), json.loads(status.read_text()))
+                except ValueError:  # not a job's folder, or a status half written by hand
+                    continue
+
+    def _interrupted(self, job_id: UUID, status: dict[str, Any]) -> dict[str, Any]:
+        """The status as it stands: an unfinished job silent for too long is interrupted."""
+        if status.get("status") not in UNFINISHED:
+            return status
+        alive = status.get("alive_at") or 0.0
+        if time.time() - float(alive) < STALE_SECONDS:
+            return status
+        for upload in self._dir(job_id).glob("*.xlsx"):  # no report is written before done
+            upload.unlink(missing_ok=True)
+        self._write(
+            job_id, status="interrupted", code="INTERRUPTED",
+            detail="the process running the job stopped before it ended; upload the file again",
+        )  # fmt: skip
+        log.warning("national job %s was interrupted (its process stopped)", job_id)
+        return json.loads((self._dir(job_id) / "status.json").read_text())  # type: ignore[no-any-return]
 
     def _dir(self, job_id: UUID) -> Path:
         return self.root / str(job_id)
 
     def _write(self, job_id: UUID, /, **fields: Any) -> None:
         path = self._dir(job_id) / "status.json"
-        status = json.loads(path.read_text()) if path.exists() else {}
-        status |= fields | {"updated_at": datetime.now(UTC).isoformat()}
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(status, ensure_ascii=False, default=str))
-        tmp.replace(path)  # a reader sees the old status or the new, never half
+        with self._lock:
+            status = json.loads(path.read_text()) if path.exists() else {}
+            status |= fields | {"updated_at": datetime.now(UTC).isoformat()}
+            if status.get("status") in UNFINISHED:
+                status["alive_at"] = time.time()
+            tmp = path.with_suffix(f".{threading.get_ident()}.tmp")
+            tmp.write_text(json.dumps(status, ensure_ascii=False, default=str))
+            tmp.replace(path)  # a reader sees the old status or the new, never half
+
+    def _heartbeat(self, job_id: UUID, stop: threading.Event) -> None:
+        while not stop.wait(HEARTBEAT_SECONDS):
+            self._write(job_id)
 
     def start(self, store: EventStore, who: Principal, request: JobRequest) -> dict[str, Any]:
         if request.kind not in KINDS:
@@ -98,6 +138,12 @@ class NationalJobs:
         self, store: EventStore, job_id: UUID, path: Path, who: Principal, request: JobRequest
     ) -> None:
         reading = JobProgress(self, job_id, "read")
+        stop = threading.Event()
+        beat = threading.Thread(
+            target=self._heartbeat, args=(job_id, stop), name="national-job-alive", daemon=True
+        )
+        beat.start()
+        self._write(job_id, status="running", step="read", done=0)
         try:
             if request.kind == "compare":
                 o = compare_national(
@@ -137,6 +183,8 @@ class NationalJobs:
             log.exception("national job %s failed", job_id)
             self._write(job_id, status="failed", code="INTERNAL_ERROR", detail=type(e).__name__)
         finally:  # the export holds every member's ID number and phone: kept no longer
+            stop.set()
+            beat.join()
             path.unlink(missing_ok=True)
 
     def status(self, who: Principal, job_id: UUID) -> dict[str, Any]:
@@ -146,7 +194,7 @@ class NationalJobs:
         status: dict[str, Any] = json.loads(path.read_text())
         if not status.get("scope", "").startswith(who.scope):
             raise NotFound("JOB_NOT_FOUND", str(job_id))  # another county's: not there
-        return status
+        return self._interrupted(job_id, status)
 
     def report(self, who: Principal, job_id: UUID) -> Path:
         status = self.status(who, job_id)

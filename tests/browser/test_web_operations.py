@@ -49,7 +49,7 @@ def test_an_operator_verifies_a_projection_and_sees_the_sweeps(page: Page) -> No
     page.locator("header").get_by_role("link", name="系统").click()
     row = page.locator("#projections tbody tr", has_text="household_state")
     row.get_by_role("button", name="核对").click()
-    expect(page.get_by_role("status")).to_contain_text("已开始核对")
+    expect(page.get_by_role("status")).to_contain_text("已开始核对 农户当前状态")
     expect(page.locator("#projections tbody tr", has_text="household_state")).to_contain_text(
         "一致", timeout=90_000
     )

@@ -68,7 +68,7 @@ class Settings(KafkaConnection):
     intake_partitions: int = Field(default=6, ge=1, description="Partitions of both topics.")
     replication_factor: int = Field(default=1, ge=1, description="Replicas of each topic.")
     intake_group: str = Field(default="dixian-intake", description="Intake consumer group.")
-    batch_max_records: int = Field(default=2000, ge=1, description="Most messages per batch.")
+    batch_max_records: int = Field(default=5000, ge=1, description="Most messages per batch.")
     batch_timeout_ms: int = Field(default=200, ge=1, description="Longest wait to fill a batch.")
     max_message_bytes: int = Field(
         default=1024 * 1024, ge=1024, description="Largest message the intake reads (bytes)."

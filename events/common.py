@@ -9,7 +9,7 @@ from pydantic import AfterValidator, Field, WithJsonSchema
 
 from events.codes import HealthStatus, LabourCapacity
 from events.envelope import Contract
-from events.identity import is_id_number_shaped
+from events.identity import id_shape_of_upper as _id_shaped
 
 REGION_CODE = r"^[0-9]{12}$"  # ASCII digits: full-width ones would match no line
 # The relation_to_head that names the head of household (户主): ours, and the national
@@ -24,9 +24,10 @@ def _id_number(value: str) -> str:
     """An ID number of 18 characters (17 digits and a digit or X): malformed beyond use
     otherwise. A wrong GB 11643 check digit is accepted — the national system's exports hold
     such numbers — and found by the compliance engine (R8.1 id_number_invalid)."""
-    if not is_id_number_shaped(value):
+    upper = value.upper()
+    if _id_shaped(upper) is None:  # (is_id_number_shaped, without its second upper())
         raise ValueError("not an 18-character ID number (17 digits and a digit or X)")
-    return value.upper()
+    return upper
 
 
 IdNumber = Annotated[str, AfterValidator(_id_number)]

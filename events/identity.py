@@ -9,6 +9,7 @@ from operator import mul
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 _SHAPE = re.compile(r"[0-9]{17}[0-9X]")  # ASCII digits only, no trailing newline
+id_shape_of_upper = _SHAPE.fullmatch  # on the upper-cased value: a match, or None
 
 
 _OFFSET = 48 * sum(_WEIGHTS)  # each ASCII digit's code is 48 more than its value

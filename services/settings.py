@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from datetime import time, timedelta
 from pathlib import Path
 from typing import Any, Literal
@@ -9,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from psycopg.conninfo import conninfo_to_dict
 from pydantic import Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
 
 from events.monitoring_lines import MonitoringLines
 from events.rejection import UNATTRIBUTED
@@ -18,12 +20,13 @@ from services.adapters.audit_log import Signer, public_key_of, read_private_key
 from services.domain.compliance.params import ComplianceParams
 from services.domain.permissions import Permissions
 from services.domain.rules import LifecycleRules
+from services.kafka_connection import KafkaConnection
 from services.usecases.intake.edge import EdgeLimits
 
 __all__ = ["UNATTRIBUTED", "Settings"]  # UNATTRIBUTED: the contract's, named here too
 
 
-class Settings(BaseSettings):
+class Settings(KafkaConnection):
     """Every knob of the services. Defaults are the seed's numbers or safe local values."""
 
     model_config = SettingsConfigDict(
@@ -42,35 +45,6 @@ class Settings(BaseSettings):
     kafka_bootstrap: str | None = Field(
         default=None,
         description="Kafka bootstrap servers; unset means the embedded Tansu broker (demo only).",
-    )
-    kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = Field(
-        default="PLAINTEXT",
-        description="How every Kafka client connects: SSL and SASL_SSL use TLS; the SASL ones "
-        "authenticate with KAFKA_SASL_MECHANISM.",
-    )
-    kafka_sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] | None = Field(
-        default=None, description="The SASL mechanism (required with SASL_PLAINTEXT/SASL_SSL)."
-    )
-    kafka_sasl_username: str | None = Field(default=None, description="The SASL user.")
-    kafka_sasl_password: SecretStr | None = Field(
-        default=None, description="The SASL password (never logged)."
-    )
-    kafka_ssl_ca_file: Path | None = Field(
-        default=None,
-        description="PEM file of the CA that signed the brokers' certificates "
-        "(unset: the system's trusted CAs).",
-    )
-    kafka_ssl_cert_file: Path | None = Field(
-        default=None, description="PEM client certificate, for brokers that ask for one (mTLS)."
-    )
-    kafka_ssl_key_file: Path | None = Field(
-        default=None, description="PEM private key of the client certificate."
-    )
-    kafka_ssl_key_password: SecretStr | None = Field(
-        default=None, description="Password of the client key, if it is encrypted."
-    )
-    kafka_ssl_check_hostname: bool = Field(
-        default=True, description="Check that a broker's certificate names the host dialled."
     )
     kafka_timeout_seconds: float = Field(
         default=15,
@@ -94,7 +68,7 @@ class Settings(BaseSettings):
     intake_partitions: int = Field(default=6, ge=1, description="Partitions of both topics.")
     replication_factor: int = Field(default=1, ge=1, description="Replicas of each topic.")
     intake_group: str = Field(default="dixian-intake", description="Intake consumer group.")
-    batch_max_records: int = Field(default=2000, ge=1, description="Most messages per batch.")
+    batch_max_records: int = Field(default=5000, ge=1, description="Most messages per batch.")
     batch_timeout_ms: int = Field(default=200, ge=1, description="Longest wait to fill a batch.")
     max_message_bytes: int = Field(
         default=1024 * 1024, ge=1024, description="Largest message the intake reads (bytes)."
@@ -175,6 +149,15 @@ class Settings(BaseSettings):
     checkpoint_topic: str = Field(
         default="dixian.audit-checkpoints",
         description="Where each signed checkpoint goes for the witnesses (kept forever).",
+    )
+    cosignature_topic: str = Field(
+        default="dixian.audit-cosignatures",
+        description="Where the witnesses send back their co-signatures of the checkpoints.",
+    )
+    witness_keys_file: Path | None = Field(
+        default=None,
+        description="JSON {witness name: Ed25519 public key (base64)}: the witnesses whose "
+        "co-signatures are collected and shown; unset: none is trusted.",
     )
     audit_checkpoint_seconds: float = Field(
         default=300, gt=0, description="How often the running services sign a checkpoint."
@@ -381,6 +364,13 @@ class Settings(BaseSettings):
 
     def evidence_dir(self) -> Path:
         return self.upload_dir or self.data_dir / "evidence"
+
+    def witness_keys(self) -> dict[str, bytes]:
+        """The registered witnesses' keys (name → raw Ed25519 public key)."""
+        if self.witness_keys_file is None:
+            return {}
+        keys = json.loads(self.witness_keys_file.read_text())
+        return {str(name): base64.b64decode(key) for name, key in keys.items()}
 
     def signing_key_file(self) -> Path:
         return self.audit_key_file or self.data_dir / "audit-signing.key"

@@ -108,6 +108,9 @@ def fast_stored(event: DomainEventProtocol[Any]) -> StoredEvent | None:
     state = dict(vars(event))
     originator_id = state.pop("originator_id")
     originator_version = state.pop("originator_version")
+    stamp = state.get("timestamp")
+    if type(stamp) is datetime:  # as `_as_library` would, without orjson calling back
+        state["timestamp"] = {"_type_": "datetime_iso", "_data_": stamp.isoformat()}
     try:
         encoded = orjson.dumps(state, default=_as_library, option=orjson.OPT_PASSTHROUGH_DATETIME)
     except orjson.JSONEncodeError:

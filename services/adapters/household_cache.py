@@ -42,6 +42,12 @@ class HouseholdCache:
         while len(self._items) > self.max_size:
             self._items.popitem(last=False)
 
+    def put_new(self, households: Iterable[Household]) -> None:
+        """Put those not cached as they are (new, or reloaded): the cached ones a batch took
+        were moved to the end by `take`, so putting them again only repeats that."""
+        items = self._items
+        self.put(h for h in households if items.get(h.household_id) is not h)
+
     def evict(self, household_ids: Iterable[str]) -> None:
         for hid in household_ids:
             self._items.pop(hid, None)

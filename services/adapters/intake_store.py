@@ -26,7 +26,7 @@ class PostgresIntakeUnitOfWork:
         self.store = store
         self.cache = HouseholdCache(cache_size)
         self.long_lived = LongLived()
-        self._handed: dict[str, Household] = {}  # the households of the batch under way
+        self._handed: dict[str, Household] = {}  # loaded from the store for this batch
         self._record: IntakeRecord | None = None
         self._gaps: dict[tuple[str, int], int] = {}
 
@@ -35,8 +35,9 @@ class PostgresIntakeUnitOfWork:
 
     def households(self, household_ids: Iterable[str]) -> dict[str, Household]:
         found, missing = self.cache.take(household_ids)
-        found.update(self.store.load_households(missing))
-        self._handed = dict(found)
+        loaded = self.store.load_households(missing)
+        found.update(loaded)
+        self._handed = loaded  # the ones the cache does not hold yet
         return found
 
     def record(self, record: IntakeRecord) -> None:
@@ -58,8 +59,8 @@ class PostgresIntakeUnitOfWork:
             self.forget(h.household_id for h in record.households)
             self._handed = {}
             raise
-        # the registered ones are new: they join the ones handed out
-        self.cache.put([*self._handed.values(), *record.households])
+        # the loaded ones and the registered ones join the cache
+        self.cache.put_new([*self._handed.values(), *record.households])
         self._handed = {}
         self.long_lived.batch_done()
 

@@ -19,11 +19,12 @@ KEEP_FOREVER = {"retention.ms": "-1", "retention.bytes": "-1", "cleanup.policy":
 async def ensure_topics(settings: Settings, bootstrap: str) -> list[str]:
     """Create the intake topic, each producer's rejected topic and the checkpoint topic if
     missing; return those created. The checkpoint topic has one partition: the witnesses
-    read the checkpoints in order."""
+    read the checkpoints in order (and the co-signature topic: a few messages a day)."""
     wanted = {
         settings.intake_topic: settings.intake_partitions,
         **dict.fromkeys(settings.rejected_topics().values(), 1),  # rejections are few
         settings.checkpoint_topic: 1,
+        settings.cosignature_topic: 1,
     }
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, **kafka_kwargs(settings))
     try:

@@ -6,8 +6,10 @@ found among the first rows (exports put a title above it)."""
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 from collections.abc import Iterator, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,13 +37,34 @@ class Export:
     reader: str  # stream | calamine | openpyxl
 
 
+# The sheets calamine loaded inside `keeping_sheets` (a reading that may start again: the
+# file found not grouped), by file: the second reading takes its rows from the first's sheet.
+_KEPT: ContextVar[dict[tuple[str, int, int], Any] | None] = ContextVar("kept", default=None)
+
+
+@contextlib.contextmanager
+def keeping_sheets() -> Iterator[None]:
+    """While inside, a file calamine loaded is loaded once (its sheet kept for another
+    reading of the same file, unchanged); dropped on leaving."""
+    token = _KEPT.set({})
+    try:
+        yield
+    finally:
+        _KEPT.reset(token)
+
+
 def _calamine(path: Path) -> tuple[Iterator[Sequence[Any]], int | None] | None:
     try:
         from python_calamine import CalamineWorkbook
     except ImportError:
         return None
-    book = CalamineWorkbook.from_path(str(path))
-    sheet = book.get_sheet_by_index(0)
+    kept, stat = _KEPT.get(), path.stat()
+    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    sheet = kept.get(key) if kept is not None else None
+    if sheet is None:
+        sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
+        if kept is not None:
+            kept[key] = sheet
     total = sheet.total_height if hasattr(sheet, "total_height") else None
     return iter(sheet.iter_rows()), total
 
@@ -101,5 +124,7 @@ def _numbered(
     rows: Iterator[Sequence[Any]], header_row: int
 ) -> Iterator[tuple[int, Sequence[Any]]]:
     for number, row in enumerate(rows, start=header_row + 1):
-        if any(v not in (None, "") for v in row):  # an empty row is not a record
-            yield number, row
+        for v in row:  # an empty row is not a record
+            if v is not None and v != "":
+                yield number, row
+                break

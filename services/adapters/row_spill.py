@@ -1,8 +1,9 @@
 """Temporary stores on disk, so that what a long file yields is not held in memory: the rows
-of an export that is not grouped by household, kept by household (SQLite in a temporary file,
-its page cache and sorter bounded) and read back household by household in the order of each
-household's first row; and messages spooled to be sent once the file is read through. Both
-are deleted when closed."""
+of an export that is not grouped by household, kept as the sheet has them under their
+household's number (SQLite in a temporary file, its page cache and sorter bounded) and read
+back grouped, households in the order of their numbers (the shorter, then the lower), each
+one's rows in the sheet's order; and messages spooled to be sent once the file is read
+through. Both are deleted when closed."""
 
 from __future__ import annotations
 
@@ -19,20 +20,18 @@ _LENGTHS = struct.Struct("<II")
 
 
 class RowSpill:
-    """Rows put under their household (`put`), then each household's rows (`households`)."""
+    """Rows put under their household (`put`), then every row back grouped (`rows`)."""
 
     def __init__(self) -> None:
         self._dir = tempfile.TemporaryDirectory(prefix="dixian-rows-")
         self._db = sqlite3.connect(Path(self._dir.name) / "rows.db", isolation_level=None)
         for pragma in ("journal_mode=OFF", "synchronous=OFF", "temp_store=FILE"):
             self._db.execute(f"PRAGMA {pragma}")
-        self._db.execute("CREATE TABLE rows (k INTEGER, n INTEGER, row BLOB)")
-        self._first: dict[str, int] = {}  # household → its first row's number
-        self._batch: list[tuple[int, int, bytes]] = []
+        self._db.execute("CREATE TABLE rows (h TEXT, n INTEGER, row BLOB)")
+        self._batch: list[tuple[str, int, bytes]] = []
 
     def put(self, household_id: str, number: int, row: Any) -> None:
-        k = self._first.setdefault(household_id, number)
-        self._batch.append((k, number, pickle.dumps(row, pickle.HIGHEST_PROTOCOL)))
+        self._batch.append((household_id, number, pickle.dumps(row, pickle.HIGHEST_PROTOCOL)))
         if len(self._batch) >= BATCH:
             self._flush()
 
@@ -40,19 +39,14 @@ class RowSpill:
         self._db.executemany("INSERT INTO rows VALUES (?, ?, ?)", self._batch)
         self._batch = []
 
-    def households(self) -> Iterator[list[Any]]:
-        """Each household's rows in the sheet's order, households by their first row."""
+    def rows(self) -> Iterator[tuple[int, Any]]:
+        """(number, row) of every row put, grouped by household: households by their
+        numbers (shorter, then lower), a household's rows by their numbers."""
         self._flush()
-        rows: list[Any] = []
-        current = None
-        for k, blob in self._db.execute("SELECT k, row FROM rows ORDER BY k, n"):
-            if k != current and rows:
-                yield rows
-                rows = []
-            current = k
-            rows.append(pickle.loads(blob))
-        if rows:
-            yield rows
+        loads = pickle.loads
+        query = "SELECT n, row FROM rows ORDER BY length(h), h, n"
+        for n, blob in self._db.execute(query):
+            yield n, loads(blob)
 
     def close(self) -> None:
         self._db.close()

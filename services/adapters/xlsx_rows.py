@@ -21,10 +21,9 @@ _CELL = re.compile(r"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
 # inline string of one run): each cell's type and value found for a whole row at once; a
 # row with any other cell (a formula, rich text, another attribute) is read the slow way.
 _FAST_CELL = re.compile(
-    r'<c r="[A-Z]+\d+"(?: s="\d+")?(?: t="(\w+)")?(?: s="\d+")?\s*'
+    r'<c r="([A-Z]+)\d+"(?: s="\d+")?(?: t="(\w+)")?(?: s="\d+")?\s*'
     r'(?:/>|><(?:v>|is><t(?: xml:space="preserve")?>)([^<]*)<)'
 )
-_LAST_CELL = re.compile(r'<c r="([A-Z]+)')
 _R = re.compile(r'\br="([A-Z]+)?(\d+)"')
 _T = re.compile(r'\bt="(\w+)"')
 _V = re.compile(r"<v>(.*?)</v>", re.S)
@@ -114,25 +113,35 @@ def _other(kind: str, v: str, shared: list[str]) -> Any:
 
 
 def _fast_cells(body: str, shared: list[str]) -> list[Any] | None:
-    """The row's cells when each is of the common shape and they run from A without a
-    gap (columns only rise, so the last one's column tells); else None."""
+    """The row's cells when each is of the common shape, else None. Cells the sheet omits
+    (Excel writes no empty cell) are None: each cell put at its column, unless they run
+    from A without a gap (columns only rise, so the last one's column tells)."""
     found = _FAST_CELL.findall(body)
     if len(found) != body.count("<c"):  # a cell of another shape: the row the slow way
         return None
     if not found:
         return []
-    last = _LAST_CELL.match(body, body.rfind("<c "))
-    if last is None or not body.startswith('<c r="A'):
-        return None
-    letters = last[1]
-    at = _COLUMNS.get(letters)
-    if at is None:
-        at = _COLUMNS[letters] = _column(letters)
-    if at != len(found) - 1:
-        return None
+    columns = _COLUMNS
+    letters = found[-1][0]
+    last = columns.get(letters)
+    if last is None:
+        last = columns[letters] = _column(letters)
     if "&" in body:
-        return [_other(k, v, shared) for k, v in found]
-    return [(v or None) if k == "inlineStr" else _other(k, v, shared) for k, v in found]
+        values = [_other(k, v, shared) for _, k, v in found]
+    else:
+        values = [(v or None) if k == "inlineStr" else _other(k, v, shared) for _, k, v in found]
+    if last == len(found) - 1 and found[0][0] == "A":
+        return values
+    cells: list[Any] = [None] * (last + 1)
+    before = -1
+    for (letters, _, _), value in zip(found, values, strict=True):
+        at = columns.get(letters)
+        if at is None:
+            at = columns[letters] = _column(letters)
+        if at <= before or at > last:  # columns not rising: the row the slow way
+            return None
+        cells[at], before = value, at
+    return cells
 
 
 def _cells(body: str, shared: list[str]) -> list[Any]:

@@ -24,6 +24,7 @@ from services.adapters.queries import household_heads, household_history
 from services.adapters.workbooks import write_workbook
 from services.devtools.demo_accounts import create_demo_accounts, login_lines
 from services.devtools.demo_web import serve_web
+from services.devtools.demo_witness import registered, witness_the_log
 from services.devtools.embedded import servers
 from services.devtools.village import PLACES_FILE, VILLAGE, village_messages
 from services.domain.audit import offline
@@ -141,6 +142,7 @@ async def run_demo(settings: Settings, timeout: float = 120.0, web: bool = False
         s = s.model_copy(
             update={"producer_keys_file": keys_file, "historical_imports": frozenset({"*"})}
         )
+        s = registered(s, run)  # the inspectors' witness, whose co-signatures the county shows
         await ensure_topics(s, s.kafka_bootstrap)  # before producing: never auto-created
         stop = asyncio.Event()
         task = asyncio.create_task(serve(s, s.kafka_bootstrap, stop))
@@ -172,6 +174,7 @@ async def run_demo(settings: Settings, timeout: float = 120.0, web: bool = False
             print(f"rejected topics {s.rejected_topic}.*: {len(on_topic)} of this run's rejections")
             ok = ok and len(on_topic) == want
             ok = await asyncio.to_thread(audit, s, store, f"{VILLAGE}{run}001") and ok
+            ok = await asyncio.to_thread(witness_the_log, s, store, run) and ok
             ok = await asyncio.to_thread(compliance, s, store, run) and ok
             logins = await asyncio.to_thread(create_demo_accounts, store)
         finally:

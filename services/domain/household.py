@@ -15,11 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
-from typing import Any
-from uuid import NAMESPACE_URL, UUID, uuid5
+from typing import Any, cast
 
-from eventsourcing.domain import Aggregate
+from eventsourcing.domain import Aggregate, get_topic
 from pydantic import BaseModel
 
 from events import assistance as a
@@ -33,7 +31,7 @@ from services.domain.errors import Irregularities, LifecycleViolation
 from services.domain.errors import irregular as _irregular
 from services.domain.errors import with_irregularities as _with
 from services.domain.events import MONITORED, NOT_MONITORED, RISK_ELIMINATED
-from services.domain.meta import Meta
+from services.domain.meta import Meta, household_uuid
 from services.domain.rules import LifecycleRules
 
 __all__ = [
@@ -45,15 +43,6 @@ __all__ = [
     "Meta",
     "household_uuid",
 ]
-
-_HOUSEHOLD_NAMESPACE = uuid5(NAMESPACE_URL, "urn:dixian:household")
-
-
-@lru_cache(maxsize=1 << 18)
-def household_uuid(household_id: str) -> UUID:
-    """The aggregate id of a household number: stable, so every worker computes the same.
-    (Cached: a batch asks for the same few thousand again and again.)"""
-    return uuid5(_HOUSEHOLD_NAMESPACE, household_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +66,8 @@ def _fail(code: str, detail: str) -> LifecycleViolation:
 
 
 def _facts(payload: BaseModel, **extra: Any) -> dict[str, Any]:
-    return payload.model_dump(mode="json") | extra
+    dump = payload.__pydantic_serializer__.to_python  # model_dump, without its keywords
+    return dump(payload, mode="json") | extra  # type: ignore[no-any-return]
 
 
 class Household(Aggregate):
@@ -91,15 +81,25 @@ class Household(Aggregate):
     def register(
         cls, e: hh.HouseholdRegistered, meta: Meta, rules: LifecycleRules | None = None
     ) -> Household:
-        """A new household, with its village and members."""
-        return cls._create(
-            ev.Registered, id=household_uuid(meta.household_id), **meta.as_fields(), facts=_facts(e)
-        )
+        """A new household and its members: the library's `_create`, built as `_record` is."""
+        m = meta
+        event = object.__new__(ev.Registered)
+        object.__setattr__(event, "__dict__", {
+            "originator_id": household_uuid(m.household_id), "originator_version": 1,
+            "timestamp": ev.Registered.create_timestamp(), "originator_topic": _TOPIC,
+            "event_id": m.event_id, "event_type": m.event_type,
+            "schema_version": m.schema_version, "household_id": m.household_id,
+            "occurred_at": m.occurred_at, "recorded_at": m.recorded_at,
+            "source_system": m.source_system, "actor_id": m.actor_id, "actor_role": m.actor_role,
+            "facts": _facts(e), "attestation": m.attestation, "import_batch": m.import_batch,
+        })  # fmt: skip
+        h = cast(Household, event.mutate(None))
+        h._pending_events.append(event)
+        return h
 
     def _record(self, event_class: type[ev.HouseholdEvent], meta: Meta, facts: Any) -> None:
-        """What the library's trigger_event does — the next event, applied, pending — with
-        the same event (its class, its `__dict__` in field order) built without keyword
-        copies and the frozen dataclass's `__init__` (a third of deciding, before)."""
+        """The library's trigger_event — the next event, applied, pending — with the same
+        event (its class, its `__dict__` in field order) built without its keyword copies."""
         if isinstance(facts, BaseModel):
             facts = _facts(facts)
         m = meta
@@ -415,3 +415,6 @@ class Household(Aggregate):
             meta,
             _facts(e.correction, **extra),
         )
+
+
+_TOPIC = get_topic(Household)  # a registration's originator_topic, as `_create` sets it

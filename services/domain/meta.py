@@ -1,8 +1,20 @@
-"""The envelope's facts as every stored household event carries them."""
+"""The envelope's facts as every stored household event carries them, and the aggregate id
+of a household number."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, NamedTuple
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+_HOUSEHOLD_NAMESPACE = uuid5(NAMESPACE_URL, "urn:dixian:household")
+
+
+@lru_cache(maxsize=1 << 18)
+def household_uuid(household_id: str) -> UUID:
+    """The aggregate id of a household number: stable, so every worker computes the same.
+    (Cached: a batch asks for the same few thousand again and again.)"""
+    return uuid5(_HOUSEHOLD_NAMESPACE, household_id)
 
 
 class Meta(NamedTuple):

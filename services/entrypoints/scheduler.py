@@ -19,6 +19,7 @@ from services.adapters import metrics
 from services.adapters.audit_log import Signer, make_checkpoint
 from services.adapters.eventstore import EventStore
 from services.settings import Settings
+from services.usecases.audit.cosignatures import collect_cosignatures
 from services.usecases.audit.publishing import publish_checkpoints
 from services.usecases.compliance.sweep import CHINA, run_sweep
 
@@ -77,6 +78,10 @@ class Scheduler:
                 asyncio.run(publish_checkpoints(self.settings, self.store))
             except Exception:
                 log.exception("publishing checkpoints failed; trying again later")
+            try:  # and back from them: who witnessed which
+                asyncio.run(collect_cosignatures(self.settings, self.store))
+            except Exception:
+                log.exception("collecting co-signatures failed; trying again later")
 
     def start(self) -> None:
         for t in self._threads:

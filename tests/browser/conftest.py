@@ -6,6 +6,7 @@ tests/artifacts/screenshots/ (git-ignored)."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ from browser_support import VIEWPORT
 from http_support import seeded_database
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from services.adapters.audit_log import Signer
 from services.devtools.embedded import serving
 from services.devtools.village import PLACES_FILE
 from services.settings import Settings
@@ -29,9 +31,19 @@ def seeded(pg_server: str) -> Iterator[Settings]:
 
 
 @pytest.fixture(scope="session")
-def base_url(seeded: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def witness(tmp_path_factory: pytest.TempPathFactory) -> Signer:
+    """The inspectors' witness the served app has registered (WITNESS_KEYS_FILE)."""
+    return Signer(tmp_path_factory.mktemp("witness") / "witness.key", "县纪委")
+
+
+@pytest.fixture(scope="session")
+def base_url(
+    seeded: Settings, witness: Signer, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     """`dixian serve` on the seeded database: its address."""
     tmp = tmp_path_factory.mktemp("web")
+    keys = tmp / "witness-keys.json"
+    keys.write_text(json.dumps({witness.origin: witness.public_key}, ensure_ascii=False))
     env = os.environ | {
         "DIXIAN_PG_URL": seeded.pg_url or "",
         "DIXIAN_DATA_DIR": str(tmp),
@@ -39,6 +51,7 @@ def base_url(seeded: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iter
         "DIXIAN_PLACES_FILE": str(PLACES_FILE),
         "DIXIAN_AUDIT_KEY_FILE": str(seeded.signing_key_file().resolve()),
         "DIXIAN_LOG_LEVEL": "WARNING",
+        "DIXIAN_WITNESS_KEYS_FILE": str(keys),
     }
     with serving(env, tmp / "serve.log") as (base, _):
         yield base

@@ -1,6 +1,7 @@
 """审计 in a real browser: an inspector sees the log verified (or, while a thread computes
 it, that it is pending), downloads a household event's inclusion proof that verifies
-offline, looks up what a person did, and finds the proof's read recorded."""
+offline, sees which witnesses co-signed the checkpoints, looks up what a person did, and
+finds the proof's read recorded."""
 
 from __future__ import annotations
 
@@ -8,18 +9,22 @@ import base64
 import json
 from pathlib import Path
 
+import psycopg
 import pytest
 from browser_support import log_in, shot
 from http_support import HOUSEHOLD
 from playwright.sync_api import Page, expect
 
+from services.adapters.audit_log import Signer
 from services.domain.audit import offline
+from services.settings import Settings
+from services.usecases.audit.cosignatures import DDL
 
 pytestmark = pytest.mark.e2e
 
 
 def test_an_inspector_verifies_the_log_and_downloads_a_proof_that_verifies_offline(
-    page: Page,
+    page: Page, seeded: Settings, witness: Signer
 ) -> None:
     log_in(page, "inspector")
     page.locator("header").get_by_role("link", name="审计").click()
@@ -31,6 +36,25 @@ def test_an_inspector_verifies_the_log_and_downloads_a_proof_that_verifies_offli
         page.get_by_role("link", name="刷新").click()
     expect(status).to_contain_text("校验通过")
     expect(page.locator("#checkpoints tbody tr").first).to_be_visible()
+    expect(page.locator("#witnessed")).to_contain_text("尚未收到登记的见证方的联署")
+
+    # The witness co-signs the latest checkpoint; the county keeps it (as the collector
+    # does); the page shows it, checked again. A row without its signature is not shown.
+    latest = page.request.get("/api/audit/checkpoints").json()[-1]
+    text = latest["note"].partition("\n\n")[0] + "\n"
+    with psycopg.connect(seeded.pg_url or "", autocommit=True) as conn:
+        conn.execute(DDL)
+        add = "INSERT INTO audit_cosignatures (witness, tree_size, root_hash, note) "
+        add += "VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING"
+        cosigned = latest["note"] + witness.signature_line(text)
+        conn.execute(add, ("县纪委", latest["tree_size"], latest["root_hash"], cosigned))
+        conn.execute(add, ("市纪委", latest["tree_size"], latest["root_hash"], latest["note"]))
+    page.reload()
+    expect(page.locator("#witnessed")).to_contain_text(
+        f"县纪委 已联署至第 {latest['tree_size']} 条事件"
+    )
+    expect(page.locator("#checkpoints tbody tr").first).to_contain_text("县纪委")
+    expect(page.locator("#checkpoints")).not_to_contain_text("市纪委")
 
     page.goto(f"/households/{HOUSEHOLD}")
     page.locator("#timeline li").first.get_by_role("link", name="收录证明").click()

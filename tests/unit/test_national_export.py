@@ -7,6 +7,8 @@ from __future__ import annotations
 import collections
 import json
 import random
+import re
+import zipfile
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -14,6 +16,7 @@ from uuid import uuid5
 
 import orjson
 import pytest
+import python_calamine
 from fakes import process_in_memory
 from openpyxl import Workbook, load_workbook
 
@@ -118,6 +121,46 @@ def test_a_wrong_check_digit_is_imported_as_is_and_only_a_malformed_number_refus
     assert {b.row: b.code for b in export.bad} == {4: "ID_NUMBER_INVALID", 5: "ID_NUMBER_INVALID"}
     assert "17个字符" in export.bad[0].detail and good[:10] not in export.bad[0].detail
     assert [b.row for b in export.check_digit_wrong] == [3]  # p2 only: p5's X is right
+
+
+@pytest.mark.parametrize("reader", ["stream", "calamine", "openpyxl"])
+def test_an_id_number_in_a_number_cell_is_refused_not_read_with_its_digits_lost(
+    tmp_path: Path, reader: str
+) -> None:
+    """A sheet's numbers are doubles: an 18-digit ID number typed as a number has lost its
+    last digits (the float of 110101199003074514 prints 110101199003074512), so a number
+    cell is refused, even when the file's XML spells every digit; the same digits as text
+    are imported as they are, and a 16-digit 户编号 in a number cell still reads."""
+    good = "110101199003074514"
+    book = Workbook()
+    book.active.append(["户编号", "人编号", "姓名", "证件号码", "与户主关系", "户类型"])
+    book.active.append(["6103261012010001", "p1", "张三", good, "户主", "一般农户"])
+    book.active.append(["6103261012010002", "p2", "李四", int(good), "户主", "一般农户"])
+    book.active.append([6103261012010003, "p3", "王五", 1.5, "户主", "一般农户"])
+    book.active.append(["6103261012010004", "p4", "赵六", int(good) + 1, "户主", "一般农户"])
+    book.save(tmp_path / "written.xlsx")
+    with (
+        zipfile.ZipFile(tmp_path / "written.xlsx") as z,
+        zipfile.ZipFile(tmp_path / "x.xlsx", "w") as out,
+    ):
+        for item in z.infolist():
+            data = z.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":  # every digit, as some writers do
+                spelled = re.sub(rb'(<c r="D5" t="n"><v>)[^<]*', rb"\g<1>110101199003074515", data)
+                assert spelled != data
+                data = spelled
+            out.writestr(item, data)
+    export = read_export(tmp_path / "x.xlsx", reader=reader)
+    assert export.reader == reader
+    members = {p: m["id_number"] for v in export.households for p, m in v.members.items()}
+    assert members == {"p1": good}
+    assert export.households[0].household_id == "6103261012010001"
+    assert {b.row: (b.household_id, b.code) for b in export.bad} == {
+        3: ("6103261012010002", "ID_NUMBER_INVALID"),
+        4: ("6103261012010003", "ID_NUMBER_INVALID"),
+        5: ("6103261012010004", "ID_NUMBER_INVALID"),
+    }
+    assert all("以数值而非文本保存" in b.detail for b in export.bad)
 
 
 def test_r81_finds_each_member_imported_with_a_wrong_check_digit_and_no_other(
@@ -241,21 +284,11 @@ def events_of(messages: list[tuple[str, bytes]]) -> list[tuple[str, str, bytes]]
 
 
 def shuffled(export: Path, out: Path, seed: int) -> Path:
-    """The export's rows in another order (a county that sorted it by another column), the
-    row holding an ID number that two households have still first."""
+    """The export's rows in another order (a county that sorted it by another column): an
+    ID number that two households show may now come first in either."""
     rows = list(load_workbook(export, read_only=True).active.iter_rows(values_only=True))
     top, data = rows[:2], rows[2:]
     random.Random(seed).shuffle(data)
-    first: dict[str, int] = {}
-    for i, r in enumerate(rows[2:]):
-        first.setdefault(r[9], i)
-    at: dict[str, list[int]] = collections.defaultdict(list)
-    for i, r in enumerate(data):
-        at[r[9]].append(i)
-    for positions in (p for p in at.values() if len(p) == 2):
-        a, b = positions
-        if first[data[a][9]] != rows[2:].index(data[a]):
-            data[a], data[b] = data[b], data[a]
     book = Workbook(write_only=True)
     sheet = book.create_sheet("s")
     for r in top + data:
@@ -274,13 +307,30 @@ def test_a_shuffled_export_makes_the_same_households_events_and_refusals(
     out, truth = exports
     monkeypatch.setattr("services.domain.national.grouping.WINDOW", 10)  # the small county's
     path = shuffled(out / truth["export"], tmp_path / "shuffled.xlsx", seed=11)
+    loaded: list[str] = []
+
+    workbook = python_calamine.CalamineWorkbook
+
+    class Counted:
+        @staticmethod
+        def from_path(p: str) -> Any:
+            loaded.append(p)
+            return workbook.from_path(p)
+
+    monkeypatch.setattr(python_calamine, "CalamineWorkbook", Counted)
     mixed = plan_import(None, path, "national-test", reader=reader)
     assert not mixed.export.grouped  # found apart, read again from the rows kept on disk
+    assert len(loaded) == (reader == "calamine")  # its sheet loaded once, for both readings
     sorted_ = plan_import(None, out / truth["export"], "national-test")
     assert sorted_.export.grouped
     assert events_of(mixed.messages) == events_of(sorted_.messages)
     refused = collections.Counter((b.household_id, b.code) for b in mixed.export.bad)
     assert refused == collections.Counter((b.household_id, b.code) for b in sorted_.export.bad)
+    two = "ID_NUMBER_IN_TWO_HOUSEHOLDS"
+    planted = {(b["household_id"], b["row"]) for b in truth["bad_rows"] if b["code"] == two}
+    assert planted  # the household of the later number refused, wherever its row stands
+    assert {b.household_id for b in mixed.export.bad if b.code == two} == {h for h, _ in planted}
+    assert {(b.household_id, b.row) for b in sorted_.export.bad if b.code == two} == planted
     assert mixed.export.rows == truth["rows"] == mixed.rows_imported + len(mixed.export.bad)
     wrong = {b.household_id for b in mixed.export.check_digit_wrong}
     assert wrong == {b["household_id"] for b in truth["check_digit_wrong"]}

@@ -15,10 +15,12 @@ from eventsourcing.persistence import (
 )
 from fakes import process_in_memory, simulated_in_memory
 
+from events.household import HouseholdRegistered
 from services.adapters.eventstore import fast_domain_event, fast_stored
 from services.devtools.simulate.county import build_county
 from services.devtools.simulate.generator import generate
 from services.domain import events as ev
+from services.domain.household import Household, Meta
 from services.usecases.intake.unit_of_work import RawMessage
 
 
@@ -114,6 +116,46 @@ def test_a_decision_records_the_event_the_librarys_trigger_event_would() -> None
             assert replayed.version == event.originator_version
             assert replayed.modified_on == event.timestamp
     assert compared > 500
+
+
+def test_a_registration_records_the_event_and_household_the_librarys_create_would() -> None:
+    """A registration is built without the library's `_create` (its keyword copies and
+    the frozen dataclass's __init__): the same event — class, attributes, their order —
+    and the same new household, its event pending."""
+    uow = simulated_in_memory(7, 0.3)
+    compared = 0
+    for events in uow.events.values():
+        registered = events[0]
+        assert type(registered) is ev.Registered
+        fields = {
+            k: v for k, v in vars(registered).items() if k not in (*_IMPOSED, "originator_topic")
+        }
+        library = Household._create(
+            ev.Registered,
+            id=registered.originator_id,
+            timestamp=registered.timestamp,
+            **fields,
+        )
+        (created,) = library.collect_events()
+        assert list(vars(created).items()) == list(vars(registered).items())
+        ours = registered.mutate(None)
+        assert vars(ours) == vars(library)
+        compared += 1
+    assert compared == len(uow.events) > 30  # every household of the small county
+
+
+def test_a_registered_household_holds_its_event_pending() -> None:
+    uow = simulated_in_memory(7, 0.0)
+    registered = next(iter(uow.events.values()))[0]
+    meta = Meta(*(vars(registered)[f] for f in Meta._fields))
+    payload = HouseholdRegistered.model_validate(registered.facts)
+    h = Household.register(payload, meta)
+    (pending,) = h.collect_events()
+    assert type(pending) is ev.Registered and h.version == 1 == pending.originator_version
+    assert {k: v for k, v in vars(pending).items() if k != "timestamp"} == {
+        k: v for k, v in vars(registered).items() if k != "timestamp"
+    }
+    assert h.created_on == pending.timestamp and h.household_id == registered.household_id
 
 
 _IMPOSED = ("originator_id", "originator_version", "timestamp")

@@ -6,13 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from services.entrypoints.web.render import ENV
+from services.usecases.audit.cosignatures import Witnessed
 
 
 def verification_block(verification: dict[str, Any]) -> str:
     html = ENV.get_template("audit.html").render(
         request=None, who=None, role_label="", csrf="", menu=[], path="/audit",
         places=None, verification=verification, checkpoints=[], published={},
-        inspector=False, event="", actor="", source="", household="", done=[], reads=[],
+        witnessed=Witnessed({}, []), inspector=False, event="", actor="", source="",
+        household="", done=[], reads=[],
     )  # fmt: skip
     start = html.index('<div id="verification">')
     return html[start : html.index("</section>", start)]
@@ -42,8 +44,8 @@ def test_each_read_says_in_chinese_what_was_read() -> None:
     html = ENV.get_template("audit.html").render(
         request=None, who=None, role_label="", csrf="", menu=[], path="/audit",
         places=None, verification={"ok": None, "pending": True, "verified_at": None},
-        checkpoints=[], published={}, inspector=True, event="", actor="", source="",
-        household="", done=[], reads=rows,
+        checkpoints=[], published={}, witnessed=Witnessed({}, []), inspector=True, event="",
+        actor="", source="", household="", done=[], reads=rows,
     )  # fmt: skip
     table = html[html.index('<table class="striped" id="reads">') :]
     table = table[: table.index("</table>")]

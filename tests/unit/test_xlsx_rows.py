@@ -96,3 +96,36 @@ def test_rows_split_across_chunks_read_the_same_as_in_one(
         theirs = [None if v == "" else v for v in theirs]
         assert mine + [None] * (len(theirs) - len(mine)) == theirs
     assert whole[0] == [0, "王家村", None, "a&b<0>", 7300.5, None]
+
+
+class _NoSlowPath:
+    def findall(self, _: str) -> list[object]:
+        raise AssertionError("a row of the common shape read the slow way")
+
+
+def test_rows_with_the_cells_excel_omits_are_read_the_fast_way_at_their_columns(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Excel (and openpyxl) write no empty cell, and shared strings: a row with gaps is
+    still read by the one pattern, each cell at its column, as openpyxl reads it."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["户编号", "人编号", "姓名", "证件号码", "电话", "收入"])
+    sheet.append(["6103261012010001", None, "张三", "110101199003074514", None, 7300.5])
+    sheet.append([None, "p2", None, None, "a&b", -3])
+    sheet.append(["6103261012010001", "p3"])
+    for column in "ABCDEFGHIJKLMNOPQRSTUVWXYZ":
+        sheet[f"{column}6"] = None
+    sheet["AB6"] = "far"
+    path = tmp_path / "gaps.xlsx"
+    book.save(path)
+    monkeypatch.setattr("services.adapters.xlsx_rows._CELL", _NoSlowPath())
+    got = list(xlsx_rows(str(path)))
+    want = [list(r) for r in load_workbook(path, read_only=True).active.iter_rows(values_only=True)]
+    assert len(got) == len(want) == 6
+    for mine, theirs in zip(got, want, strict=True):
+        while theirs and theirs[-1] is None:
+            theirs.pop()
+        assert mine == theirs
+    assert got[2] == [None, "p2", None, None, "a&b", -3]
+    assert got[5] == [None] * 27 + ["far"]

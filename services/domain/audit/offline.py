@@ -203,10 +203,32 @@ def _event_leaf(proof: dict[str, Any]) -> bytes:
     )
 
 
-def verify_proof(proof: dict[str, Any], public_key: bytes) -> str:
-    """Check an exported proof; return what it proves, or raise ValueError."""
+def check_witnesses(checkpoint: dict[str, Any], witnesses: dict[str, bytes]) -> str:
+    """Each named witness's co-signature is on the checkpoint's note (what it co-signed: the
+    same text the log signed), or ValueError: a log shown to one reader and not to the
+    witnesses — a split view — has no co-signature to show."""
+    if not witnesses:
+        return ""
+    text = checkpoint.get("note", "").partition("\n\n")[0] + "\n"
+    for name, key in witnesses.items():
+        try:
+            cosigned = verify_note(checkpoint.get("note", ""), key, name)
+        except ValueError as e:
+            raise ValueError(f"the checkpoint is not co-signed by witness {name}: {e}") from None
+        if cosigned != text:
+            raise ValueError(f"witness {name} co-signed another text")
+    return ", co-signed by " + ", ".join(witnesses)
+
+
+def verify_proof(
+    proof: dict[str, Any], public_key: bytes, witnesses: dict[str, bytes] | None = None
+) -> str:
+    """Check an exported proof; return what it proves, or raise ValueError. `witnesses`
+    (name → key): each must have co-signed the checkpoint (of a consistency proof, the new)."""
+    witnesses = witnesses or {}
     if proof["kind"] == "inclusion":
         size, root = verified_checkpoint(proof["checkpoint"], public_key)
+        cosigned = check_witnesses(proof["checkpoint"], witnesses)
         path = [bytes.fromhex(h) for h in proof["inclusion_path"]]
         if root_from_inclusion(proof["leaf_index"], size, _event_leaf(proof), path) != root:
             raise ValueError("the event is not in the log the checkpoint signs")
@@ -214,7 +236,7 @@ def verify_proof(proof: dict[str, Any], public_key: bytes) -> str:
         return (
             f"event {event.get('event_id', '')} ({event.get('event_type', '')} of "
             f"{event.get('household_id', '')}) is at leaf {proof['leaf_index']} of the log of "
-            f"{size} events signed at {proof['checkpoint']['signed_at']}"
+            f"{size} events signed at {proof['checkpoint']['signed_at']}{cosigned}"
         )
     if proof["kind"] == "consistency":
         size1, root1 = verified_checkpoint(proof["old"], public_key)
@@ -222,22 +244,42 @@ def verify_proof(proof: dict[str, Any], public_key: bytes) -> str:
         path = [bytes.fromhex(h) for h in proof["path"]]
         if not verify_consistency(size1, size2, root1, root2, path):
             raise ValueError("the later checkpoint does not extend the earlier one")
+        cosigned = check_witnesses(proof["new"], witnesses)
         return (
             f"the log of {size2} events extends the log of {size1}: "
-            "nothing before was changed, removed or reordered"
+            f"nothing before was changed, removed or reordered{cosigned}"
         )
     raise ValueError(f"unknown proof kind {proof['kind']!r}")
+
+
+def parse_witnesses(given: list[str]) -> dict[str, bytes]:
+    """NAME=KEY, as the command lines take them; ValueError for anything else."""
+    out = {}
+    for item in given:
+        name, sep, key = item.partition("=")  # a name has no "="; a base64 key may end in it
+        if not sep or not name or not key:
+            raise ValueError(f"a witness is NAME=KEY, not {item!r}")
+        out[name] = base64.b64decode(key)
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("proof", help="the proof file (JSON)")
     p.add_argument("--public-key", required=True, help="the log's Ed25519 key, base64")
+    p.add_argument(
+        "--witness",
+        action="append",
+        default=[],
+        metavar="NAME=KEY",
+        help="a witness that must have co-signed the checkpoint (its name and key, base64)",
+    )
     args = p.parse_args(argv)
     try:
+        witnesses = parse_witnesses(args.witness)
         with open(args.proof, encoding="utf-8") as f:
             proof = json.load(f)
-        print("VERIFIED: " + verify_proof(proof, base64.b64decode(args.public_key)))
+        print("VERIFIED: " + verify_proof(proof, base64.b64decode(args.public_key), witnesses))
         return 0
     except OSError as e:
         print(f"PROOF_UNREADABLE: {e}")

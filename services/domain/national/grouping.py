@@ -3,10 +3,16 @@ together, so they are grouped as they are read (`add`): a household is finished,
 on, once `window` rows have passed without one of its own — this holds only the households
 being read, whatever the file's size. A row of a household already handed on (the file not
 grouped by household: sorted by another column) raises RowsApart, and the reader starts
-again with the rows kept on disk: each row admitted in the sheet's order (`admit`), each
-household assembled from its rows (`assemble`). The checks that need the whole file keep
-compact keys, not rows: each ID number's household (the household whose row comes first
-keeps it) and the households handed on."""
+again with the rows kept on disk and read back sorted by household number. The checks that
+need the whole file keep compact keys, not rows: each ID number's household and the
+households handed on.
+
+An ID number in two households is kept by the household whose number comes first (shorter,
+then lower: `_order`), whatever the rows' order in the file; the other household's row is
+refused. Grouped as read, a household is handed on before the file is read through: if a
+household of a lower number then shows an ID number one handed on kept (OwnerChanged, a
+RowsApart), the reader starts again with the rows on disk, read back in the order of their
+households' numbers: the first household to show an ID number is then its owner."""
 
 from __future__ import annotations
 
@@ -41,6 +47,17 @@ class RowsApart(Exception):
         self.row, self.household_id = row, household_id
 
 
+class OwnerChanged(RowsApart):
+    """A row's ID number kept by a household handed on already, whose number comes after
+    this row's household's: the household handed on should not have kept it."""
+
+
+def _order(hid: str) -> tuple[int, str]:
+    """Which of two households keeps an ID number both show: the lower number (as numbers
+    for 户编号 of digits alike: the shorter first)."""
+    return len(hid), hid
+
+
 @dataclass
 class Grouping:
     """The rows as they are read (`add`), each call giving the households it finished, and
@@ -60,8 +77,9 @@ class Grouping:
     memo: list[Any] = field(default_factory=lambda: [None, None, None])
 
     def admit(self, number: int, cells: Sequence[object], h: c.Headers) -> MemberRow | None:
-        """The row parsed, and checked against the rows before it in the sheet (an ID
-        number another household's row had first); None if refused (in `bad`)."""
+        """The row parsed, its ID number's owner noted (the household of the lowest number
+        showing it so far); None if refused (in `bad`). OwnerChanged if the ID number was
+        kept by a household handed on already whose number comes after this row's."""
         self.rows += 1
         try:
             r = parse_row(number, cells, h, self.memo)
@@ -70,10 +88,12 @@ class Grouping:
             hid = text(cells[i]) if i is not None and i < len(cells) else ""
             self.bad.append(BadRow(number, hid[:64], e.code, e.detail))
             return None
-        first = self.owner.setdefault(r.member["id_number"], r.household_id)
-        if first != r.household_id:
-            self._refuse(r, "ID_NUMBER_IN_TWO_HOUSEHOLDS", f"该证件号码已见于户{first}")
-            return None
+        id_number, hid = r.member["id_number"], r.household_id
+        owner = self.owner.get(id_number)
+        if owner is None or (owner != hid and _order(hid) < _order(owner)):
+            if owner in self.done:
+                raise OwnerChanged(number, hid)
+            self.owner[id_number] = hid
         return r
 
     def add(self, number: int, cells: Sequence[object], h: c.Headers) -> list[View]:
@@ -90,8 +110,7 @@ class Grouping:
         else:
             self.open.move_to_end(hid)  # the most recently seen last
         self.last[hid] = self.rows
-        if not self._repeated(r, rows):
-            rows.append(r)
+        rows.append(r)
         return self._stale()
 
     def _repeated(self, r: MemberRow, rows: list[MemberRow]) -> bool:
@@ -101,10 +120,15 @@ class Grouping:
         return False
 
     def assemble(self, hid: str, rows: Sequence[MemberRow]) -> View | None:
-        """A household from its admitted rows (in the sheet's order); None if refused."""
+        """A household from its admitted rows (in the sheet's order); None if refused. A row
+        whose ID number another household keeps is refused, then a person number repeated."""
         kept: list[MemberRow] = []
         for r in rows:
-            if not self._repeated(r, kept):
+            owner = self.owner[r.member["id_number"]]
+            if owner != hid:
+                detail = f"该证件号码也见于户{owner}，由户编号在前的一户保留"
+                self._refuse(r, "ID_NUMBER_IN_TWO_HOUSEHOLDS", detail)
+            elif not self._repeated(r, kept):
                 kept.append(r)
         return self._view(hid, kept)
 
@@ -129,7 +153,7 @@ class Grouping:
         rows = self.open.pop(hid)
         del self.last[hid]
         self.done.add(hid)
-        view = self._view(hid, rows)
+        view = self.assemble(hid, rows)
         return [] if view is None else [view]
 
     def _refuse(self, r: MemberRow, code: str, detail: str) -> None:

@@ -3,6 +3,7 @@ refused with a stable reason (grouped into households by services.domain.nationa
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -37,6 +38,9 @@ _DAY = re.compile(r"(\d{4})[-/.年](\d{1,2})(?:[-/.月](\d{1,2})日?)?(?:[ T].*)
 _DAY_DIGITS = re.compile(r"(\d{4})(\d{2})(\d{2})")
 _WORDS = re.compile(r"[,，、;；\s]+")
 VillageOf = Callable[[str, dict[str, str]], str | None]
+# An ID number in a number cell: a sheet's numbers are doubles, exact to 15 digits, so its
+# last digits are lost (610326197601010016 reads 610326197601010048) whichever reader
+NUMERIC_ID_NUMBER = "证件号码以数值而非文本保存，超过15位的数字已失真，应以文本保存"
 
 
 class RowRefused(Exception):
@@ -104,6 +108,13 @@ def day(value: object, column: str) -> date | None:
         return value.date()
     if isinstance(value, date):
         return value
+    found = _day_of(value) if type(value) is str or type(value) is float else _day(value)
+    if found is None:
+        raise RowRefused("DATE_INVALID", f"{c.header_name(column)}「{text(value)}」不是日期")
+    return found
+
+
+def _day(value: object) -> date | None:
     if isinstance(value, int | float) and 20000 < value < 80000:
         return _EXCEL_EPOCH + timedelta(days=int(value))
     s = text(value)
@@ -113,7 +124,10 @@ def day(value: object, column: str) -> date | None:
             return date(int(m[1]), int(m[2]), int(m[3] or 1))
     except ValueError:
         pass
-    raise RowRefused("DATE_INVALID", f"{c.header_name(column)}「{s}」不是日期")
+    return None
+
+
+_day_of = functools.lru_cache(maxsize=8192)(_day)  # an export repeats its days
 
 
 def yes(value: object, column: str) -> bool | None:
@@ -224,7 +238,11 @@ def parse_row(
         name = text(name)
     if not name:
         raise RowRefused("NAME_MISSING", "姓名为空")
-    id_number = (id_number if type(id_number) is str else text(id_number)).upper()
+    if type(id_number) is not str:
+        if isinstance(id_number, int | float) and not isinstance(id_number, bool):
+            raise RowRefused("ID_NUMBER_INVALID", NUMERIC_ID_NUMBER)  # its digits lost
+        id_number = text(id_number)
+    id_number = id_number.upper()
     if not is_id_number_shaped(id_number):  # a wrong check digit is data: R8.1 finds it
         detail = f"证件号码共{len(id_number)}个字符，不是17位数字加一位数字或X"
         raise RowRefused("ID_NUMBER_INVALID", detail)
@@ -232,6 +250,8 @@ def parse_row(
         relation = text(relation)
     phone = phone if type(phone) is str else text(phone)
     labour = c.LABOUR.get(labour) if labour else "none"  # type: ignore[call-overload]
+    if type(work) is float and work.is_integer():  # calamine's numbers: 3.0
+        work = int(work)
     member = {
         "person_id": pid,
         "name": name,

@@ -28,6 +28,7 @@ from services.entrypoints.cli.common import (
 from services.settings import Settings
 from services.usecases.audit.activity import activity
 from services.usecases.audit.checkpoint import checkpoint_now, rotate_key
+from services.usecases.audit.cosignatures import publish_cosignatures
 from services.usecases.audit.proofs import ProofError, consistency_proof, inclusion_proof
 from services.usecases.audit.publishing import checkpoint_messages
 from services.usecases.audit.reads import ReaderRequired, reads
@@ -56,9 +57,14 @@ def _key(settings: Settings, args: argparse.Namespace) -> str:
     return str(key)
 
 
-def verify_proof_file(path: Path, public_key: str) -> int:
-    """Check an exported proof offline, as services/domain/audit/offline.py does."""
+def verify_proof_file(path: Path, public_key: str, witnesses: list[str] | None = None) -> int:
+    """Check an exported proof offline, as services/domain/audit/offline.py does; each
+    witness given (NAME=KEY) must have co-signed its checkpoint."""
     key = _public_key(public_key)
+    try:
+        cosigners = offline.parse_witnesses(witnesses or [])
+    except (ValueError, binascii.Error) as e:
+        raise usage("WITNESS_UNREADABLE", str(e)) from None
     try:
         proof = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -66,7 +72,7 @@ def verify_proof_file(path: Path, public_key: str) -> int:
     except (ValueError, UnicodeDecodeError) as e:
         raise CommandError("PROOF_UNREADABLE", f"{path} is not a JSON proof: {e}") from None
     try:
-        print("VERIFIED: " + offline.verify_proof(proof, key))
+        print("VERIFIED: " + offline.verify_proof(proof, key, cosigners))
         return 0
     except (ValueError, KeyError, TypeError) as e:
         print(f"NOT VERIFIED: {e}")
@@ -80,7 +86,7 @@ def cmd_audit(settings: Settings, args: argparse.Namespace) -> int:
     if args.what == "verify-proof":
         if not args.target:
             raise usage("FILE_MISSING", "give the proof file: audit verify-proof FILE")
-        return verify_proof_file(Path(args.target), _key(settings, args))
+        return verify_proof_file(Path(args.target), _key(settings, args), args.witness)
     if args.what == "witness":
         return witness(settings, args)
     target = _target(args)
@@ -224,6 +230,11 @@ def witness(settings: Settings, args: argparse.Namespace) -> int:
         alarms += verdict.alarm
         print(f"{verdict.code:<15} {verdict.tree_size:>10}  {verdict.detail}")
     print(f"witness {signer.origin} holds the log at {w.latest['tree_size'] if w.latest else 0}")
+    unsent = w.unsent()
+    if unsent and args.from_dir is None:  # back to the county, for everyone to see
+        asyncio.run(publish_cosignatures(settings, signer.origin, [n for _, n in unsent]))
+        w.sent(unsent[-1][0])
+        print(f"sent {len(unsent)} co-signatures to {settings.cosignature_topic}")
     return 1 if alarms else 0
 
 
@@ -309,6 +320,12 @@ def add_audit_parser(sub: Any) -> None:
     audit.add_argument("--key-file", type=Path, help="witness: its own key (made on first use)")
     audit.add_argument("--name", default="witness", help="witness: its name in its co-signatures")
     audit.add_argument("--from-dir", type=Path, help="witness: read exported checkpoints here")
+    audit.add_argument(
+        "--witness",
+        action="append",
+        metavar="NAME=KEY",
+        help="verify-proof: a witness that must have co-signed the proof's checkpoint",
+    )
     audit.add_argument("--limit", type=positive, help="at most N rows (checkpoints: the last N)")
     add_json(audit)
     audit.set_defaults(func=cmd_audit)

@@ -26,11 +26,39 @@ class ProofError(ReasonCoded):
     reasons = AUDIT_REASONS
 
 
-def _checkpoint_at_least(cps: list[dict[str, Any]], size: int) -> dict[str, Any]:
+def _checkpoint_at_least(
+    cps: list[dict[str, Any]], size: int, cosigned: dict[int, list[str]] | None = None
+) -> dict[str, Any]:
+    """The latest checkpoint covering `size` that witnesses co-signed (their signature lines
+    added to its note, for `verify-proof --witness`), else the latest covering it."""
     covering = [cp for cp in cps if cp["tree_size"] >= size]
     if not covering:
         raise ProofError("NO_CHECKPOINT", "no checkpoint covers it yet: make one first")
-    return covering[-1]
+    witnessed = [cp for cp in covering if cp.get("note") and (cosigned or {}).get(cp["tree_size"])]
+    if not witnessed:
+        return covering[-1]
+    return _with_cosignatures(witnessed[-1], cosigned or {})
+
+
+def _with_cosignatures(cp: dict[str, Any], cosigned: dict[int, list[str]]) -> dict[str, Any]:
+    """The checkpoint with the witnesses' signature lines added to its note."""
+    notes = cosigned.get(cp["tree_size"], [])
+    if not cp.get("note") or not notes:
+        return cp
+    lines = [n[len(cp["note"]) :] for n in notes if n.startswith(cp["note"])]
+    return cp | {"note": cp["note"] + "".join(x for x in lines if x.startswith("\u2014 "))}
+
+
+def _cosigned_notes(cur: Any) -> dict[int, list[str]]:
+    """tree size → the co-signed notes kept (services.usecases.audit.cosignatures)."""
+    cur.execute("SELECT to_regclass('audit_cosignatures') AS t")
+    if cur.fetchone()["t"] is None:
+        return {}
+    cur.execute("SELECT tree_size, note FROM audit_cosignatures ORDER BY tree_size, witness")
+    out: dict[int, list[str]] = {}
+    for r in cur.fetchall():
+        out.setdefault(r["tree_size"], []).append(r["note"])
+    return out
 
 
 PERSONAL_FIELDS = frozenset({"name", "id_number", "phone", "bank_account", "health"})
@@ -63,7 +91,7 @@ def inclusion_proof(
         row = cur.fetchone()
         if row is None:
             raise ProofError("EVENT_NOT_LOGGED", f"no logged event {event_id}")
-        cp = _checkpoint_at_least(checkpoints(cur), row["leaf_index"] + 1)
+        cp = _checkpoint_at_least(checkpoints(cur), row["leaf_index"] + 1, _cosigned_notes(cur))
         tree = StoredTree(cur)
         path = inclusion_path(tree.subtree, row["leaf_index"], cp["tree_size"])
     state = bytes(row["state"])
@@ -90,7 +118,8 @@ def inclusion_proof(
 def consistency_proof(store: EventStore, old_size: int, new_size: int) -> dict[str, Any]:
     """The proof that the checkpoint of new_size extends the one of old_size."""
     with store.connection() as conn, conn.cursor() as cur:
-        cps = {cp["tree_size"]: cp for cp in checkpoints(cur)}
+        cosigned = _cosigned_notes(cur)
+        cps = {cp["tree_size"]: _with_cosignatures(cp, cosigned) for cp in checkpoints(cur)}
         for size in (old_size, new_size):
             if size not in cps:
                 raise ProofError("NO_CHECKPOINT", f"no checkpoint of {size} events")

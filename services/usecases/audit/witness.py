@@ -49,6 +49,7 @@ class Witness:
         state = json.loads(path.read_text()) if path.exists() else {}
         self.latest: dict[str, Any] | None = state.get("latest")
         self.seen: dict[str, str] = state.get("seen", {})  # size → root hash
+        self.sent_up_to: int = state.get("sent_up_to", 0)  # co-signatures sent back
 
     def observe(self, message: dict[str, Any]) -> Verdict:
         """One checkpoint message: {"checkpoint": {...}, "consistency": {...} or None}."""
@@ -110,10 +111,20 @@ class Witness:
         return verdict
 
     def _save(self) -> None:
-        state = {"latest": self.latest, "seen": self.seen}
+        state = {"latest": self.latest, "seen": self.seen, "sent_up_to": self.sent_up_to}
         tmp = self.dir / "state.json.tmp"
         tmp.write_text(json.dumps(state, indent=1))
         tmp.replace(self.dir / "state.json")
+
+    def unsent(self) -> list[tuple[int, str]]:
+        """The co-signed notes not yet sent back to the county, oldest first: (size, note)."""
+        notes = sorted((self.dir / "cosigned").glob("*.note"))
+        sizes = ((int(p.stem), p) for p in notes if p.stem.isdigit())
+        return [(size, p.read_text()) for size, p in sizes if size > self.sent_up_to]
+
+    def sent(self, size: int) -> None:
+        self.sent_up_to = max(self.sent_up_to, size)
+        self._save()
 
     def held(self) -> list[dict[str, Any]]:
         """The checkpoints this witness holds, for `audit verify --against`."""

@@ -229,13 +229,15 @@ class IntakeProcessor:
                 write.rejected.append(rejection(m, "INTERNAL_ERROR", detail, self._source(m)))
 
         # One query for repeats and correction targets alike: both are accepted event ids.
-        asked = [p.envelope.event_id for _, p, _ in parsed] + [
-            UUID(str(p.payload.target_event_id))  # type: ignore[attr-defined]
-            for _, p, _ in parsed
-            if p.envelope.event_type in CORRECTIONS
-        ]
-        seen = self.uow.seen(asked)
-        households = self.uow.households({p.envelope.household_id for _, p, _ in parsed})
+        asked, targets, ids = [], [], set()
+        for _, p, _ in parsed:
+            env = p.envelope
+            asked.append(env.event_id)
+            ids.add(env.household_id)
+            if env.event_type in CORRECTIONS:
+                targets.append(UUID(str(p.payload.target_event_id)))  # type: ignore[attr-defined]
+        seen = self.uow.seen(asked + targets)
+        households = self.uow.households(ids)
         touched: dict[str, Household] = {}
         try:
             for m, p, attestation in parsed:

@@ -206,9 +206,10 @@ def check_not_in_future(
     (days in the county) with the county's day at that time."""
     latest, last_day = _latest(now, limits.future_skew)
     if envelope is not None:
-        for name in ("occurred_at", "recorded_at"):
-            if getattr(envelope, name) > latest:
-                raise _future(name, getattr(envelope, name), latest)
+        if envelope.occurred_at > latest:
+            raise _future("occurred_at", envelope.occurred_at, latest)
+        if envelope.recorded_at > latest:
+            raise _future("recorded_at", envelope.recorded_at, latest)
     found = _future_in(payload, latest, last_day)
     if found is not None:
         path, value = found

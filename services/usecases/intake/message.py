@@ -28,18 +28,19 @@ from services.usecases.intake.unit_of_work import RawMessage, Rejection, Seen
 def envelope_meta(parsed: ParsedEvent, attestation: str = UNVERIFIED) -> Meta:
     """The envelope's fields as every stored domain event carries them."""
     e = parsed.envelope
-    return Meta(
-        event_id=str(e.event_id),
-        event_type=e.event_type,
-        schema_version=e.schema_version,
-        household_id=e.household_id,
-        occurred_at=e.occurred_at.isoformat(),
-        recorded_at=e.recorded_at.isoformat(),
-        source_system=e.source_system,
-        actor_id=e.actor.person_id,
-        actor_role=e.actor.role._value_,  # (the enum's `value` is a slow descriptor)
-        attestation=attestation,
-        import_batch=e.import_batch,
+    actor = e.actor
+    return Meta(  # (positional: a named tuple's keywords cost a third of making it)
+        str(e.event_id),
+        e.event_type,
+        e.schema_version,
+        e.household_id,
+        e.occurred_at.isoformat(),
+        e.recorded_at.isoformat(),
+        e.source_system,
+        actor.person_id,
+        actor.role._value_,  # (the enum's `value` is a slow descriptor)
+        attestation,
+        e.import_batch,
     )
 
 

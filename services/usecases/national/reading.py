@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 import orjson
 
 from services.adapters.eventstore import EventStore
-from services.adapters.national_export import Export, open_export
+from services.adapters.national_export import Export, keeping_sheets, open_export
 from services.adapters.row_spill import RowSpill
 from services.domain.compliance.facts import RecordedEvent
 from services.domain.events import TOPIC_PREFIX
@@ -21,7 +21,7 @@ from services.domain.national import grouping as g
 from services.domain.national.columns import Headers
 from services.domain.national.grouping import Grouping, RowsApart
 from services.domain.national.known import known_view
-from services.domain.national.records import BadRow, View, VillageOf
+from services.domain.national.records import BadRow, View, VillageOf, text
 from services.domain.national.records import village_from_number as default_village_of
 from services.usecases.errors import Refused
 
@@ -40,8 +40,9 @@ class ExportStream:
 
     `grouped`: the rows are grouped as they are read, and a row of a household handed on
     already raises RowsApart (see `regrouped`); else each row is kept on disk under its
-    household (services.adapters.row_spill) and the households are assembled once the file
-    is read through, in the order of their first rows — either way in flat memory."""
+    household (services.adapters.row_spill) and, once the file is read through, the rows are
+    read back grouped, households in the order of their numbers — either way in flat
+    memory."""
 
     def __init__(
         self,
@@ -103,18 +104,21 @@ class ExportStream:
         yield from self._kept(grouping.finish())
 
     def _spilled(self, spill: RowSpill) -> Iterator[View]:
-        grouping, headers, progress = self._grouping, self.headers, self._progress
-        total = self._export.total_rows
-        for number, cells in self._export.rows:
-            r = grouping.admit(number, cells, headers)
-            if r is not None:
-                spill.put(r.household_id, number, r)
-            if progress is not None and grouping.rows % 5000 == 0:
-                progress.update(grouping.rows, total)
-        for rows in spill.households():
-            view = grouping.assemble(rows[0].household_id, rows)
-            if view is not None:
-                yield from self._kept([view])
+        """Each row kept on disk as the sheet has it, under its household's number; then
+        the rows read back grouped, households by their numbers, and read as a grouped
+        export is (so an ID number's owner, the lowest number, is always the first seen)."""
+        progress, total = self._progress, self._export.total_rows
+        at = self.headers.index["household_id"]
+        for read, (number, cells) in enumerate(self._export.rows, start=1):
+            spill.put(text(cells[at]) if at < len(cells) else "", number, cells)
+            if progress is not None and read % 5000 == 0:
+                progress.update(read, total)
+        grouping, headers = self._grouping, self.headers
+        for number, cells in spill.rows():
+            views = grouping.add(number, cells, headers)
+            if views:
+                yield from self._kept(views)
+        yield from self._kept(grouping.finish())
 
     def _kept(self, views: list[View]) -> Iterator[View]:
         for v in views:
@@ -151,10 +155,11 @@ class ReadExport:
 def regrouped(attempt: Callable[[bool], T]) -> T:
     """`attempt(True)`, reading the export grouped as it comes; if its rows turn out not to
     be grouped by household (RowsApart, before anything was acted on), `attempt(False)`."""
-    try:
-        return attempt(True)
-    except RowsApart:
-        return attempt(False)
+    with keeping_sheets():  # a sheet calamine holds whole is not loaded again
+        try:
+            return attempt(True)
+        except RowsApart:
+            return attempt(False)
 
 
 def read_export(

@@ -16,6 +16,7 @@ from services.entrypoints.http.deps import AccountsDep, Allowed, StoreDep
 from services.entrypoints.http.responses import JSON
 from services.entrypoints.web.render import page
 from services.usecases.audit import views
+from services.usecases.audit.cosignatures import witnessed
 
 router = APIRouter(include_in_schema=False)
 Verifier = Allowed(Permission.AUDIT_VERIFY)
@@ -43,6 +44,7 @@ def audit(
     return page(
         request, "audit.html", who, verification=verification,
         checkpoints=views.checkpoint_list(store), published=views.published(store),
+        witnessed=witnessed(store, request.app.state.settings.witness_keys()),
         inspector=inspector, event=event, actor=actor,
         source=source, household=household, done=done,
         reads=views.reads_within(store, who, household.strip() or None) if inspector else [],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from operator import itemgetter
 from typing import Any
 
@@ -72,54 +72,116 @@ class HouseholdState:
     """
 
     def apply(self, cur: Cursor[Any], events: Sequence[tuple[int, Any]], store: EventStore) -> None:
-        # The stored values (raw), not event objects: their making was a third of a rebuild.
-        values = [(p, n, store.plain(n) or vars(store.decode(n))) for p, n in events]
-        ids = list({v["household_id"] for _, _, v in values})
-        with cur.connection.cursor(row_factory=dict_row) as read:
-            set_json_loads(orjson.loads, read)  # (the library's json: three times slower)
+        values = _values(events, store)
+        rows = _read(cur, list({v["household_id"] for _, _, v in values}))
+        _fold(rows, values, events, store)
+        _write(cur, rows.values())
+
+    def folding(self) -> Folded:
+        """Its rows kept in memory across a rebuild's batches (projections.folding)."""
+        return Folded()
+
+
+class Folded:
+    """A rebuild's rows in memory: every household's row as the batches folded so far made
+    it, and which of them changed since the last commit. The rows are written (with the
+    position) only when the runner commits, not read back each batch: at the large size a
+    batch of 20,000 events touched about 18,000 of 100,000 rows, each read, copied and merged
+    once a batch. After a failure the rows are read again from the table (`discard`)."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, Row] | None = None  # None: to be read from the table
+        self.changed: set[str] = set()
+
+    def fold(self, cur: Cursor[Any], events: Sequence[tuple[int, Any]], store: EventStore) -> None:
+        if self.rows is None:
+            self.rows = _read(cur, None)
+        values = _values(events, store)
+        self.changed.update(v["household_id"] for _, _, v in values)
+        _fold(self.rows, values, events, store)
+
+    def write(self, cur: Cursor[Any]) -> None:
+        assert self.rows is not None or not self.changed
+        if self.changed and self.rows is not None:
+            _write(cur, (self.rows[h] for h in self.changed))
+
+    def committed(self) -> None:
+        self.changed.clear()
+
+    def discard(self) -> None:
+        self.rows = None
+        self.changed.clear()
+
+
+def _values(
+    events: Sequence[tuple[int, Any]], store: EventStore
+) -> list[tuple[int, Any, dict[str, Any]]]:
+    # The stored values (raw), not event objects: their making was a third of a rebuild.
+    return [(p, n, store.plain(n) or vars(store.decode(n))) for p, n in events]
+
+
+def _read(cur: Cursor[Any], ids: list[str] | None) -> dict[str, Row]:
+    """The rows of the households `ids` (None: all of them) as the table holds them."""
+    with cur.connection.cursor(row_factory=dict_row) as read:
+        set_json_loads(orjson.loads, read)  # (the library's json: three times slower)
+        if ids is None:
+            read.execute("SELECT * FROM household_state")
+        else:
             read.execute(
                 "SELECT * FROM household_state WHERE household_id = ANY(%s::text[])",
                 (text_array(ids),),
             )
-            rows: dict[str, Row] = {r["household_id"]: r for r in read.fetchall()}
-        for position, n, v in values:
-            hid = v["household_id"]
-            row = rows.get(hid)
-            if row is None:
-                row = rows[hid] = new_row(hid)
-            evolve(row, n.topic[len(TOPIC_PREFIX) :], v["facts"])
-            row.update(
-                version=n.originator_version,
-                last_event_type=v["event_type"],
-                last_occurred_at=v["occurred_at"],
-                last_position=position,
-            )
-        corrected = {v["household_id"] for _, _, v in values if v["event_type"] in CORRECTIONS}
-        if corrected:
-            # A retraction or amendment changes what earlier events mean: recompute those
-            # households from their history up to this batch (corrections are rare).
-            upto = events[-1][0]
-            for hid in corrected:
-                history = [e for p, e in household_events(store, hid) if p <= upto]
-                row = state_on(history)
-                assert row is not None
-                rows[hid] = row | {"last_position": rows[hid]["last_position"]}
-        # COPY into a staging table, then one set-based merge (an upsert per row cost a
-        # round trip's work each: three quarters of a rebuild).
-        columns = ", ".join(COLUMNS)
-        updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in COLUMNS[1:])
-        cur.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS household_state_stage "
-            "(LIKE household_state INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
+        return {r["household_id"]: r for r in read.fetchall()}
+
+
+def _fold(
+    rows: dict[str, Row],
+    values: list[tuple[int, Any, dict[str, Any]]],
+    events: Sequence[tuple[int, Any]],
+    store: EventStore,
+) -> None:
+    """The events folded into the rows (a household without one gets a new row)."""
+    for position, n, v in values:
+        hid = v["household_id"]
+        row = rows.get(hid)
+        if row is None:
+            row = rows[hid] = new_row(hid)
+        evolve(row, n.topic[len(TOPIC_PREFIX) :], v["facts"])
+        row.update(
+            version=n.originator_version,
+            last_event_type=v["event_type"],
+            last_occurred_at=v["occurred_at"],
+            last_position=position,
         )
-        cur.execute("TRUNCATE household_state_stage")  # a split batch's earlier try
-        with cur.copy(f"COPY household_state_stage ({columns}) FROM STDIN") as copy:
-            for r in rows.values():
-                row_values = list(_PICK(r))
-                for i in _JSONB:
-                    row_values[i] = orjson.dumps(row_values[i]).decode()
-                copy.write_row(row_values)
-        cur.execute(
-            f"INSERT INTO household_state ({columns}) SELECT {columns} FROM household_state_stage "
-            f"ON CONFLICT (household_id) DO UPDATE SET {updates}"
-        )
+    corrected = {v["household_id"] for _, _, v in values if v["event_type"] in CORRECTIONS}
+    if corrected:
+        # A retraction or amendment changes what earlier events mean: recompute those
+        # households from their history up to this batch (corrections are rare).
+        upto = events[-1][0]
+        for hid in corrected:
+            history = [e for p, e in household_events(store, hid) if p <= upto]
+            row = state_on(history)
+            assert row is not None
+            rows[hid] = row | {"last_position": rows[hid]["last_position"]}
+
+
+def _write(cur: Cursor[Any], rows: Iterable[Row]) -> None:
+    """COPY into a staging table, then one set-based merge (an upsert per row cost a round
+    trip's work each: three quarters of a rebuild)."""
+    columns = ", ".join(COLUMNS)
+    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in COLUMNS[1:])
+    cur.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS household_state_stage "
+        "(LIKE household_state INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
+    )
+    cur.execute("TRUNCATE household_state_stage")  # a split batch's earlier try
+    with cur.copy(f"COPY household_state_stage ({columns}) FROM STDIN") as copy:
+        for r in rows:
+            row_values = list(_PICK(r))
+            for i in _JSONB:
+                row_values[i] = orjson.dumps(row_values[i]).decode()
+            copy.write_row(row_values)
+    cur.execute(
+        f"INSERT INTO household_state ({columns}) SELECT {columns} FROM household_state_stage "
+        f"ON CONFLICT (household_id) DO UPDATE SET {updates}"
+    )

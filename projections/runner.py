@@ -49,6 +49,13 @@ TRANSIENT: tuple[type[BaseException], ...] = (psycopg.OperationalError, psycopg.
 Positioned = tuple[int, Household.Event]
 
 
+def transient(error: BaseException) -> bool:
+    """Whether an error is the system's trouble (the batch to be tried again as it is)."""
+    return isinstance(error, TRANSIENT) and not isinstance(
+        error, psycopg.errors.ProgramLimitExceeded
+    )
+
+
 def _like_prefix(text: str) -> str:
     """A LIKE pattern matching what starts with `text` (its wildcards escaped)."""
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
@@ -192,6 +199,14 @@ class ProjectionRunner:
         start = self.position()
         if upto is not None and start >= upto:
             return
+        with self._read_ahead(start, upto) as batches:
+            for batch in batches:  # (a failed batch stops the reader: `closing`)
+                yield self._commit(start, batch)
+                start = batch[-1].id
+
+    def _read_ahead(self, start: int, upto: int | None) -> closing[Iterator[list[Notification]]]:
+        """The batches after `start` (up to `upto`), each read by a thread while the one
+        before is worked on."""
 
         def read(put: Put) -> None:
             at = start
@@ -200,25 +215,14 @@ class ProjectionRunner:
                     return
                 at = batch[-1].id
 
-        with closing(read_ahead(read, depth=1, name=f"{self.projection.name}-read")) as batches:
-            for batch in batches:  # (a failed batch stops the reader: `closing`)
-                yield self._commit(start, batch)
-                start = batch[-1].id
+        return closing(read_ahead(read, depth=1, name=f"{self.projection.name}-read"))
 
     def _commit(self, start: int, notifications: list[Notification]) -> int:
         """Apply a batch read after position `start` and move the position past it, in one
         transaction; return its count."""
         if not notifications:
             return 0
-        topics = self.topics()
-        if self.reads_all():  # every stored record
-            events = [(n.id, n) for n in notifications]
-        elif self.reads_raw():  # the stored records of its topics
-            events = [(n.id, n) for n in notifications if n.topic.startswith(topics)]
-        else:  # the events of the topics the projection reads (households' by default)
-            events = [
-                (n.id, self.store.decode(n)) for n in notifications if n.topic.startswith(topics)
-            ]
+        events = self._events(notifications)
         with self.pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
             cur.execute(
                 "UPDATE projection_positions SET position = %s, updated_at = now() "
@@ -230,6 +234,16 @@ class ProjectionRunner:
             if events:
                 self._apply(cur, events)
         return len(notifications)
+
+    def _events(self, notifications: list[Notification]) -> list[tuple[int, Any]]:
+        """The (position, record or event) pairs of a batch the projection reads."""
+        topics = self.topics()
+        if self.reads_all():  # every stored record
+            return [(n.id, n) for n in notifications]
+        if self.reads_raw():  # the stored records of its topics
+            return [(n.id, n) for n in notifications if n.topic.startswith(topics)]
+        # the events of the topics the projection reads (households' by default)
+        return [(n.id, self.store.decode(n)) for n in notifications if n.topic.startswith(topics)]
 
     def _read(self, start: int, upto: int | None) -> list[Notification]:
         """The next batch of stored records after `start` (up to `upto`), in one binary
@@ -261,7 +275,7 @@ class ProjectionRunner:
             with cur.connection.transaction():
                 self.projection.apply(cur, events, self.store)  # type: ignore[arg-type]
         except Exception as e:
-            if isinstance(e, TRANSIENT) and not isinstance(e, psycopg.errors.ProgramLimitExceeded):
+            if transient(e):
                 raise
             self._split(cur, events, e)
 

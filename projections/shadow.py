@@ -15,6 +15,7 @@ import psycopg
 from psycopg import sql
 from psycopg_pool import ConnectionPool
 
+from projections.folding import FoldingRunner, folds
 from projections.runner import Projection, ProjectionRunner, Reporter
 from services.adapters.eventstore import EventStore
 from services.adapters.household_cache import (
@@ -239,7 +240,7 @@ class ShadowRebuild:
         tables = tuple(self.projection.tables)
         with _shadow(self.url) as conn, young_collections_every(REBUILD_YOUNG):
             batch = max(self.batch, REBUILD_BATCH)
-            shadow = ProjectionRunner(
+            shadow = (FoldingRunner if folds(self.projection) else ProjectionRunner)(
                 self.store,
                 _Connection(conn),  # type: ignore[arg-type]
                 self.projection,

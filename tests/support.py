@@ -118,3 +118,18 @@ def ingest_village(settings: Any, run: str) -> None:
         intake(store, 100).process(as_raw(village_messages(run), settings.intake_topic))
     finally:
         store.close()
+
+
+def one_visit_fails(monkeypatch: Any) -> None:
+    """household_state's handler of visits fails on one visit of the demo village (a bug
+    in one handler)."""
+    from services.domain import timeline
+
+    real = timeline.HANDLERS["VisitRecorded"]
+
+    def fails_on_one(row: dict[str, Any], facts: dict[str, Any]) -> None:
+        if facts["findings"]["notes"] == "income stable":  # one visit of the village
+            raise ValueError("a bug in one handler")
+        real(row, facts)
+
+    monkeypatch.setitem(timeline.HANDLERS, "VisitRecorded", fails_on_one)

@@ -11,7 +11,7 @@ from typing import Any
 import psycopg
 import pytest
 from psycopg_pool import ConnectionPool
-from support import as_raw, intake, stored_event_count
+from support import as_raw, intake, one_visit_fails, stored_event_count
 
 from projections.folding import FoldingRunner
 from projections.household_state import Folded, HouseholdState
@@ -19,7 +19,6 @@ from projections.runner import ProjectionRunner, projection_pool
 from projections.shadow import ShadowRebuild
 from services.adapters.eventstore import EventStore
 from services.devtools.village import village_messages
-from services.domain import timeline
 from services.settings import Settings
 
 pytestmark = pytest.mark.integration
@@ -87,14 +86,7 @@ def test_a_folded_rebuild_commits_every_so_many_events_and_makes_the_same_rows(
 def test_an_event_that_cannot_be_folded_is_skipped_on_the_record_as_by_the_per_batch_runner(
     store: EventStore, pool: ConnectionPool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = timeline.HANDLERS["VisitRecorded"]
-
-    def fails_on_one(row: dict[str, Any], facts: dict[str, Any]) -> None:
-        if facts["findings"]["notes"] == "income stable":  # one visit of the village
-            raise ValueError("a bug in one handler")
-        real(row, facts)
-
-    monkeypatch.setitem(timeline.HANDLERS, "VisitRecorded", fails_on_one)
+    one_visit_fails(monkeypatch)
     expected = _per_batch(store, pool)
     _empty(pool)
     runner = _folding(store, pool)

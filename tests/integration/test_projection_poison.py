@@ -5,17 +5,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from psycopg_pool import ConnectionPool
-from support import as_raw, count, intake, stored_event_count
+from support import as_raw, count, intake, one_visit_fails, stored_event_count
 
 from projections.registry import PROJECTIONS
 from projections.runner import ProjectionRunner, projection_pool
 from services.adapters.eventstore import EventStore
 from services.devtools.village import VillageScript, village_messages
-from services.domain import timeline
 from services.settings import Settings
 from services.usecases.intake import edge
 
@@ -78,14 +76,7 @@ def test_an_event_a_projection_cannot_apply_is_skipped_on_the_record_and_the_res
 ) -> None:
     messages = village_messages("Q2")
     intake(store, 100).process(as_raw(messages, "events"))
-    real = timeline.HANDLERS["VisitRecorded"]
-
-    def fails_on_one(row: dict[str, Any], facts: dict[str, Any]) -> None:
-        if facts["findings"]["notes"] == "income stable":  # one visit of the village
-            raise ValueError("a bug in one handler")
-        real(row, facts)
-
-    monkeypatch.setitem(timeline.HANDLERS, "VisitRecorded", fails_on_one)
+    one_visit_fails(monkeypatch)
     runner = ProjectionRunner(store, pool, PROJECTIONS["household_state"](), 1000)
     runner.setup()
     assert runner.catch_up() == stored_event_count(store)

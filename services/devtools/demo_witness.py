@@ -11,7 +11,7 @@ from pathlib import Path
 from services.adapters.audit_log import Signer
 from services.adapters.eventstore import EventStore
 from services.settings import Settings
-from services.usecases.audit.cosignatures import collect_cosignatures, publish_cosignatures
+from services.usecases.audit.cosignatures import collect_cosignatures, send_back
 from services.usecases.audit.publishing import checkpoint_messages
 from services.usecases.audit.witness import Witness
 
@@ -33,14 +33,11 @@ def witness_the_log(s: Settings, store: EventStore, run: str) -> bool:
     folder: Path = s.data_dir / f"witness-{run}"
     w = Witness(folder, str(s.verifying_key()), Signer(folder / "witness.key", NAME))
     alarms = sum(w.observe(m).alarm for m in checkpoint_messages(store))
-    notes = [note for _, note in w.unsent()]
-    asyncio.run(publish_cosignatures(s, NAME, notes))
-    if notes:
-        w.sent(w.unsent()[-1][0])
+    sent = send_back(s, w)
     kept = asyncio.run(collect_cosignatures(s, store))
     held = w.latest["tree_size"] if w.latest else 0
     print(
         f"witness {NAME}: holds the log at {held} events, {kept} co-signature(s) sent back and "
         f"kept by the county (the 审计 page shows them){'; ALARM' if alarms else ''}"
     )
-    return not alarms and kept == len(notes) > 0
+    return not alarms and kept == sent > 0

@@ -28,7 +28,7 @@ from services.entrypoints.cli.common import (
 from services.settings import Settings
 from services.usecases.audit.activity import activity
 from services.usecases.audit.checkpoint import checkpoint_now, rotate_key
-from services.usecases.audit.cosignatures import publish_cosignatures
+from services.usecases.audit.cosignatures import send_back
 from services.usecases.audit.proofs import ProofError, consistency_proof, inclusion_proof
 from services.usecases.audit.publishing import checkpoint_messages
 from services.usecases.audit.reads import ReaderRequired, reads
@@ -230,11 +230,8 @@ def witness(settings: Settings, args: argparse.Namespace) -> int:
         alarms += verdict.alarm
         print(f"{verdict.code:<15} {verdict.tree_size:>10}  {verdict.detail}")
     print(f"witness {signer.origin} holds the log at {w.latest['tree_size'] if w.latest else 0}")
-    unsent = w.unsent()
-    if unsent and args.from_dir is None:  # back to the county, for everyone to see
-        asyncio.run(publish_cosignatures(settings, signer.origin, [n for _, n in unsent]))
-        w.sent(unsent[-1][0])
-        print(f"sent {len(unsent)} co-signatures to {settings.cosignature_topic}")
+    if args.from_dir is None and (sent := send_back(settings, w)):  # for everyone to see
+        print(f"sent {sent} co-signatures to {settings.cosignature_topic}")
     return 1 if alarms else 0
 
 

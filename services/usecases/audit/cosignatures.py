@@ -21,6 +21,7 @@ from services.adapters.eventstore import EventStore
 from services.adapters.kafka_security import kafka_kwargs
 from services.domain.audit.offline import parse_checkpoint, verify_note
 from services.settings import Settings
+from services.usecases.audit.witness import Witness
 
 log = logging.getLogger("dixian.audit")
 
@@ -96,6 +97,16 @@ async def publish_cosignatures(settings: Settings, witness: str, notes: list[str
     return len(notes)
 
 
+def send_back(settings: Settings, witness: Witness) -> int:
+    """What the witness co-signed and has not sent yet, sent back; marked sent once the
+    broker has it. Return how many."""
+    unsent = witness.unsent()
+    if unsent:
+        asyncio.run(publish_cosignatures(settings, witness.signer.origin, [n for _, n in unsent]))
+        witness.sent(unsent[-1][0])
+    return len(unsent)
+
+
 async def collect_cosignatures(settings: Settings, store: EventStore) -> int:
     """Read the co-signature topic from where the last collection ended, keep the valid
     co-signatures and the positions in one transaction; return how many were new."""
@@ -106,9 +117,15 @@ async def collect_cosignatures(settings: Settings, store: EventStore) -> int:
         conn.execute(DDL)
         rows = conn.execute("SELECT partition, next_offset FROM audit_cosignature_positions")
         start = {r["partition"]: r["next_offset"] for r in rows.fetchall()}
-        notes = conn.execute("SELECT note FROM audit_checkpoints").fetchall()
-    signed = {n["note"].partition("\n\n")[0] + "\n" for n in notes if n["note"]}
     records = await _records_from(settings, start)
+    if not records:
+        return 0
+    with store.connection() as conn:  # the log's checkpoints of the sizes the messages name
+        notes = conn.execute(
+            "SELECT note FROM audit_checkpoints WHERE tree_size = ANY(%s)",
+            (sorted({_size_named(value) for _, _, value in records}),),
+        ).fetchall()
+    signed = {n["note"].partition("\n\n")[0] + "\n" for n in notes if n["note"]}
     kept: list[Cosignature] = []
     ends = dict(start)
     for partition, offset, value in records:
@@ -118,8 +135,6 @@ async def collect_cosignatures(settings: Settings, store: EventStore) -> int:
         else:
             log.warning("co-signature at %d:%d not kept: %s", partition, offset, found)
         ends[partition] = offset + 1
-    if ends == start:
-        return 0
     with store.connection() as conn, conn.transaction():
         new = 0
         for c in kept:
@@ -137,6 +152,15 @@ async def collect_cosignatures(settings: Settings, store: EventStore) -> int:
                 (partition, offset),
             )
     return new
+
+
+def _size_named(raw: bytes) -> int:
+    """The tree size a co-signature message's note states, unchecked (-1 if none): which
+    checkpoint `checked` compares it with."""
+    try:
+        return int(json.loads(raw)["note"].split("\n", 2)[1])
+    except (ValueError, KeyError, TypeError, IndexError, AttributeError):
+        return -1
 
 
 async def _records_from(settings: Settings, start: dict[int, int]) -> list[tuple[int, int, bytes]]:
@@ -184,18 +208,24 @@ class Witnessed:
     latest: list[tuple[str, int, Any]]  # (witness, largest size co-signed, received at)
 
 
+def kept(cur: Any) -> list[dict[str, Any]]:
+    """The co-signatures kept, by size then witness (none before the first collection)."""
+    cur.execute("SELECT to_regclass('audit_cosignatures') AS t")
+    if cur.fetchone()["t"] is None:
+        return []
+    cur.execute(
+        "SELECT witness, tree_size, root_hash, note, received_at FROM audit_cosignatures "
+        "ORDER BY tree_size, witness"
+    )
+    return cur.fetchall()  # type: ignore[no-any-return]
+
+
 def witnessed(store: EventStore, witness_keys: dict[str, bytes]) -> Witnessed:
     """Each kept co-signature checked again as it is shown (the registered witness's
     signature of the size and root the row says): a row put in the database by hand, with
     no witness's signature, is not shown as witnessed."""
-    with store.connection() as conn:
-        exists = conn.execute("SELECT to_regclass('audit_cosignatures') AS t").fetchone()
-        if exists is None or exists["t"] is None:
-            return Witnessed({}, [])
-        rows = conn.execute(
-            "SELECT witness, tree_size, root_hash, note, received_at FROM audit_cosignatures "
-            "ORDER BY tree_size, witness"
-        ).fetchall()
+    with store.connection() as conn, conn.cursor() as cur:
+        rows = kept(cur)
     by_size: dict[int, list[str]] = {}
     latest: dict[str, tuple[str, int, Any]] = {}
     for r in rows:

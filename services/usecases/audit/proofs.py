@@ -11,6 +11,8 @@ from events.reasons import ReasonCoded
 from services.adapters.audit_log import StoredTree, checkpoints
 from services.adapters.eventstore import EventStore
 from services.domain.audit.merkle import consistency_path, inclusion_path
+from services.domain.audit.offline import SIGNATURE_LINE
+from services.usecases.audit.cosignatures import kept
 from services.usecases.audit.reads import record_read
 
 AUDIT_REASONS: dict[str, str] = {
@@ -34,10 +36,9 @@ def _checkpoint_at_least(
     covering = [cp for cp in cps if cp["tree_size"] >= size]
     if not covering:
         raise ProofError("NO_CHECKPOINT", "no checkpoint covers it yet: make one first")
-    witnessed = [cp for cp in covering if cp.get("note") and (cosigned or {}).get(cp["tree_size"])]
-    if not witnessed:
-        return covering[-1]
-    return _with_cosignatures(witnessed[-1], cosigned or {})
+    cosigned = cosigned or {}
+    witnessed = [cp for cp in covering if cp.get("note") and cosigned.get(cp["tree_size"])]
+    return _with_cosignatures((witnessed or covering)[-1], cosigned)
 
 
 def _with_cosignatures(cp: dict[str, Any], cosigned: dict[int, list[str]]) -> dict[str, Any]:
@@ -46,17 +47,13 @@ def _with_cosignatures(cp: dict[str, Any], cosigned: dict[int, list[str]]) -> di
     if not cp.get("note") or not notes:
         return cp
     lines = [n[len(cp["note"]) :] for n in notes if n.startswith(cp["note"])]
-    return cp | {"note": cp["note"] + "".join(x for x in lines if x.startswith("\u2014 "))}
+    return cp | {"note": cp["note"] + "".join(x for x in lines if x.startswith(SIGNATURE_LINE))}
 
 
 def _cosigned_notes(cur: Any) -> dict[int, list[str]]:
     """tree size → the co-signed notes kept (services.usecases.audit.cosignatures)."""
-    cur.execute("SELECT to_regclass('audit_cosignatures') AS t")
-    if cur.fetchone()["t"] is None:
-        return {}
-    cur.execute("SELECT tree_size, note FROM audit_cosignatures ORDER BY tree_size, witness")
     out: dict[int, list[str]] = {}
-    for r in cur.fetchall():
+    for r in kept(cur):
         out.setdefault(r["tree_size"], []).append(r["note"])
     return out
 

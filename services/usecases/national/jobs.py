@@ -84,17 +84,18 @@ class NationalJobs:
             return status
         for upload in self._dir(job_id).glob("*.xlsx"):  # no report is written before done
             upload.unlink(missing_ok=True)
-        self._write(
+        status = self._write(
             job_id, status="interrupted", code="INTERRUPTED",
             detail="the process running the job stopped before it ended; upload the file again",
         )  # fmt: skip
         log.warning("national job %s was interrupted (its process stopped)", job_id)
-        return json.loads((self._dir(job_id) / "status.json").read_text())  # type: ignore[no-any-return]
+        return status
 
     def _dir(self, job_id: UUID) -> Path:
         return self.root / str(job_id)
 
-    def _write(self, job_id: UUID, /, **fields: Any) -> None:
+    def _write(self, job_id: UUID, /, **fields: Any) -> dict[str, Any]:
+        """The job's status with `fields` set, as written."""
         path = self._dir(job_id) / "status.json"
         with self._lock:
             status = json.loads(path.read_text()) if path.exists() else {}
@@ -104,6 +105,7 @@ class NationalJobs:
             tmp = path.with_suffix(f".{threading.get_ident()}.tmp")
             tmp.write_text(json.dumps(status, ensure_ascii=False, default=str))
             tmp.replace(path)  # a reader sees the old status or the new, never half
+        return status  # type: ignore[no-any-return]
 
     def _heartbeat(self, job_id: UUID, stop: threading.Event) -> None:
         while not stop.wait(HEARTBEAT_SECONDS):
